@@ -1,0 +1,226 @@
+"""Completion rates (完成率), exact.
+
+Higher-is-better: actual / target.  Lower-is-better: target / actual (met when the
+actual is at or under the ceiling).  Zero target: 100% when the actual is 0, else 0%.
+The rate used for scoring is capped at 100%; the uncapped rate is kept for the
+report.  Qualitative targets are 达成 / 部分达成 / 未达成.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+from typing import Final, Literal
+
+import attrs
+
+from ._errors import TargetError
+from ._numbers import fmt, fmt_percent
+from ._targets import Target, units_compatible
+
+__all__ = ["OUTCOMES", "Completion", "Outcome", "completion", "read_judgement"]
+
+Outcome = Literal["达成", "部分达成", "未达成"]
+OUTCOMES: Final[tuple[str, ...]] = ("达成", "部分达成", "未达成")
+
+_JUDGEMENTS: Final[dict[str, Outcome]] = {
+    "达成": "达成",
+    "met": "达成",
+    "部分达成": "部分达成",
+    "partly": "部分达成",
+    "未达成": "未达成",
+    "not_met": "未达成",
+}
+
+# What officers write as an actual for a qualitative target.
+_MET_WORDS: Final[frozenset[str]] = frozenset(
+    {
+        "达标", "已达标", "完成", "已完成", "全部完成", "按时完成", "按期完成", "按要求完成", "完成任务",
+        "达成", "已达成", "及时", "合规", "符合", "符合要求", "符合标准", "是", "已落实", "落实",
+        "合格", "满意", "有效", "实现", "已实现", "提升", "有所提升", "明显提升", "100%完成",
+    }
+)
+_PARTLY_WORDS: Final[frozenset[str]] = frozenset(
+    {"部分达成", "部分完成", "基本完成", "基本达成", "基本达标", "部分达标", "基本实现", "部分实现"}
+)
+_NOT_MET_WORDS: Final[frozenset[str]] = frozenset(
+    {
+        "未达成", "未完成", "未达标", "不达标", "否", "不合格", "不合规", "不及时", "未落实", "未实现",
+        "不符合", "不满意", "未提升",
+    }
+)
+
+# Ordered grade scales, lowest first; a grade target (称职或以上, 良好以上, 良) is met
+# by an actual grade on the same scale that is at least as high.
+_SCALES: Final[tuple[tuple[tuple[str, ...], ...], ...]] = (
+    (("不称职",), ("基本称职",), ("称职",), ("优秀",)),
+    (("差", "较差"), ("中", "一般", "中等"), ("良", "良好"), ("优", "优秀")),
+    (("不合格",), ("合格",), ("良好", "良"), ("优秀", "优")),
+)
+_AT_LEAST: Final[tuple[str, ...]] = ("或以上", "及以上", "以上")
+
+
+@attrs.frozen
+class Completion:
+    """How far an indicator's actual reached its target.
+
+    ``rate`` is capped at 1 and drives scoring; it is ``None`` only for a
+    qualitative 部分达成, which a rule scores by its declared share.  ``uncapped``
+    is the exact rate before the cap (``None`` where undefined, e.g. a ceiling
+    target with an actual of 0).  ``trace`` explains the step in Chinese.
+    """
+
+    outcome: Outcome
+    rate: Fraction | None
+    uncapped: Fraction | None
+    qualitative: bool
+    trace: tuple[str, ...] = ()
+
+    @property
+    def met(self) -> bool:
+        return self.outcome == "达成"
+
+
+def read_judgement(text: str) -> Outcome:
+    """An officer's explicit judgement: 达成 / 部分达成 / 未达成 (or met / partly / not_met)."""
+    outcome = _JUDGEMENTS.get(text.strip())
+    if outcome is None:
+        raise TargetError(
+            f"判断结果只能是 达成、部分达成 或 未达成 (judgement must be met, partly or not_met): “{text}”",
+            text,
+        )
+    return outcome
+
+
+def _grade(level: str) -> tuple[int, int, bool] | None:
+    """(scale index, rank, at_least) of a grade text such as 称职或以上 or 良好."""
+    at_least = False
+    core = level
+    for word in _AT_LEAST:
+        if core.endswith(word):
+            core, at_least = core[: -len(word)], True
+            break
+    for s, scale in enumerate(_SCALES):
+        for rank, names in enumerate(scale):
+            if core in names:
+                return s, rank, at_least
+    return None
+
+
+def _qualitative_outcome(target: Target, actual: Target) -> Outcome | None:
+    assert target.level is not None
+    word = (actual.level or "").strip()
+    if word and word == target.level:
+        return "达成"
+    wanted = _grade(target.level)
+    if wanted is not None:
+        for s, scale in enumerate(_SCALES):
+            for rank, names in enumerate(scale):
+                if word in names and s == wanted[0]:
+                    return "达成" if rank >= wanted[1] else "未达成"
+    if word in _MET_WORDS:
+        return "达成"
+    if word in _PARTLY_WORDS:
+        return "部分达成"
+    if word in _NOT_MET_WORDS:
+        return "未达成"
+    return None
+
+
+def _meets(comparator: str, target: Decimal, actual: Decimal, actual_comparator: str | None) -> bool:
+    if comparator == ">=":
+        return actual >= target
+    if comparator == ">":
+        return actual > target or (actual_comparator == ">" and actual >= target)
+    if comparator == "<=":
+        return actual <= target
+    if comparator == "<":
+        return actual < target or (actual_comparator == "<" and actual <= target)
+    return actual == target
+
+
+def completion(target: Target, actual: Target, *, judgement: str | None = None) -> Completion:
+    """The completion of ``actual`` against ``target``.
+
+    ``judgement`` (达成 / 部分达成 / 未达成) is the officer's decision for a
+    qualitative target whose actual text does not say it plainly.
+    """
+    if judgement is not None:
+        if target.kind != "qualitative":
+            raise TargetError(
+                f"定量目标“{target.text}”按实现值计算完成率，不需要填写判断结果 (judgement is only for "
+                "qualitative targets)",
+                target.text,
+            )
+        outcome = read_judgement(judgement)
+        return _qualitative(outcome, f"定性指标：按填报的判断结果“{outcome}”")
+    if target.kind == "qualitative":
+        if actual.kind == "quantitative" and actual.unit == "%":
+            assert actual.value is not None
+            rate = Fraction(actual.value) / 100
+            capped = min(rate, Fraction(1))
+            outcome: Outcome = "达成" if rate >= 1 else "未达成"
+            return Completion(
+                outcome, capped, rate, True, (f"定性指标：实现值以百分比填报 {fmt(actual.value)}%，完成率 {fmt_percent(rate)}",)
+            )
+        found = _qualitative_outcome(target, actual) if actual.kind == "qualitative" else None
+        if found is None:
+            raise TargetError(
+                f"无法判断定性指标是否达成 (cannot judge a qualitative target): 目标“{target.text}”，"
+                f"实现值“{actual.text}”；请填写判断结果 judgement = 达成 / 部分达成 / 未达成",
+                actual.text,
+            )
+        return _qualitative(found, f"定性指标：目标“{target.level}”，实现值“{actual.level}” → {found}")
+    if actual.kind == "qualitative":
+        word = (actual.level or "").strip()
+        if word in _MET_WORDS or word in _NOT_MET_WORDS:
+            outcome = "达成" if word in _MET_WORDS else "未达成"
+            rate = Fraction(1) if outcome == "达成" else Fraction(0)
+            return Completion(outcome, rate, rate, False, (f"实现值“{word}” → {outcome}，完成率 {fmt_percent(rate)}",))
+        raise TargetError(
+            f"定量目标“{target.text}”的实现值“{actual.text}”不是数值，无法计算完成率 "
+            "(quantitative target needs a numeric actual)",
+            actual.text,
+        )
+    return _quantitative(target, actual)
+
+
+def _qualitative(outcome: Outcome, line: str) -> Completion:
+    rate = {"达成": Fraction(1), "部分达成": None, "未达成": Fraction(0)}[outcome]
+    return Completion(outcome, rate, rate, True, (line,))
+
+
+def _quantitative(target: Target, actual: Target) -> Completion:
+    assert target.value is not None and target.comparator is not None and actual.value is not None
+    if not units_compatible(target.unit, actual.unit):
+        raise TargetError(
+            f"实现值单位“{actual.unit}”与目标值单位“{target.unit}”不一致 (unit mismatch): "
+            f"目标“{target.text}”，实现值“{actual.text}”",
+            actual.text,
+        )
+    t, a = target.value, actual.value
+    unit = target.unit or actual.unit
+    met = _meets(target.comparator, t, a, actual.comparator)
+    outcome: Outcome = "达成" if met else "未达成"
+    if target.lower_is_better:
+        if t == 0:
+            rate = Fraction(1) if met else Fraction(0)
+            line = f"零目标（越低越好）：实现值 {fmt(a)}{unit}，" + ("等于 0，完成率 100%" if met else "不为 0，完成率 0%")
+            return Completion(outcome, rate, rate, False, (line,))
+        if a == 0:
+            line = f"完成率：目标值 {fmt(t)}{unit}（上限，越低越好），实现值 0 → 达成，计分按 100%"
+            return Completion(outcome, Fraction(1), None, False, (line,))
+        uncapped = Fraction(t) / Fraction(a)
+        line = f"完成率 = 目标值 {fmt(t)} ÷ 实现值 {fmt(a)} = {fmt_percent(uncapped)}（越低越好）"
+    else:
+        if t == 0:
+            rate = Fraction(1) if met else Fraction(0)
+            return Completion(outcome, rate, None, False, (f"目标值为 0 → 完成率 {fmt_percent(rate)}",))
+        uncapped = Fraction(a) / Fraction(t)
+        if target.comparator == "==" and uncapped > 1:
+            uncapped = 1 / uncapped
+        line = f"完成率 = 实现值 {fmt(a)} ÷ 目标值 {fmt(t)} = {fmt_percent(uncapped)}"
+    rate = min(uncapped, Fraction(1))
+    if uncapped > 1:
+        line += "，计分按 100% 封顶"
+    return Completion(outcome, rate, uncapped, False, (line,))

@@ -1,0 +1,65 @@
+"""Errors raised by selfscore.
+
+Every user-facing error is a :class:`SelfScoreError` (a ``ValueError``).  Errors
+about input carry :class:`Problem` records, each with the file, the place in it
+and a message, so that all problems can be collected and reported at once.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+__all__ = [
+    "CaseError",
+    "InputError",
+    "Problem",
+    "SelfScoreError",
+    "SpecError",
+    "TargetError",
+    "UnreadableError",
+]
+
+
+@attrs.frozen
+class Problem:
+    """One problem found in an input: where it is and what is wrong."""
+
+    message: str
+    file: str = ""
+    where: str = ""
+
+    def __str__(self) -> str:
+        place = ": ".join(p for p in (self.file, self.where) if p)
+        return f"{place}: {self.message}" if place else self.message
+
+
+class SelfScoreError(ValueError):
+    """Base class of every error selfscore raises on bad input."""
+
+
+class TargetError(SelfScoreError):
+    """A target or actual value text that cannot be read."""
+
+    def __init__(self, message: str, text: str = "") -> None:
+        super().__init__(message)
+        self.text = text
+
+
+class InputError(SelfScoreError):
+    """One or more problems in an input document; ``problems`` lists them all."""
+
+    def __init__(self, problems: list[Problem] | tuple[Problem, ...]) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class SpecError(InputError):
+    """Problems in a scoring spec."""
+
+
+class CaseError(InputError):
+    """Problems in a case (a department's inputs)."""
+
+
+class UnreadableError(SelfScoreError):
+    """A file that cannot be read at all (missing, not text, broken syntax)."""

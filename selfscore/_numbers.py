@@ -1,0 +1,168 @@
+"""Exact numbers: Decimals from text, one-step rounding, and printing.
+
+Nothing here ever touches a binary float.  Division is done on integers so that
+"multiply first, divide once, round once" is exact for any inputs.
+"""
+
+from __future__ import annotations
+
+import decimal
+import unicodedata
+from decimal import Decimal
+from fractions import Fraction
+from typing import Final, Literal
+
+import attrs
+
+__all__ = [
+    "ROUNDING_MODES",
+    "Rounding",
+    "div_round",
+    "fmt",
+    "fmt_percent",
+    "fraction_to_decimal",
+    "mul",
+    "show_quotient",
+    "to_decimal",
+]
+
+RoundingMode = Literal["half_up", "truncate"]
+
+#: Rounding modes by name, with the Chinese label used in traces.
+ROUNDING_MODES: Final[dict[str, str]] = {
+    "half_up": "四舍五入",
+    "truncate": "截尾",
+}
+
+# Wide enough for any product of two table values; exact integer maths does the rest.
+_CTX = decimal.Context(prec=60, rounding=decimal.ROUND_HALF_UP, traps=[decimal.InvalidOperation, decimal.Inexact])
+
+
+def to_decimal(value: object, *, what: str = "value") -> Decimal:
+    """Return ``value`` as an exact Decimal.
+
+    Accepts ``Decimal``, ``int`` and numeric text (full-width digits, spaces and
+    thousands separators allowed).  A ``float`` is refused with ``TypeError``:
+    ``Decimal(3.34)`` is 3.33999..., so floats must be passed as text.
+    """
+    if isinstance(value, bool):
+        raise TypeError(f"{what} must be a Decimal, int or numeric text, not bool: {value!r}")
+    if isinstance(value, float):
+        raise TypeError(
+            f"{what} must be a Decimal, int or numeric text, not float: {value!r} "
+            f"(pass it as text, e.g. '{value!r}', to keep it exact)"
+        )
+    if isinstance(value, Decimal):
+        result = value
+    elif isinstance(value, int):
+        result = Decimal(value)
+    elif isinstance(value, str):
+        text = unicodedata.normalize("NFKC", value).replace(" ", "").replace(",", "")
+        try:
+            result = Decimal(text)
+        except decimal.InvalidOperation:
+            raise ValueError(f"{what} is not a number: {value!r}") from None
+    else:
+        raise TypeError(f"{what} must be a Decimal, int or numeric text, not {type(value).__name__}: {value!r}")
+    if not result.is_finite():
+        raise ValueError(f"{what} must be a finite number: {value!r}")
+    return result
+
+
+def _validate_places(_inst: object, _attr: object, places: int) -> None:
+    if isinstance(places, bool) or not isinstance(places, int) or not 0 <= places <= 12:
+        raise ValueError(f"'places' must be an int from 0 to 12: {places!r}")
+
+
+def _validate_mode(_inst: object, _attr: object, mode: str) -> None:
+    if mode not in ROUNDING_MODES:
+        raise ValueError(f"'mode' must be one of {sorted(ROUNDING_MODES)}: {mode!r}")
+
+
+@attrs.frozen
+class Rounding:
+    """A named rounding step: how many decimal places, and how."""
+
+    places: int = attrs.field(default=2, validator=_validate_places)
+    mode: RoundingMode = attrs.field(default="half_up", validator=_validate_mode)
+
+    @property
+    def label(self) -> str:
+        """Chinese description for traces, e.g. ``四舍五入, 1位小数``."""
+        return f"{ROUNDING_MODES[self.mode]}, {self.places}位小数"
+
+    def apply(self, value: Decimal) -> Decimal:
+        """Round an exact Decimal once."""
+        return div_round(value, Decimal(1), self)
+
+
+def _as_ratio(value: Decimal) -> tuple[int, int]:
+    """Return integers (n, e) with value == n * 10**e."""
+    sign, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)
+    n = int("".join(map(str, digits)) or "0")
+    return (-n if sign else n), exponent
+
+
+def div_round(num: Decimal, den: Decimal, rounding: Rounding) -> Decimal:
+    """Exactly ``round(num / den)`` at ``rounding``: one division, one rounding.
+
+    Works on integers, so there is no intermediate precision loss; half-up rounds
+    halves away from zero (as Excel's ROUND does).
+    """
+    if den == 0:
+        raise ZeroDivisionError("division by zero")
+    n, ne = _as_ratio(num)
+    d, de = _as_ratio(den)
+    # num/den * 10**places == n * 10**(ne - de + places) / d
+    shift = ne - de + rounding.places
+    if shift >= 0:
+        n *= 10**shift
+    else:
+        d *= 10 ** (-shift)
+    negative = (n < 0) != (d < 0)
+    n, d = abs(n), abs(d)
+    q, r = divmod(n, d)
+    if rounding.mode == "half_up" and 2 * r >= d:
+        q += 1
+    if negative:
+        q = -q
+    return Decimal(q).scaleb(-rounding.places, _CTX)
+
+
+def fmt(value: Decimal) -> str:
+    """Print a Decimal as a report does (Excel's General format): no trailing zeros.
+
+    ``20.00`` prints ``20``, ``3.90`` prints ``3.9``, ``3.34`` prints ``3.34``.
+    """
+    if value == 0:
+        return "0"
+    text = format(value.normalize(_CTX), "f")
+    return text
+
+
+def show_quotient(num: Decimal, den: Decimal, *, places: int = 6) -> str:
+    """The exact value of ``num / den`` for a trace, or ``≈`` and ``places`` digits."""
+    rounded = div_round(num, den, Rounding(places=12, mode="truncate"))
+    if rounded * den == num:
+        return fmt(rounded)
+    return "≈" + fmt(div_round(num, den, Rounding(places=places, mode="half_up")))
+
+
+def mul(*values: Decimal) -> Decimal:
+    """Exact product (the context is wide enough that nothing is rounded)."""
+    result = Decimal(1)
+    for v in values:
+        result = _CTX.multiply(result, v)
+    return result
+
+
+def fmt_percent(rate: Fraction, *, places: int = 2) -> str:
+    """A rate as a percentage, half-up at ``places``: ``Fraction(4933, 5000)`` -> ``98.66%``."""
+    value = div_round(Decimal(rate.numerator) * 100, Decimal(rate.denominator), Rounding(places=places))
+    return f"{fmt(value)}%"
+
+
+def fraction_to_decimal(rate: Fraction, rounding: Rounding) -> Decimal:
+    """A Fraction rounded once to a Decimal at ``rounding``."""
+    return div_round(Decimal(rate.numerator), Decimal(rate.denominator), rounding)

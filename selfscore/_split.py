@@ -1,0 +1,80 @@
+"""Sharing an item's points over its indicators (DOMAIN.md section 4).
+
+元岗 2023: 20 points over 6 output indicators are 3.34, 3.33, 3.33, 3.33, 3.33,
+3.34: the equal share truncated to 0.01, and the spare cents handed out one by one
+to the ends of the list (first, last, second, second-to-last, ...).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Final, Literal
+
+from ._errors import SelfScoreError
+from ._numbers import fmt, to_decimal
+
+__all__ = ["LEFTOVER_ORDERS", "check_weights", "split_points"]
+
+Leftover = Literal["ends", "first", "last"]
+LEFTOVER_ORDERS: Final[tuple[str, ...]] = ("ends", "first", "last")
+
+
+def _order(n: int, leftover: str) -> list[int]:
+    if leftover == "first":
+        return list(range(n))
+    if leftover == "last":
+        return list(range(n - 1, -1, -1))
+    order: list[int] = []
+    lo, hi = 0, n - 1
+    while lo <= hi:
+        order.append(lo)
+        if hi != lo:
+            order.append(hi)
+        lo, hi = lo + 1, hi - 1
+    return order
+
+
+def split_points(
+    total: Decimal | int | str, n: int, *, places: int = 2, leftover: Leftover = "ends"
+) -> tuple[Decimal, ...]:
+    """Split ``total`` into ``n`` shares of ``places`` decimals that sum exactly to ``total``.
+
+    Each share is the equal share truncated to ``places``; the units left over go
+    one each to the positions ``leftover`` names: ``"ends"`` (first, last, second,
+    second-to-last, ...), ``"first"`` or ``"last"``.  No two shares differ by more
+    than one unit of the last place.
+    """
+    amount = to_decimal(total, what="total")
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"'n' must be an int >= 1: {n!r}")
+    if isinstance(places, bool) or not isinstance(places, int) or not 0 <= places <= 12:
+        raise ValueError(f"'places' must be an int from 0 to 12: {places!r}")
+    if leftover not in LEFTOVER_ORDERS:
+        raise ValueError(f"'leftover' must be one of {list(LEFTOVER_ORDERS)}: {leftover!r}")
+    if amount < 0:
+        raise ValueError(f"'total' must be >= 0: {fmt(amount)}")
+    units = amount.scaleb(places)
+    if units != units.to_integral_value():
+        raise ValueError(f"'total' {fmt(amount)} has more than {places} decimal places")
+    whole = int(units)
+    base, spare = divmod(whole, n)
+    shares = [base] * n
+    for i in _order(n, leftover)[:spare]:
+        shares[i] += 1
+    return tuple(Decimal(s).scaleb(-places) for s in shares)
+
+
+def check_weights(weights: Sequence[Decimal | int | str], total: Decimal | int | str) -> tuple[Decimal, ...]:
+    """Accept explicit weights typed by an officer, checking they sum exactly to ``total``."""
+    amount = to_decimal(total, what="total")
+    values = tuple(to_decimal(w, what=f"weight {i + 1}") for i, w in enumerate(weights))
+    for i, w in enumerate(values):
+        if w < 0:
+            raise ValueError(f"weight {i + 1} must be >= 0: {fmt(w)}")
+    if sum(values, Decimal(0)) != amount:
+        raise SelfScoreError(
+            f"权重合计 {fmt(sum(values, Decimal(0)))} 不等于分值 {fmt(amount)} "
+            f"(weights sum to {fmt(sum(values, Decimal(0)))}, not {fmt(amount)})"
+        )
+    return values
