@@ -211,7 +211,7 @@ def _quantitative(target: Target, actual: Target) -> Completion:
             line = f"完成率：目标值 {fmt(t)}{unit}（上限，越低越好），实现值 0 → 达成，计分按 100%"
             return Completion(outcome, Fraction(1), None, False, (line,))
         uncapped = Fraction(t) / Fraction(a)
-        line = f"完成率 = 目标值 {fmt(t)} ÷ 实现值 {fmt(a)} = {fmt_percent(uncapped)}（越低越好）"
+        line = f"完成率 = 目标值 {fmt(t)}{unit} ÷ 实现值 {fmt(a)}{unit} = {fmt_percent(uncapped)}（越低越好）"
     else:
         if t == 0:
             rate = Fraction(1) if met else Fraction(0)
@@ -219,7 +219,7 @@ def _quantitative(target: Target, actual: Target) -> Completion:
         uncapped = Fraction(a) / Fraction(t)
         if target.comparator == "==" and uncapped > 1:
             uncapped = 1 / uncapped
-        line = f"完成率 = 实现值 {fmt(a)} ÷ 目标值 {fmt(t)} = {fmt_percent(uncapped)}"
+        line = f"完成率 = 实现值 {fmt(a)}{unit} ÷ 目标值 {fmt(t)}{unit} = {fmt_percent(uncapped)}"
     rate = min(uncapped, Fraction(1))
     if uncapped > 1:
         line += "，计分按 100% 封顶"
