@@ -1,0 +1,233 @@
+"""The ``selfscore`` command: a thin shell over the library.
+
+The single-case path (``score``, ``check``, ``specs``) imports neither numpy nor
+anything it does not need, so it starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from ._errors import InputError, SelfScoreError, UnreadableError
+
+__all__ = ["EXIT_INVALID", "EXIT_MISMATCH", "EXIT_OK", "EXIT_UNREADABLE", "EXIT_USAGE", "main", "write_atomic"]
+
+EXIT_OK = 0
+EXIT_MISMATCH = 1
+EXIT_USAGE = 2
+EXIT_UNREADABLE = 3
+EXIT_INVALID = 4
+
+_EPILOG = """\
+退出码 (exit codes):
+  0  成功 (ok)
+  1  核对不符：check 发现期望值与计算结果不同 (check mismatch)
+  2  命令用法错误 (usage error)
+  3  输入文件无法读取：不存在、不是 UTF-8 文本等 (unreadable input)
+  4  输入内容有误：规范或案例中的拼写、缺项、分值不符、无法识别的目标值等 (invalid input)
+
+示例 (examples):
+  selfscore score cases/jinhua-2024.toml
+  selfscore score cases/yuangang-2023.toml --explain
+  selfscore score cases/jinhua-2024.toml --format json -o result.json
+  selfscore check cases/
+  selfscore specs
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"selfscore: 用法错误 (usage error): {message}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="selfscore",
+        description="部门整体支出绩效自评的精确计分 (exact scoring of department budget performance self-evaluations)",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    from . import __version__
+
+    parser.add_argument("--version", action="version", version=f"selfscore {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser("score", help="计分并输出自评表 (score a case)", epilog=_EPILOG,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("case", metavar="CASE", help="案例文件 (case file, .toml)")
+    p.add_argument("--spec", help="评分规范：内置规范名或 .toml 路径 (overrides the case's spec)")
+    p.add_argument("--format", "-f", choices=("table", "markdown", "json"), default="table",
+                   help="输出格式 (output format), 默认 table")
+    p.add_argument("--explain", action="store_true", help="列出每一步计算过程 (show every step)")
+    p.add_argument("-o", "--output", metavar="FILE", help="写入文件而不是屏幕 (write to FILE)")
+
+    c = sub.add_parser("check", help="核对案例的期望值 (check cases' expected values)", epilog=_EPILOG,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    c.add_argument("paths", nargs="*", metavar="PATH", help="案例文件或目录，默认 cases/ (case files or folders)")
+
+    sub.add_parser("specs", help="列出内置评分规范及其依据 (list bundled specs)")
+
+    for name, help_text in (
+        ("import-targets", "把预算系统导出的绩效目标表转成案例骨架 (import target-table exports)"),
+        ("batch", "批量计分多个部门 (score many departments)"),
+    ):
+        extra = sub.add_parser(name, help=help_text, add_help=False)
+        extra.add_argument("rest", nargs=argparse.REMAINDER)
+    return parser
+
+
+def write_atomic(path: Path, text: str, *, inputs: Sequence[Path] = ()) -> None:
+    """Write ``text`` to ``path`` through a temporary file, never over an input file."""
+    target = path.resolve()
+    for src in inputs:
+        if src.exists() and src.resolve() == target:
+            raise UnreadableError(f"{path}: 输出文件不能覆盖输入文件 (refusing to overwrite the input)")
+    directory = target.parent
+    if not directory.is_dir():
+        raise UnreadableError(f"{path}: 输出目录不存在 (output folder does not exist)")
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _report(exc: SelfScoreError) -> int:
+    if isinstance(exc, InputError):
+        problems = exc.problems
+        print(f"selfscore: 输入有误 (invalid input)，共 {len(problems)} 处：", file=sys.stderr)
+        for problem in problems:
+            print(f"  {problem}", file=sys.stderr)
+        return EXIT_INVALID
+    if isinstance(exc, UnreadableError):
+        print(f"selfscore: 无法读取 (unreadable): {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    print(f"selfscore: 输入有误 (invalid input): {exc}", file=sys.stderr)
+    return EXIT_INVALID
+
+
+def _score(args: argparse.Namespace) -> int:
+    from ._engine import score
+    from ._load import load_case_and_spec
+    from ._render import render
+
+    case, spec = load_case_and_spec(args.case, args.spec)
+    text = render(score(spec, case), args.format, explain=args.explain)
+    if args.output:
+        write_atomic(Path(args.output), text, inputs=[Path(args.case)])
+        print(f"已写入 (written): {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def _case_files(paths: Sequence[str]) -> list[Path]:
+    found: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            found.extend(sorted(p.rglob("*.toml")))
+        elif p.exists():
+            found.append(p)
+        else:
+            raise UnreadableError(f"{p}: 文件或目录不存在 (no such file or folder)")
+    return found
+
+
+def _check(args: argparse.Namespace) -> int:
+    from ._engine import compare_expected, score
+    from ._load import load_case_and_spec
+
+    files = _case_files(args.paths or ["cases"])
+    if not files:
+        print("selfscore: 没有找到案例文件 (no case files found)", file=sys.stderr)
+        return EXIT_USAGE
+    mismatched = failed = 0
+    worst_error = EXIT_OK
+    for file in files:
+        try:
+            case, spec = load_case_and_spec(file)
+            diffs = compare_expected(case, score(spec, case))
+        except SelfScoreError as exc:
+            failed += 1
+            print(f"✗ {file}: 无法计分 (cannot score)")
+            if isinstance(exc, InputError):
+                for problem in exc.problems:
+                    print(f"    {problem}")
+            else:
+                print(f"    {exc}")
+            worst_error = max(worst_error, EXIT_INVALID if not isinstance(exc, UnreadableError) else EXIT_UNREADABLE)
+            continue
+        if not case.expected and not any(ind.expected for ind in case.indicators):
+            print(f"- {file}: 无期望值，未核对 (no expected values)")
+        elif diffs:
+            mismatched += 1
+            print(f"✗ {file}: {len(diffs)} 处不符 (mismatches)")
+            for d in diffs:
+                print(f"    {d.path}: 期望 (expected) {d.expected}，计算 (got) {d.got}")
+        else:
+            print(f"✓ {file}")
+    passed = len(files) - mismatched - failed
+    print(f"{passed} passed, {mismatched + failed} failed")
+    if failed:
+        return worst_error
+    return EXIT_MISMATCH if mismatched else EXIT_OK
+
+
+def _specs(_args: argparse.Namespace) -> int:
+    from ._load import bundled_specs
+    from ._numbers import fmt
+
+    for spec in bundled_specs():
+        parts = " + ".join(f"{p.name} {'?' if p.unknown or p.points is None else fmt(p.points)}" for p in spec.parts)
+        print(f"{spec.id}  {spec.title}")
+        print(f"    {fmt(spec.total)} 分 = {parts}" + (f"；继承 (extends) {spec.extends}" if spec.extends else ""))
+        print(f"    依据 (source): {spec.source}")
+    return EXIT_OK
+
+
+def _delegate(command: str, rest: list[str]) -> int:
+    if command == "import-targets":
+        from ._import_targets_cli import main as import_main
+
+        return import_main(rest)
+    from ._batch_cli import main as batch_main
+
+    return batch_main(rest)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = _parser()
+    try:
+        args = parser.parse_args(args_list)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        if args.command in ("import-targets", "batch"):
+            return _delegate(args.command, args.rest)
+        return {"score": _score, "check": _check, "specs": _specs}[args.command](args)
+    except SelfScoreError as exc:
+        return _report(exc)
+    except BrokenPipeError:
+        return EXIT_OK
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
