@@ -70,7 +70,9 @@ def to_decimal(value: object, *, what: str = "value") -> Decimal:
 
 
 def _validate_places(_inst: object, _attr: object, places: int) -> None:
-    if isinstance(places, bool) or not isinstance(places, int) or not 0 <= places <= 12:
+    if isinstance(places, bool) or not isinstance(places, int):
+        raise TypeError(f"'places' must be an int from 0 to 12, not {type(places).__name__}: {places!r}")
+    if not 0 <= places <= 12:
         raise ValueError(f"'places' must be an int from 0 to 12: {places!r}")
 
 
@@ -110,6 +112,7 @@ def div_round(num: Decimal, den: Decimal, rounding: Rounding) -> Decimal:
     Works on integers, so there is no intermediate precision loss; half-up rounds
     halves away from zero (as Excel's ROUND does).
     """
+    num, den = to_decimal(num, what="numerator"), to_decimal(den, what="denominator")
     if den == 0:
         raise ZeroDivisionError("division by zero")
     n, ne = _as_ratio(num)
