@@ -6,10 +6,15 @@ scores are Decimals rounded once at the step a scoring spec declares.
 
 from __future__ import annotations
 
+from ._case import Case, Deduction, Indicator, ItemInput, Period, case_from_dict
 from ._completion import OUTCOMES, Completion, Outcome, completion, read_judgement
+from ._engine import Difference, IndicatorResult, ItemResult, PartResult, Result, compare_expected, score
 from ._errors import CaseError, InputError, Problem, SelfScoreError, SpecError, TargetError, UnreadableError
+from ._load import bundled_specs, load_case, load_case_and_spec, load_spec
 from ._numbers import Rounding, div_round, fmt, fmt_percent, to_decimal
+from ._render import render, result_to_json
 from ._rules import AllOrNothing, FixedDeduction, IndicatorRule, Proportional, Scored, StepDeduction, apply_rule
+from ._spec import GradeBand, Item, Part, Spec, Split, spec_from_dict
 from ._split import check_weights, split_points
 from ._targets import Target, format_target, parse_actual, parse_target
 
@@ -18,33 +23,58 @@ __version__ = "0.1.0"
 __all__ = [
     "OUTCOMES",
     "AllOrNothing",
+    "Case",
     "CaseError",
     "Completion",
+    "Deduction",
+    "Difference",
     "FixedDeduction",
+    "GradeBand",
+    "Indicator",
+    "IndicatorResult",
     "IndicatorRule",
     "InputError",
+    "Item",
+    "ItemInput",
+    "ItemResult",
     "Outcome",
+    "Part",
+    "PartResult",
+    "Period",
     "Problem",
     "Proportional",
+    "Result",
     "Rounding",
     "Scored",
     "SelfScoreError",
+    "Spec",
     "SpecError",
+    "Split",
     "StepDeduction",
     "Target",
     "TargetError",
     "UnreadableError",
     "__version__",
     "apply_rule",
+    "bundled_specs",
+    "case_from_dict",
     "check_weights",
+    "compare_expected",
     "completion",
     "div_round",
     "fmt",
     "fmt_percent",
     "format_target",
+    "load_case",
+    "load_case_and_spec",
+    "load_spec",
     "parse_actual",
     "parse_target",
     "read_judgement",
+    "render",
+    "result_to_json",
+    "score",
+    "spec_from_dict",
     "split_points",
     "to_decimal",
 ]

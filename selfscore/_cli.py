@@ -200,10 +200,10 @@ def _delegate(command: str, rest: list[str]) -> int:
     if command == "import-targets":
         from ._import_targets_cli import main as import_main
 
-        return import_main(rest)
+        return int(import_main(rest))
     from ._batch_cli import main as batch_main
 
-    return batch_main(rest)
+    return int(batch_main(rest))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

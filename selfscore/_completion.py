@@ -159,9 +159,9 @@ def completion(target: Target, actual: Target, *, judgement: str | None = None) 
             assert actual.value is not None
             rate = Fraction(actual.value) / 100
             capped = min(rate, Fraction(1))
-            outcome: Outcome = "达成" if rate >= 1 else "未达成"
+            reached: Outcome = "达成" if rate >= 1 else "未达成"
             return Completion(
-                outcome, capped, rate, True, (f"定性指标：实现值以百分比填报 {fmt(actual.value)}%，完成率 {fmt_percent(rate)}",)
+                reached, capped, rate, True, (f"定性指标：实现值以百分比填报 {fmt(actual.value)}%，完成率 {fmt_percent(rate)}",)
             )
         found = _qualitative_outcome(target, actual) if actual.kind == "qualitative" else None
         if found is None:

@@ -139,7 +139,8 @@ def _weights(item: Item, inds: Sequence[Indicator], problems: _Problems) -> list
     total = _sum([w for w in typed if w is not None])
     if total != item.points:
         shown = " + ".join(fmt(w) for w in typed if w is not None)
-        problems.add(f"二级指标 {item.name}", f"权重合计 {shown} = {fmt(total)}，不等于分值 {fmt(item.points)} (weights do not sum to the item's points)")
+        problems.add(f"二级指标 {item.name}",
+                     f"权重合计 {shown} = {fmt(total)}，不等于分值 {fmt(item.points)} (weights do not sum to the item's points)")
         return None
     return [(w, True) for w in typed if w is not None]
 
@@ -168,8 +169,9 @@ def _score_indicator(item: Item, ind: Indicator, weight: Decimal, typed: bool, p
     except SelfScoreError as exc:
         problems.add(where, str(exc))
         return None
+    leftover = _LEFTOVER[item.split.leftover if item.split else "ends"]
     weight_line = (f"权重 {fmt(weight)}（填报）" if typed else
-                   f"权重 {fmt(weight)}（{fmt(item.points or Decimal(0))} 分均分，尾差给{_LEFTOVER[item.split.leftover if item.split else 'ends']}）")
+                   f"权重 {fmt(weight)}（{fmt(item.points or Decimal(0))} 分均分，尾差给{leftover}）")
     return IndicatorResult(name=ind.name, group=ind.group, category=ind.category, target=target, actual=actual,
                            weight=weight, weight_typed=typed, completion=done, score=scored.score,
                            trace=(weight_line, *scored.trace), reason=ind.reason)
@@ -189,54 +191,70 @@ def _deduct(points: Decimal, entries: Sequence[Deduction], label: str) -> tuple[
     return result, tuple(lines)
 
 
-def _score_item(spec: Spec, item: Item, case: Case, given: ItemInput | None, problems: _Problems) -> ItemResult:
-    base = dict(key=item.key, name=item.name, kind=item.kind, max=item.points,
-                source="；".join(s for s in (item.source, item.rule_source) if s))
-    if item.kind == "unknown":
-        return ItemResult(**base, status="unknown", score=None, trace=("评分规则未公布 (unknown)",))  # type: ignore[arg-type]
+def _result(item: Item, status: Status, score: Decimal | None, **more: Any) -> ItemResult:
+    return ItemResult(key=item.key, name=item.name, kind=item.kind, status=status, max=item.points, score=score,
+                      source="；".join(s for s in (item.source, item.rule_source) if s), **more)
+
+
+def _indicators_item(item: Item, case: Case, given: ItemInput | None, problems: _Problems) -> ItemResult:
     assert item.points is not None
-    if item.kind == "indicators":
-        inds = [ind for ind in case.indicators if ind.group in item.groups]
-        if given is not None and given.deductions is not None:
-            if inds:
-                problems.add(f"items.{item.key}", "已列出指标时不能再按汇总扣分填报 (deductions are only for items whose indicators are not listed)")
-                return ItemResult(**base, status="not_reported", score=None)  # type: ignore[arg-type]
-            value, lines = _deduct(item.points, given.deductions, "按报告记录的扣分")
-            return ItemResult(**base, status="scored", score=value, deductions=given.deductions, trace=lines)  # type: ignore[arg-type]
-        if not inds:
-            return ItemResult(**base, status="not_reported", score=None, trace=("未填报指标 (not reported)",))  # type: ignore[arg-type]
-        weights = _weights(item, inds, problems)
-        if weights is None:
-            return ItemResult(**base, status="not_reported", score=None)  # type: ignore[arg-type]
-        results = [_score_indicator(item, ind, w, typed, problems) for ind, (w, typed) in zip(inds, weights, strict=True)]
-        scored = [r for r in results if r is not None]
-        if len(scored) != len(results):
-            return ItemResult(**base, status="not_reported", score=None, indicators=tuple(scored))  # type: ignore[arg-type]
-        total = _sum([r.score for r in scored])
-        line = f"{item.name} = {' + '.join(fmt(r.score) for r in scored)} = {fmt(total)}"
-        return ItemResult(**base, status="scored", score=total, indicators=tuple(scored), trace=(line,))  # type: ignore[arg-type]
-    if item.kind == "execution_rate":
-        assert item.rule is not None
-        if given is None or (given.average is None and given.periods is None):
-            return ItemResult(**base, status="not_reported", score=None, trace=("未填报支出率 (not reported)",))  # type: ignore[arg-type]
-        if given.periods:
-            rates = [p.rate for p in given.periods]
-            average = sum(rates, Fraction(0)) / len(rates)
-            lines = [f"{p.label}：" + (f"{fmt(p.spent)} ÷ {fmt(p.budget)} = " if p.spent is not None and p.budget is not None else "")
-                     + fmt_percent(p.rate) for p in given.periods]
-            lines.append(f"平均支出率 = ({' + '.join(fmt_percent(r) for r in rates)}) ÷ {len(rates)} = {fmt_percent(average)}")
-        else:
-            assert given.average is not None
-            average = given.average
-            lines = [f"年度平均支出率 {fmt_percent(average)}（填报）"]
-        done = Completion("达成" if average >= 1 else "未达成", min(average, Fraction(1)), average, False, tuple(lines))
-        result = apply_rule(item.rule, item.points, done)
-        return ItemResult(**base, status="scored", score=result.score, rate=average, trace=result.trace)  # type: ignore[arg-type]
-    # checklist
+    inds = [ind for ind in case.indicators if ind.group in item.groups]
+    if given is not None and given.deductions is not None:
+        if inds:
+            problems.add(f"items.{item.key}",
+                         "已列出指标时不能再按汇总扣分填报 (deductions are only for items whose indicators are not listed)")
+            return _result(item, "not_reported", None)
+        value, lines = _deduct(item.points, given.deductions, "按报告记录的扣分")
+        return _result(item, "scored", value, deductions=given.deductions, trace=lines)
+    if not inds:
+        return _result(item, "not_reported", None, trace=("未填报指标 (not reported)",))
+    weights = _weights(item, inds, problems)
+    if weights is None:
+        return _result(item, "not_reported", None)
+    results = [_score_indicator(item, ind, w, typed, problems) for ind, (w, typed) in zip(inds, weights, strict=True)]
+    scored = [r for r in results if r is not None]
+    if len(scored) != len(results):
+        return _result(item, "not_reported", None, indicators=tuple(scored))
+    total = _sum([r.score for r in scored])
+    line = f"{item.name} = {' + '.join(fmt(r.score) for r in scored)} = {fmt(total)}"
+    return _result(item, "scored", total, indicators=tuple(scored), trace=(line,))
+
+
+def _execution_item(item: Item, given: ItemInput | None) -> ItemResult:
+    assert item.rule is not None and item.points is not None
+    if given is None or (given.average is None and given.periods is None):
+        return _result(item, "not_reported", None, trace=("未填报支出率 (not reported)",))
+    if given.periods:
+        rates = [p.rate for p in given.periods]
+        average = sum(rates, Fraction(0)) / len(rates)
+        lines = [f"{p.label}：" + (f"{fmt(p.spent)} ÷ {fmt(p.budget)} = " if p.spent is not None and p.budget is not None else "")
+                 + fmt_percent(p.rate) for p in given.periods]
+        lines.append(f"平均支出率 = ({' + '.join(fmt_percent(r) for r in rates)}) ÷ {len(rates)} = {fmt_percent(average)}")
+    else:
+        assert given.average is not None
+        average = given.average
+        lines = [f"年度平均支出率 {fmt_percent(average)}（填报）"]
+    done = Completion("达成" if average >= 1 else "未达成", min(average, Fraction(1)), average, False, tuple(lines))
+    result = apply_rule(item.rule, item.points, done)
+    return _result(item, "scored", result.score, rate=average, trace=result.trace)
+
+
+def _checklist_item(item: Item, given: ItemInput | None) -> ItemResult:
+    assert item.points is not None
     if given is None or given.shortcomings is None:
-        return ItemResult(**base, status="not_reported", score=None, trace=("未填报 (not reported)",))  # type: ignore[arg-type]
+        return _result(item, "not_reported", None, trace=("未填报 (not reported)",))
     value, lines = _deduct(item.points, given.shortcomings, "存在问题")
-    return ItemResult(**base, status="scored", score=value, deductions=given.shortcomings, trace=lines)  # type: ignore[arg-type]
+    return _result(item, "scored", value, deductions=given.shortcomings, trace=lines)
+
+
+def _score_item(item: Item, case: Case, given: ItemInput | None, problems: _Problems) -> ItemResult:
+    if item.kind == "unknown":
+        return _result(item, "unknown", None, trace=("评分规则未公布 (unknown)",))
+    if item.kind == "indicators":
+        return _indicators_item(item, case, given, problems)
+    if item.kind == "execution_rate":
+        return _execution_item(item, given)
+    return _checklist_item(item, given)
 
 
 _ALLOWED_INPUTS = {
@@ -279,10 +297,11 @@ def score(spec: Spec, case: Case) -> Result:
             parts.append(PartResult(key=part.key, name=part.name, max=part.points, score=None, items=(), unknown=True))
             missing.append(f"{part.name}：评分规范未公布 (not published in spec {spec.id})")
             continue
-        items = tuple(_score_item(spec, item, case, inputs.get(item.key), problems) for item in part.items)
+        items = tuple(_score_item(item, case, inputs.get(item.key), problems) for item in part.items)
         for item in items:
             if item.status != "scored":
-                missing.append(f"{part.name} / {item.name}：" + ("未填报 (not reported)" if item.status == "not_reported" else "未公布 (unknown)"))
+                why = "未填报 (not reported)" if item.status == "not_reported" else "未公布 (unknown)"
+                missing.append(f"{part.name} / {item.name}：{why}")
         complete = all(i.score is not None for i in items)
         total = _sum([i.score for i in items if i.score is not None]) if complete else None
         parts.append(PartResult(key=part.key, name=part.name, max=part.points, score=total, items=items))

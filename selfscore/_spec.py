@@ -238,7 +238,8 @@ def _item(r: Reader, data: Mapping[str, Any], where: str) -> Item | None:
         if not groups:
             r.problem(path(where, "groups"), "指标类二级指标须列出所含一级分组 (indicators items need groups, e.g. [\"产出指标\"])")
         split_data = r.table(data, "split", where)
-        split = _split(r, split_data, path(where, "split")) if split_data is not None else Split(source="default: equal shares, cents to the ends")
+        split = (_split(r, split_data, path(where, "split")) if split_data is not None
+                 else Split(source="default: equal shares, cents to the ends"))
     elif kind is not None:
         for extra in ("groups", "split"):
             if extra in data:
