@@ -46,9 +46,13 @@ def split_points(
     than one unit of the last place.
     """
     amount = to_decimal(total, what="total")
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+    if isinstance(n, bool) or not isinstance(n, int):
+        raise TypeError(f"'n' must be an int >= 1, not {type(n).__name__}: {n!r}")
+    if n < 1:
         raise ValueError(f"'n' must be an int >= 1: {n!r}")
-    if isinstance(places, bool) or not isinstance(places, int) or not 0 <= places <= 12:
+    if isinstance(places, bool) or not isinstance(places, int):
+        raise TypeError(f"'places' must be an int from 0 to 12, not {type(places).__name__}: {places!r}")
+    if not 0 <= places <= 12:
         raise ValueError(f"'places' must be an int from 0 to 12: {places!r}")
     if leftover not in LEFTOVER_ORDERS:
         raise ValueError(f"'leftover' must be one of {list(LEFTOVER_ORDERS)}: {leftover!r}")
