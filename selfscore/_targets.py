@@ -88,7 +88,12 @@ _SUFFIX_WORDS: Final[tuple[tuple[str, str], ...]] = (
     ("以下", "<="),
     ("以内", "<="),
     ("之内", "<="),
+    ("以外", ">"),
 )
+
+# 不得超过 is "must not exceed" (<=), not 超过 (>): a modal negation before a word flips it.
+_NEGATIONS: Final[tuple[str, ...]] = ("不得", "不应", "不能", "不可", "不宜")
+_NEGATED: Final[dict[str, str]] = {">": "<=", ">=": "<", "<": ">=", "<=": ">"}
 
 # Units, longest first.  Anything else directly after the number is taken as a
 # one-character unit when it stands alone (``9桶``), otherwise the unit is empty.
@@ -198,7 +203,11 @@ def _prefix_comparator(prefix: str) -> tuple[str | None, str]:
             return _SYMBOLS[symbol], prefix[: -len(symbol)]
     for word, comparator in _PREFIX_WORDS:
         if prefix.endswith(word):
-            return comparator, prefix[: -len(word)]
+            label = prefix[: -len(word)]
+            for negation in _NEGATIONS:
+                if label.endswith(negation):
+                    return _NEGATED[comparator], label[: -len(negation)]
+            return comparator, label
     # 达到 / 为 / 约 introduce a plain value
     for word in ("达到", "达", "为", "约"):
         if prefix.endswith(word):
@@ -207,9 +216,11 @@ def _prefix_comparator(prefix: str) -> tuple[str | None, str]:
 
 
 def _suffix_comparator(suffix: str) -> tuple[str | None, str]:
+    # a bracket may stand between the number and the word: 5%（含）以下
+    bare = suffix.lstrip("\x00")
     for word, comparator in _SUFFIX_WORDS:
-        if suffix.startswith(word):
-            return comparator, suffix[len(word) :]
+        if bare.startswith(word):
+            return comparator, suffix[: len(suffix) - len(bare)] + bare[len(word) :]
     return None, suffix
 
 
