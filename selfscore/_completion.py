@@ -92,19 +92,21 @@ def read_judgement(text: str) -> Outcome:
     return outcome
 
 
-def _grade(level: str) -> tuple[int, int, bool] | None:
-    """(scale index, rank, at_least) of a grade text such as 称职或以上 or 良好."""
+def _grade(level: str) -> list[tuple[int, int, bool]]:
+    """(scale index, rank, at_least) of a grade text such as 称职或以上 or 良好, on every
+    scale that has it (良好 is on both 差/中/良/优 and 不合格/合格/良好/优秀)."""
     at_least = False
     core = level
     for word in _AT_LEAST:
         if core.endswith(word):
             core, at_least = core[: -len(word)], True
             break
-    for s, scale in enumerate(_SCALES):
-        for rank, names in enumerate(scale):
-            if core in names:
-                return s, rank, at_least
-    return None
+    return [
+        (s, rank, at_least)
+        for s, scale in enumerate(_SCALES)
+        for rank, names in enumerate(scale)
+        if core in names
+    ]
 
 
 def _qualitative_outcome(target: Target, actual: Target) -> Outcome | None:
@@ -112,12 +114,10 @@ def _qualitative_outcome(target: Target, actual: Target) -> Outcome | None:
     word = (actual.level or "").strip()
     if word and word == target.level:
         return "达成"
-    wanted = _grade(target.level)
-    if wanted is not None:
-        for s, scale in enumerate(_SCALES):
-            for rank, names in enumerate(scale):
-                if word in names and s == wanted[0]:
-                    return "达成" if rank >= wanted[1] else "未达成"
+    for s, wanted_rank, _at_least in _grade(target.level):
+        for rank, names in enumerate(_SCALES[s]):
+            if word in names:
+                return "达成" if rank >= wanted_rank else "未达成"
     if word in _MET_WORDS:
         return "达成"
     if word in _PARTLY_WORDS:
