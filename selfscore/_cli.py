@@ -35,6 +35,7 @@ _EPILOG = """\
   selfscore score cases/jinhua-2024.toml
   selfscore score cases/yuangang-2023.toml --explain
   selfscore score cases/jinhua-2024.toml --format json -o result.json
+  selfscore score cases/jinhua-2024.toml --format narrative
   selfscore check cases/
   selfscore specs
 """
@@ -63,8 +64,8 @@ def _parser() -> argparse.ArgumentParser:
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("case", metavar="CASE", help="案例文件 (case file, .toml)")
     p.add_argument("--spec", help="评分规范：内置规范名或 .toml 路径 (overrides the case's spec)")
-    p.add_argument("--format", "-f", choices=("table", "markdown", "json"), default="table",
-                   help="输出格式 (output format), 默认 table")
+    p.add_argument("--format", "-f", choices=("table", "markdown", "json", "narrative"), default="table",
+                   help="输出格式 (output format), 默认 table；narrative 为自评报告文字 (report paragraphs)")
     p.add_argument("--explain", action="store_true", help="列出每一步计算过程 (show every step)")
     p.add_argument("-o", "--output", metavar="FILE", help="写入文件而不是屏幕 (write to FILE)")
 

@@ -16,7 +16,7 @@ from typing import Any
 from ._engine import IndicatorResult, ItemResult, Result
 from ._numbers import fmt, fmt_percent
 
-__all__ = ["HEADERS", "render", "result_to_json", "table_rows"]
+__all__ = ["FORMATS", "HEADERS", "render", "result_to_json", "table_rows"]
 
 HEADERS = ("一级指标", "二级指标", "三级指标", "年度目标值", "年度实现值", "完成率", "分值", "得分")
 _NUMERIC = (False, False, False, False, False, True, True, True)
@@ -159,7 +159,17 @@ def _markdown(result: Result, *, explain: bool) -> str:
     rows = [[cell.replace("|", "\\|").replace("\n", " ") for cell in row] for row in table_rows(result)]
     table = tabulate(rows, headers=HEADERS, tablefmt="github", disable_numparse=True,
                      colalign=tuple("right" if n else "left" for n in _NUMERIC))
-    out = [f"**{_title(result)}**", "", table, "", *(line.replace("  - ", "- ") for line in _summary_lines(result))]
+    summary: list[str] = []
+    for line in _summary_lines(result):
+        if line.startswith("  - "):
+            if summary and not summary[-1].startswith("- "):
+                summary.append("")
+            summary.append(line[2:])
+        else:
+            if summary:
+                summary.append("")
+            summary.append(line)
+    out = [f"**{_title(result)}**", "", table, "", *summary]
     if explain:
         out.extend(["", "```text", *_explain_lines(result), "```"])
     return "\n".join(out) + "\n"
@@ -220,12 +230,19 @@ def result_to_json(result: Result, *, explain: bool = False) -> dict[str, Any]:
     }
 
 
+FORMATS = ("table", "markdown", "json", "narrative")
+
+
 def render(result: Result, fmt_name: str = "table", *, explain: bool = False) -> str:
-    """Render ``result`` as ``table``, ``markdown`` or ``json``."""
+    """Render ``result`` as ``table``, ``markdown``, ``json`` or ``narrative`` (report paragraphs)."""
     if fmt_name == "table":
         return _text_table(result, explain=explain)
     if fmt_name == "markdown":
         return _markdown(result, explain=explain)
     if fmt_name == "json":
         return json.dumps(result_to_json(result, explain=explain), ensure_ascii=False, indent=2) + "\n"
+    if fmt_name == "narrative":
+        from ._narrative import narrative
+
+        return narrative(result)
     raise ValueError(f"unknown format {fmt_name!r}")
