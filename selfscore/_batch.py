@@ -1,0 +1,368 @@
+"""Batch scoring: many indicators at once, exactly, with numpy.
+
+The batch engine gives, for every row, the identical Decimal (value and exponent)
+that the scalar engine gives::
+
+    done = completion(parse_target(target, lower_is_better=...), parse_actual(actual), judgement=...)
+    apply_rule(rule, weight, done).score
+
+It works in three steps:
+
+1. :func:`indicator_rows` reduces each row to integers (scalar parsing, cached;
+   see :mod:`selfscore._batch_parse`): the weight at one scale for the batch, the
+   actual and target at a scale common to the row, a comparator mask and a
+   部分达成 flag.
+2. :func:`score_rows` runs the vector kernel (:mod:`selfscore._batch_vec`) on int64
+   arrays.  Before computing, each rule's bounds say which rows keep every
+   intermediate within 2**62; rows that do not fit run through the same kernel on
+   Python integers (object arrays), which is exact at any size.
+3. :meth:`RowScores.decimals` turns the integers into Decimals, at the output edge.
+
+Scores stay integers (at :attr:`RowScores.scale` decimal places) for sums per
+item, part and department (:mod:`selfscore._batch_dept`).
+"""
+
+from __future__ import annotations
+
+import decimal
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Final
+
+import attrs
+import numpy as np
+
+from ._batch_parse import Reducer, exact_decimal, int_column, scaled
+from ._batch_vec import (
+    BRANCH_DIFF,
+    BRANCH_FULL,
+    BRANCH_ROUNDED,
+    MASKS,
+    Bounds,
+    RuleConstants,
+    bounds,
+    kernel,
+    rule_constants,
+)
+from ._errors import SelfScoreError
+from ._rules import IndicatorRule
+
+__all__ = [
+    "RowScores",
+    "Rows",
+    "exact_decimal",
+    "indicator_rows",
+    "score_indicators",
+    "score_rows",
+    "weights_column",
+]
+
+# Wide enough for any integer the object path produces (Decimal(int) is exact; scaleb must not round).
+_WIDE: Final = decimal.Context(prec=decimal.MAX_PREC, traps=[decimal.Inexact, decimal.InvalidOperation])
+_PARTIAL_MESSAGE: Final = "评分规则未规定“部分达成”的得分比例 (the rule declares no partial_share for 部分达成)"
+_PLACEHOLDER: Final = (0, 1, MASKS[">"], False)
+
+
+@attrs.frozen(eq=False)
+class Rows:
+    """Numeric columns for the vector step, one row per indicator.
+
+    ``weight`` holds integers at ``weight_scale`` decimal places; ``weight_exp`` each
+    weight's own Decimal exponent (the scalar engine returns the weight as given).
+    ``actual``/``target`` are integers at a scale common to their row.  ``mask`` is the
+    comparator (see :data:`selfscore._batch_vec.MASKS`), ``partial`` marks 部分达成.
+    Integer columns are int64, or object arrays of Python ints when a value does not
+    fit.  ``errors`` maps a row number to the scalar engine's message for a row that
+    could not be reduced (its numeric columns hold a placeholder).
+    """
+
+    weight: np.ndarray
+    weight_scale: int
+    weight_exp: np.ndarray
+    actual: np.ndarray
+    target: np.ndarray
+    mask: np.ndarray
+    partial: np.ndarray
+    errors: dict[int, str] = attrs.field(factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.weight)
+
+    @classmethod
+    def from_columns(cls, weight: Sequence[int], weight_scale: int, weight_exp: Sequence[int],
+                     actual: Sequence[int], target: Sequence[int], mask: Sequence[int],
+                     partial: Sequence[bool], errors: dict[int, str] | None = None) -> Rows:
+        """Rows from already-reduced integer columns (validated: non-negative, known masks)."""
+        W, A, T = (int_column(list(c)) for c in (weight, actual, target))
+        m = np.asarray(mask, dtype=np.uint8)
+        for name, col in (("weight", W), ("actual", A), ("target", T)):
+            if len(col) and (col < 0).any():
+                raise ValueError(f"{name} column holds negative values")
+        if len(m) and not np.isin(m, list(MASKS.values())).all():
+            raise ValueError("mask column holds unknown comparator masks")
+        return cls(W, weight_scale, np.asarray(weight_exp, dtype=np.int32), A, T, m,
+                   np.asarray(partial, dtype=bool), dict(errors or {}))
+
+
+def weights_column(values: Sequence[object]) -> tuple[list[int], int, list[int], dict[int, str]]:
+    """Weights as integers at one scale, each weight's Decimal exponent, and per-row errors.
+
+    A row whose weight is not an exact non-negative number gets weight 0 and an error.
+    """
+    pairs: list[tuple[int, int]] = []
+    exps: list[int] = []
+    errors: dict[int, str] = {}
+    for i, v in enumerate(values):
+        try:
+            d = v if type(v) is Decimal else exact_decimal(v, what="weight")
+            if not d.is_finite():
+                raise ValueError(f"weight must be a finite number: {v!r}")
+            if d < 0:
+                raise ValueError(f"'weight' must be >= 0: {d}")
+        except (TypeError, ValueError) as exc:
+            errors[i] = str(exc)
+            d = Decimal(0)
+        pairs.append(scaled(d))
+        e = d.as_tuple().exponent
+        assert isinstance(e, int)
+        exps.append(e)
+    scale = max((s for _, s in pairs), default=0)
+    return [n * 10 ** (scale - s) for n, s in pairs], scale, exps, errors
+
+
+def indicator_rows(
+    targets: Sequence[str],
+    actuals: Sequence[str],
+    weights: Sequence[object],
+    *,
+    judgements: Sequence[str | None] | None = None,
+    lower_is_better: Sequence[bool | None] | None = None,
+    reducer: Reducer | None = None,
+) -> Rows:
+    """Reduce indicator texts and weights to :class:`Rows` (the scalar edge; cached)."""
+    n = len(targets)
+    if len(actuals) != n or len(weights) != n:
+        raise ValueError(f"columns differ in length: {n} targets, {len(actuals)} actuals, {len(weights)} weights")
+    for name, col in (("judgements", judgements), ("lower_is_better", lower_is_better)):
+        if col is not None and len(col) != n:
+            raise ValueError(f"{name} has {len(col)} rows, not {n}")
+    red = reducer or Reducer()
+    W, ws, wexp, errors = weights_column(weights)
+    A: list[int] = []
+    T: list[int] = []
+    M: list[int] = []
+    P: list[bool] = []
+    row = red.row
+    js = judgements if judgements is not None else [None] * n
+    ls = lower_is_better if lower_is_better is not None else [None] * n
+    for i, (t, a, j, lb) in enumerate(zip(targets, actuals, js, ls, strict=True)):
+        r = row(t, a, j, lb)
+        if type(r) is str:
+            errors.setdefault(i, r)
+            r = _PLACEHOLDER
+        A.append(r[0])
+        T.append(r[1])
+        M.append(r[2])
+        P.append(r[3])
+    return Rows(int_column(W), ws, np.asarray(wexp, dtype=np.int32), int_column(A), int_column(T),
+                np.asarray(M, dtype=np.uint8), np.asarray(P, dtype=bool), errors)
+
+
+def _fits(W: np.ndarray, A: np.ndarray, T: np.ndarray, b: Bounds) -> np.ndarray | None:
+    """Which rows fit the int64 path: None when all do (checked on the maxima first)."""
+    if len(W) == 0:
+        return None
+    if W.dtype != object and A.dtype != object and T.dtype != object:
+        w, d = int(W.max()), max(int(A.max()), int(T.max()), 1)
+        if b.fits(w, d):
+            return None
+        if b.w_max < 0:
+            return np.zeros(len(W), dtype=bool)
+        D = np.maximum(np.maximum(A, T), 1)
+        return (W <= b.w_max) & (D <= b.d_max) & (W <= b.wd_max // D)
+    return np.fromiter((b.fits(w, max(a, t, 1)) for w, a, t in zip(W.tolist(), A.tolist(), T.tolist(), strict=True)),
+                       dtype=bool, count=len(W))
+
+
+def _as_int64(col: np.ndarray) -> np.ndarray:
+    return col if col.dtype != object else col.astype(np.int64)
+
+
+@attrs.frozen(eq=False)
+class RowScores:
+    """Scores of :class:`Rows`: integers at ``scale`` decimal places, and how each was reached.
+
+    ``branch`` fixes each score's Decimal exponent (see :mod:`selfscore._batch_vec`);
+    ``rule`` is each row's rule index; ``wide`` marks rows scored on the exact
+    wide path; ``errors`` maps row numbers to messages (those rows have no score).
+    """
+
+    values: np.ndarray
+    scale: int
+    branch: np.ndarray
+    rule: np.ndarray
+    constants: tuple[RuleConstants, ...]
+    weight_exp: np.ndarray
+    wide: np.ndarray
+    errors: dict[int, str]
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def exponents(self) -> np.ndarray:
+        """Each score's Decimal exponent, as the scalar engine would build it."""
+        e = np.zeros(len(self.values), dtype=np.int32)
+        full = self.branch == BRANCH_FULL
+        e[full] = self.weight_exp[full]
+        rounded_exp = np.array([-c.places for c in self.constants], dtype=np.int32)
+        diff_exp = np.array([c.diff_exponent() for c in self.constants], dtype=np.int32)
+        rounded = self.branch == BRANCH_ROUNDED
+        e[rounded] = rounded_exp[self.rule[rounded]]
+        diff = self.branch == BRANCH_DIFF
+        e[diff] = np.minimum(self.weight_exp[diff], diff_exp[self.rule[diff]])
+        return e
+
+    def decimals(self) -> list[Decimal | None]:
+        """Every score as the scalar engine's Decimal (None for rows with errors)."""
+        exps = self.exponents()
+        k = self.scale + exps
+        values = self.values
+        if values.dtype != object and len(k) and k.min() >= 0 and k.max() <= 18:
+            digits = (values // (np.int64(10) ** k.astype(np.int64))).tolist()
+        else:
+            digits = [v // 10**kk if kk >= 0 else v * 10**-kk for v, kk in zip(values.tolist(), k.tolist(), strict=True)]
+        ctx = _WIDE
+        out: list[Decimal | None] = [Decimal(d).scaleb(e, ctx) for d, e in zip(digits, exps.tolist(), strict=True)]
+        for i in self.errors:
+            out[i] = None
+        return out
+
+    def decimal(self, i: int) -> Decimal | None:
+        """One row's score as a Decimal (None when the row has an error)."""
+        if i in self.errors:
+            return None
+        e = _row_exponent(self, i)
+        k = self.scale + e
+        v = int(self.values[i])
+        return Decimal(v // 10**k if k >= 0 else v * 10**-k).scaleb(e, _WIDE)
+
+
+def _row_exponent(s: RowScores, i: int) -> int:
+    b, r, we = int(s.branch[i]), int(s.rule[i]), int(s.weight_exp[i])
+    c = s.constants[r]
+    if b == BRANCH_FULL:
+        return we
+    if b == BRANCH_ROUNDED:
+        return -c.places
+    if b == BRANCH_DIFF:
+        return min(we, c.diff_exponent())
+    return 0
+
+
+def score_rows(
+    rows: Rows,
+    rules: IndicatorRule | Sequence[IndicatorRule],
+    rule_of_row: np.ndarray | None = None,
+    *,
+    out_scale: int | None = None,
+) -> RowScores:
+    """Score every row: one rule for all, or ``rules[rule_of_row[i]]`` for row ``i``."""
+    rule_list = [rules] if not isinstance(rules, Sequence) else list(rules)
+    constants = tuple(rule_constants(r) for r in rule_list)
+    n = len(rows)
+    codes = np.zeros(n, dtype=np.int16) if rule_of_row is None else np.asarray(rule_of_row, dtype=np.int16)
+    if len(codes) != n:
+        raise ValueError(f"rule_of_row has {len(codes)} rows, not {n}")
+    if n and (codes.min() < 0 or codes.max() >= len(constants)):
+        raise ValueError("rule_of_row refers to a rule that is not given")
+    ws = rows.weight_scale
+    scale = max([c.min_out_scale(ws) for c in constants] + [0]) if out_scale is None else out_scale
+    if constants and scale < max(c.min_out_scale(ws) for c in constants):
+        raise ValueError(f"out_scale {scale} cannot hold these scores exactly")
+    errors = dict(rows.errors)
+    partial = rows.partial
+    if partial.any():
+        for r, c in enumerate(constants):
+            if c.share is None:
+                for i in np.flatnonzero(partial & (codes == r)).tolist():
+                    errors.setdefault(i, _PARTIAL_MESSAGE)
+        if errors:
+            partial = partial.copy()
+            partial[list(errors)] = False
+    any_partial = bool(partial.any())
+    branch = np.empty(n, dtype=np.int8)
+    wide = np.zeros(n, dtype=bool)
+    values: np.ndarray | None = None
+    single = len(constants) == 1
+    for r, c in enumerate(constants):
+        idx = None if single else np.flatnonzero(codes == r)
+        W, A, T, M = rows.weight, rows.actual, rows.target, rows.mask
+        Pp = partial if any_partial else None
+        if idx is not None:
+            if len(idx) == 0:
+                continue
+            W, A, T, M = W[idx], A[idx], T[idx], M[idx]
+            Pp = Pp[idx] if Pp is not None else None
+        b = bounds(c, ws, scale)
+        fits = _fits(W, A, T, b)
+        if fits is None:
+            s, br = kernel(c, _as_int64(W), _as_int64(A), _as_int64(T), M, Pp, ws, scale)
+        else:
+            s = np.empty(len(W), dtype=object)
+            br = np.empty(len(W), dtype=np.int8)
+            fast = np.flatnonzero(fits)
+            slow = np.flatnonzero(~fits)
+            if len(fast):
+                fs, fb = kernel(c, _as_int64(W[fast]), _as_int64(A[fast]), _as_int64(T[fast]), M[fast],
+                                None if Pp is None else Pp[fast], ws, scale)
+                s[fast] = fs.tolist()
+                br[fast] = fb
+            ss, sb = kernel(c, W[slow].astype(object), A[slow].astype(object), T[slow].astype(object), M[slow],
+                            None if Pp is None else Pp[slow], ws, scale)
+            s[slow] = ss
+            br[slow] = sb
+            if idx is None:
+                wide[slow] = True
+            else:
+                wide[idx[slow]] = True
+        if idx is None:
+            values, branch = s, br
+        else:
+            if values is None:
+                values = np.zeros(n, dtype=np.int64)
+            if s.dtype == object and values.dtype != object:
+                values = values.astype(object)
+            values[idx] = s
+            branch[idx] = br
+    if values is None:
+        values = np.zeros(n, dtype=np.int64)
+        branch[:] = 0
+    if values.dtype == object and not wide.any():  # pragma: no cover - defensive
+        values = values.astype(np.int64)
+    if errors:
+        values = values.copy()
+        values[list(errors)] = 0
+    return RowScores(values=values, scale=scale, branch=branch, rule=codes, constants=constants,
+                     weight_exp=rows.weight_exp, wide=wide, errors=errors)
+
+
+def score_indicators(
+    targets: Sequence[str],
+    actuals: Sequence[str],
+    weights: Sequence[object],
+    rule: IndicatorRule,
+    *,
+    judgements: Sequence[str | None] | None = None,
+    lower_is_better: Sequence[bool | None] | None = None,
+) -> list[Decimal]:
+    """Score indicators with one rule; the i-th result equals the scalar engine's for row i.
+
+    Raises :class:`~selfscore.SelfScoreError` naming the first row that cannot be
+    scored, with the scalar engine's message.
+    """
+    rows = indicator_rows(targets, actuals, weights, judgements=judgements, lower_is_better=lower_is_better)
+    scores = score_rows(rows, rule)
+    if scores.errors:
+        i = min(scores.errors)
+        raise SelfScoreError(f"row {i + 1}: {scores.errors[i]}")
+    return scores.decimals()  # type: ignore[return-value]

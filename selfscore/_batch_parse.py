@@ -1,0 +1,251 @@
+"""The scalar edge of the batch engine: input values and texts to integer columns.
+
+Parsing stays scalar (the vector step only sees numbers), but it must not dominate,
+so every text goes through caches that are exact by construction:
+
+- a cache of the scalar parser's result by exact text (targets repeat: ``≥95%``, ``达标``);
+- a *template* cache for simple texts ``PREFIX NUMBER SUFFIX`` (``493.3 万元`` is not
+  simple because of the space; ``493.3万元``, ``≥95%``, ``保洁面积258256.8万平方米`` are).
+  The scalar parser's reading of such a text does not depend on the number except
+  through "is it zero" (see :func:`_simple`), so it is parsed once per
+  ``(PREFIX, SUFFIX, zero)`` with a stand-in number and the row's number is put back.
+
+Numbers given as values (weights, or actuals read from spreadsheet cells) are taken
+from ``str``, ``Decimal``, ``int`` (including numpy integers) or ``float`` only when
+the float is an exact short decimal (see :func:`exact_decimal`).
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import re
+import unicodedata
+from collections.abc import Sequence
+from decimal import Decimal
+from fractions import Fraction
+from typing import Final
+
+import numpy as np
+
+from ._completion import Completion, completion
+from ._errors import SelfScoreError
+from ._numbers import to_decimal
+from ._targets import Target, parse_actual, parse_target, units_compatible
+from ._batch_vec import MASKS
+
+__all__ = ["INT64_MAX", "Reducer", "exact_decimal", "int_column", "reduce_completion", "scaled"]
+
+INT64_MAX: Final[int] = 2**63 - 1
+
+#: A float is taken only when it is one of these many significant digits or fewer
+#: (DBL_DIG): then the decimal it was typed as is the one its shortest repr shows.
+FLOAT_DIGITS: Final[int] = 15
+
+
+def exact_decimal(value: object, *, what: str = "value") -> Decimal:
+    """An exact Decimal from ``str``, ``Decimal``, ``int`` (numpy ints too) or a short-decimal ``float``.
+
+    A float is accepted only through a round trip: its shortest repr read as a
+    Decimal must have at most 15 significant digits (so every decimal of that
+    length maps to a distinct double and back).  ``0.1 + 0.2`` is refused; ``3.34``
+    and ``20.0`` (a spreadsheet cell) are read as ``Decimal('3.34')`` and ``Decimal('20.0')``.
+    """
+    if isinstance(value, bool) or isinstance(value, np.bool_):
+        raise TypeError(f"{what} must be a number, not bool: {value!r}")
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"{what} must be a finite number: {value!r}")
+        text = repr(float(value))
+        result = Decimal(text)
+        if len(result.normalize().as_tuple().digits) > FLOAT_DIGITS or float(text) != value:
+            raise ValueError(
+                f"{what} {value!r} is a binary float that is not an exact short decimal; pass it as text"
+            )
+        return result
+    if isinstance(value, numbers.Integral) and not isinstance(value, int):
+        return Decimal(int(value))
+    if isinstance(value, np.floating):  # pragma: no cover - np.float64 is a float; float32 etc. land here
+        return exact_decimal(float(value), what=what)
+    return to_decimal(value, what=what)
+
+
+def scaled(value: Decimal) -> tuple[int, int]:
+    """``(n, s)`` with ``value == n / 10**s`` and ``s >= 0`` as small as possible."""
+    sign, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)
+    n = int("".join(map(str, digits)) or "0")
+    if sign:
+        n = -n
+    if exponent >= 0:
+        return n * 10**exponent, 0
+    s = -exponent
+    while s and n % 10 == 0:
+        n //= 10
+        s -= 1
+    return n, s
+
+
+# --- texts -----------------------------------------------------------------
+
+# PREFIX NUMBER SUFFIX where neither side holds anything the scalar parser treats
+# specially: no (Unicode) digit or '.', no whitespace, comma, bracket, minus sign,
+# ≧ ≦ or NUL.  Together with the text being NFKC-normal (so ``_normalise`` leaves it
+# unchanged) the parser sees exactly one number token, and its reading depends on
+# the number only through ``value == 0``.
+_BAD: Final = r"\d.,\s()\[\]【】\-−≧≦\x00"
+_SIMPLE: Final = re.compile(rf"([^{_BAD}]*)([0-9]+)(?:\.([0-9]+))?([^{_BAD}]*)")
+
+
+def _simple(text: str) -> tuple[str, str, str, str] | None:
+    m = _SIMPLE.fullmatch(text)
+    if m is None or not text.isascii() and not unicodedata.is_normalized("NFKC", text):
+        return None
+    return m.group(1), m.group(2), m.group(3) or "", m.group(4)
+
+
+# A reading of a text, as the reducer needs it:
+#   ("n", comparator, n, s, unit)   a number n / 10**s
+#   ("t", Target)                   anything else (qualitative) as the scalar parser read it
+#   ("e", message)                  the scalar parser's error
+Reading = tuple
+
+
+def _number_reading(t: Target) -> Reading:
+    assert t.value is not None
+    n, s = scaled(t.value)
+    return ("n", t.comparator, n, s, t.unit)
+
+
+class Reducer:
+    """Reduces (target, actual, judgement, lower_is_better) rows to integer columns.
+
+    One instance keeps its caches across calls (a batch, or a CLI run).  Each row
+    becomes ``(A, T, mask, partial)`` as :mod:`selfscore._batch_vec` defines them,
+    or an error message, which is the scalar engine's own.
+    """
+
+    def __init__(self, cache_limit: int = 200_000) -> None:
+        self.cache_limit = cache_limit
+        self._targets: dict[tuple[str, bool | None], Reading] = {}
+        self._actuals: dict[str, Reading] = {}
+        self._target_templates: dict[tuple[str, str, bool, bool | None], Reading] = {}
+        self._actual_templates: dict[tuple[str, str, bool], Reading] = {}
+        self._units: dict[tuple[str, str], bool] = {}
+        self._slow: dict[tuple[object, ...], tuple[int, int, int, bool] | str] = {}
+
+    # Readings ----------------------------------------------------------------
+
+    def _read(self, text: str, lower: bool | None, actual: bool) -> Reading:
+        if not isinstance(text, str):
+            return ("e", f"{'actual' if actual else 'target'} text must be str, not {type(text).__name__}: {text!r}")
+        cache: dict = self._actuals if actual else self._targets  # type: ignore[type-arg]
+        key = text if actual else (text, lower)
+        found = cache.get(key)
+        if found is not None:
+            return found
+        simple = _simple(text)
+        if simple is not None:
+            prefix, whole, frac, suffix = simple
+            frac = frac.rstrip("0")
+            n = int(whole + frac)
+            zero = n == 0
+            tkey = (prefix, suffix, zero) if actual else (prefix, suffix, zero, lower)
+            templates: dict = self._actual_templates if actual else self._target_templates  # type: ignore[type-arg]
+            template = templates.get(tkey)
+            if template is None:
+                template = self._parse(prefix + ("0" if zero else "1") + suffix, lower, actual)
+                if template[0] == "n" and not zero:
+                    # the stand-in must carry no decimals of its own
+                    assert template[2] == 1 and template[3] == 0
+                templates[tkey] = template
+            if template[0] == "n":
+                reading: Reading = ("n", template[1], n, len(frac), template[4])
+            else:  # the text's shape itself is an error (contradictory comparators, ...): the parser's message
+                reading = self._parse(text, lower, actual)
+        else:
+            reading = self._parse(text, lower, actual)
+        if len(cache) < self.cache_limit:
+            cache[key] = reading
+        return reading
+
+    @staticmethod
+    def _parse(text: str, lower: bool | None, actual: bool) -> Reading:
+        try:
+            t = parse_actual(text) if actual else parse_target(text, lower_is_better=lower)
+        except SelfScoreError as exc:
+            return ("e", str(exc))
+        return _number_reading(t) if t.kind == "quantitative" else ("t", t)
+
+    def target(self, text: str, lower: bool | None = None) -> Target:
+        """The scalar Target for ``text`` (for the slow path and for reports)."""
+        return parse_target(text, lower_is_better=lower)
+
+    # Rows --------------------------------------------------------------------
+
+    def row(self, target: str, actual: str, judgement: str | None = None,
+            lower: bool | None = None) -> tuple[int, int, int, bool] | str:
+        """``(A, T, mask, partial)`` for one indicator, or the scalar engine's error message."""
+        if judgement is None:
+            t = self._read(target, lower, False)
+            if t[0] == "n":
+                a = self._read(actual, None, True)
+                if a[0] == "n":
+                    units = (t[4], a[4])
+                    ok = self._units.get(units)
+                    if ok is None:
+                        ok = self._units[units] = units_compatible(*units)
+                    if ok:
+                        tc, ac = t[1], a[1]
+                        if ac == tc and tc in (">", "<"):  # an actual "> 95%" meets a target "> 95%"
+                            tc = ">=" if tc == ">" else "<="
+                        ta, sa = t[2], t[3]
+                        aa, sb = a[2], a[3]
+                        if sa < sb:
+                            ta *= 10 ** (sb - sa)
+                        elif sb < sa:
+                            aa *= 10 ** (sa - sb)
+                        return aa, ta, MASKS[tc], False
+        return self._slow_row(target, actual, judgement, lower)
+
+    def _slow_row(self, target: str, actual: str, judgement: str | None,
+                  lower: bool | None) -> tuple[int, int, int, bool] | str:
+        """Any other row: the scalar ``completion`` itself, reduced to the columns."""
+        key = (target, actual, judgement, lower)
+        found = self._slow.get(key)
+        if found is not None:
+            return found
+        result: tuple[int, int, int, bool] | str
+        try:
+            if not isinstance(target, str) or not isinstance(actual, str):
+                raise TypeError(f"target and actual must be text: {target!r}, {actual!r}")
+            done = completion(parse_target(target, lower_is_better=lower), parse_actual(actual), judgement=judgement)
+            result = reduce_completion(done)
+        except (SelfScoreError, TypeError) as exc:
+            result = str(exc)
+        if len(self._slow) < self.cache_limit:
+            self._slow[key] = result
+        return result
+
+
+def reduce_completion(done: Completion) -> tuple[int, int, int, bool]:
+    """A scalar Completion as ``(A, T, mask, partial)`` that the kernel scores identically.
+
+    Met: ``1 >= 1``.  Not met at rate ``p/q`` (<= 1): ``p > q``, which is not met and
+    has ``min/max = p/q``.  部分达成: the partial flag.
+    """
+    if done.rate is None:
+        return 0, 1, MASKS[">"], True
+    if done.met:
+        return 1, 1, MASKS[">="], False
+    rate = Fraction(done.rate)
+    return rate.numerator, rate.denominator, MASKS[">"], False
+
+
+def int_column(values: list[int]) -> np.ndarray:
+    """int64 when every value fits, else an object array of Python ints."""
+    try:
+        return np.array(values, dtype=np.int64)
+    except OverflowError:
+        return np.array(values, dtype=object)
+
