@@ -1,0 +1,488 @@
+"""The scored 自评表 as an Excel workbook (.xlsx), written atomically.
+
+Sheet “自评表” follows the official table (一级指标, 二级指标, 三级指标, 年度目标值,
+年度实现值, 完成率, 分值, 得分, 偏差原因/扣分原因) with the level-1 and level-2 names
+merged over their rows, item subtotals, part totals and a totals row (总分, 等级, or
+a plain “结果不完整 (partial)” note naming what is missing).  Sheet “计算过程” lists
+every step of the trace.
+
+Scores are number cells whose number format shows exactly the digits scored
+(3.34 -> ``0.00``, 3.9 -> ``0.0``, 20 -> ``0``), so Excel shows what the report
+prints.  Excel keeps numbers as binary doubles, so every number is checked to come
+back exactly (``3.34`` -> 3.34 -> ``3.34``) before it is written; one that would not
+is an error, never a silently different value.  Completion rates are percentage
+cells holding the rate as printed (98.66% is 0.9866 with format ``0.00%``); the
+exact fraction is in the trace.
+
+openpyxl is imported only when a workbook is written (``pip install 'selfscore[xlsx]'``).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import unicodedata
+from collections.abc import Sequence
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from ._engine import IndicatorResult, ItemResult, PartResult, Result
+from ._errors import SelfScoreError, UnreadableError
+from ._numbers import fmt, fmt_percent
+
+__all__ = ["SHEET_HEADERS", "write_result_xlsx"]
+
+#: The header row of the 自评表 sheet: the text table's columns plus the reasons.
+SHEET_HEADERS = ("一级指标", "二级指标", "三级指标", "年度目标值", "年度实现值", "完成率", "分值", "得分", "偏差原因/扣分原因")
+
+_DASH = "—"
+_NCOLS = len(SHEET_HEADERS)
+# Column widths in Excel character units (a CJK character takes about two).
+_WIDTHS = (10, 18, 26, 22, 22, 9, 7, 7, 28)
+_NUMERIC_COLS = (5, 6, 7)  # 完成率, 分值, 得分 (0-based)
+_FONT = "宋体"
+_FONT_SIZE = 11
+_LINE_HEIGHT = 16.0  # points per wrapped line at _FONT_SIZE
+_TITLE_ROWS = 2  # title and subtitle; the header row follows
+_HEADER_ROW = _TITLE_ROWS + 1
+
+
+# --- cell values: exact numbers with the number format that prints them -----------------------------------
+
+
+@attrs.frozen
+class _Num:
+    """A number cell: the value Excel stores and the format that shows it as printed."""
+
+    value: float | int
+    number_format: str
+    text: str  # what the report prints, for the round-trip check and tests
+
+
+def _places(value: Decimal) -> int:
+    exponent = value.normalize().as_tuple().exponent
+    assert isinstance(exponent, int)
+    return max(0, -exponent)
+
+
+def _exact(value: Decimal, where: str) -> float | int:
+    """``value`` as the number Excel will hold, checked to read back as the same decimal."""
+    if value == value.to_integral_value() and abs(value) < 10**15:
+        return int(value)
+    as_float = float(value)
+    # openpyxl writes the float as "%.16g"; Excel and LibreOffice read that back as a double.
+    if Decimal(repr(as_float)) != value or Decimal(f"{as_float:.16g}") != value:
+        raise SelfScoreError(f"{where}: {fmt(value)} 无法在 Excel 中精确保存为数字 "
+                             "(cannot be stored exactly as an Excel number)；请改用其他输出格式")
+    return as_float
+
+
+def _decimal_format(places: int, percent: bool = False) -> str:
+    return ("0" if places == 0 else "0." + "0" * places) + ("%" if percent else "")
+
+
+def _num(value: Decimal | None, where: str) -> _Num | str:
+    if value is None:
+        return _DASH
+    return _Num(_exact(value, where), _decimal_format(_places(value)), fmt(value))
+
+
+def _pct(rate: Fraction | None, where: str) -> _Num | str:
+    """A rate as a percentage cell holding the percentage as printed (``98.66%`` -> 0.9866)."""
+    if rate is None:
+        return _DASH
+    text = fmt_percent(rate)
+    shown = Decimal(text[:-1])
+    value = shown.scaleb(-2)
+    return _Num(_exact(value, where), _decimal_format(_places(shown), percent=True), text)
+
+
+# --- the table as rows of values (no openpyxl here) --------------------------------------------------------
+
+Cell = _Num | str | None
+
+
+@attrs.frozen
+class _Row:
+    kind: str  # indicator, item, subtotal, part_total, unknown_part, total, grade, note
+    cells: tuple[Cell, ...]
+    span: tuple[int, int] | None = None  # 0-based columns merged across on this row
+
+
+@attrs.frozen
+class _Table:
+    rows: tuple[_Row, ...]
+    merges: tuple[tuple[int, int, int], ...]  # (column, first row, last row), 0-based within rows
+
+
+def _rate(ind: IndicatorResult, where: str) -> Cell:
+    done = ind.completion
+    if done.qualitative and done.rate is None:
+        return done.outcome  # 部分达成: scored by the rule's declared share, not a rate
+    rate = done.uncapped if done.uncapped is not None else done.rate
+    return _pct(rate, where)
+
+
+def _lost_note(ind: IndicatorResult) -> str:
+    parts = []
+    if ind.score < ind.weight:
+        done = ind.completion
+        rate = done.uncapped if done.uncapped is not None else done.rate
+        shown = done.outcome if rate is None else f"完成率 {fmt_percent(rate)}"
+        parts.append(f"失 {fmt(ind.weight - ind.score)} 分（{shown}）")
+    if ind.reason:
+        parts.append(f"偏差原因：{ind.reason}")
+    return "；".join(parts)
+
+
+def _deduction_note(item: ItemResult) -> str:
+    return "；".join(f"扣 {fmt(d.points)} 分" + (f"（{d.source}）" if d.source else "") for d in item.deductions)
+
+
+def _item_rows(item: ItemResult) -> list[_Row]:
+    where = item.name
+    if item.indicators:
+        rows = [_Row("indicator", (None, None, ind.name, ind.target.text.strip(), ind.actual.text.strip(),
+                                   _rate(ind, f"{where} / {ind.name} 完成率"), _num(ind.weight, f"{where} / {ind.name} 分值"),
+                                   _num(ind.score, f"{where} / {ind.name} 得分"), _lost_note(ind)))
+                for ind in item.indicators]
+        rows.append(_Row("subtotal", (None, None, "小计", "", "", "", _num(item.max, f"{where} 分值"),
+                                      _num(item.score, f"{where} 得分"), "" if item.score is not None else "未计分")))
+        return rows
+    cells: tuple[Cell, ...]
+    if item.status == "unknown":
+        cells = (None, None, "（评分细则未公布）", "", "", "", _num(item.max, where), _DASH, "评分细则未公布，不计分")
+    elif item.status == "not_reported":
+        cells = (None, None, "（未填报）", "", "", "", _num(item.max, where), _DASH, "未填报，不计分")
+    elif item.kind == "execution_rate":
+        rate = _pct(item.rate, f"{where} 支出率")
+        note = ""
+        if item.score is not None and item.max is not None and item.score < item.max and item.rate is not None:
+            note = f"平均支出率 {fmt_percent(item.rate)}，扣 {fmt(item.max - item.score)} 分"
+        cells = (None, None, "年度平均支出率", "100%", rate, rate, _num(item.max, f"{where} 分值"),
+                 _num(item.score, f"{where} 得分"), note)
+    else:
+        if item.deductions:
+            label = "；".join(d.reason if "扣" in d.reason else f"{d.reason}（扣{fmt(d.points)}分）" for d in item.deductions)
+        else:
+            label = "按报告汇总：无扣分" if item.kind == "indicators" else "无扣分"
+        cells = (None, None, label, "", "", "", _num(item.max, f"{where} 分值"), _num(item.score, f"{where} 得分"),
+                 _deduction_note(item))
+    return [_Row("item", cells)]
+
+
+def _part_rows(part: PartResult, rows: list[_Row], merges: list[tuple[int, int, int]]) -> None:
+    if part.unknown:
+        rows.append(_Row("unknown_part", (part.name, "（评分细则未公布）", "", "", "", "", _num(part.max, part.name), _DASH,
+                                          "评分细则未公布，不计分"), span=(1, 5)))
+        return
+    first_of_part = len(rows)
+    for item in part.items:
+        item_rows = _item_rows(item)
+        first = len(rows)
+        cells = list(item_rows[0].cells)
+        cells[1] = item.name
+        item_rows[0] = attrs.evolve(item_rows[0], cells=tuple(cells))
+        rows.extend(item_rows)
+        if len(item_rows) > 1:
+            merges.append((1, first, len(rows) - 1))
+    rows.append(_Row("part_total", (None, f"{part.name}合计", "", "", "", "", _num(part.max, f"{part.name}合计 分值"),
+                                    _num(part.score, f"{part.name}合计 得分"), "" if part.score is not None else "未计分"),
+                     span=(1, 5)))
+    cells = list(rows[first_of_part].cells)
+    cells[0] = part.name
+    rows[first_of_part] = attrs.evolve(rows[first_of_part], cells=tuple(cells))
+    merges.append((0, first_of_part, len(rows) - 1))
+
+
+def _partial_note(result: Result) -> str:
+    """The “结果不完整 (partial)” line: what was scored and what is missing."""
+    return (f"结果不完整 (partial)：已计分部分得分 {fmt(result.known_score)}（满分 {fmt(result.known_max)}），"
+            f"不计总分和等级。缺少：{'；'.join(result.missing)}")
+
+
+def _table(result: Result) -> _Table:
+    rows: list[_Row] = []
+    merges: list[tuple[int, int, int]] = []
+    for part in result.parts:
+        _part_rows(part, rows, merges)
+    rows.append(_Row("total", ("总分", "", "", "", "", "", _num(result.max, "总分 分值"), _num(result.score, "总分 得分"),
+                               "结果不完整，不计总分" if result.partial else ""), span=(0, 5)))
+    rows.append(_Row("grade", ("等级", "", "", "", "", "", "", result.grade or _DASH,
+                               "结果不完整，不评等级" if result.partial else ""), span=(0, 5)))
+    if result.partial:
+        rows.append(_Row("note", (_partial_note(result), *([""] * (_NCOLS - 1))), span=(0, _NCOLS - 1)))
+    return _Table(tuple(rows), tuple(merges))
+
+
+def _title(result: Result) -> str:
+    return f"{result.department} {result.year} 年度部门整体支出绩效自评表"
+
+
+def _subtitle(result: Result) -> str:
+    return f"评分规范：{result.spec_id}（{result.spec_title}）；分值单位：分"
+
+
+def _trace_rows(result: Result) -> list[tuple[str, str, str, str]]:
+    rows: list[tuple[str, str, str, str]] = []
+    for part in result.parts:
+        if part.unknown:
+            rows.append((part.name, "", "", "评分细则未公布 (not published)，不计分"))
+        for item in part.items:
+            rows.append((part.name, item.name, "", f"分值 {fmt(item.max) if item.max is not None else _DASH}，"
+                                                   f"得分 {fmt(item.score) if item.score is not None else _DASH}"))
+            for ind in item.indicators:
+                rows.extend((part.name, item.name, ind.name, step) for step in ind.trace)
+            rows.extend((part.name, item.name, "", step) for step in item.trace)
+            if item.source:
+                rows.append((part.name, item.name, "", f"依据：{item.source}"))
+    return rows
+
+
+# --- layout helpers -----------------------------------------------------------------------------------------
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _lines(text: str, width: float) -> int:
+    """How many lines ``text`` wraps to in a column ``width`` characters wide (a rough, generous estimate)."""
+    usable = max(width - 1.5, 1.0)
+    total = 0
+    for line in text.split("\n"):
+        total += max(1, -(-int(_display_width(line) * 1.08) // int(usable)))
+    return total
+
+
+# --- writing ------------------------------------------------------------------------------------------------
+
+
+def _openpyxl() -> Any:
+    try:
+        import openpyxl
+    except ImportError:
+        raise UnreadableError("需要安装 openpyxl：pip install 'selfscore[xlsx]' (openpyxl is needed to write .xlsx)") from None
+    return openpyxl
+
+
+def _build(result: Result) -> Any:
+    openpyxl = _openpyxl()
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    table = _table(result)  # every number is checked before anything is built
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "自评表"
+    wb.properties.title = _title(result)
+    wb.properties.creator = "selfscore"
+
+    font = Font(name=_FONT, charset=134, size=_FONT_SIZE)
+    bold = Font(name=_FONT, charset=134, size=_FONT_SIZE, bold=True)
+    thin = Side(style="thin", color="000000")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    shaded = PatternFill("solid", fgColor="F2F2F2")
+    header_fill = PatternFill("solid", fgColor="D9D9D9")
+
+    def align(horizontal: str, vertical: str = "center") -> Any:
+        return Alignment(horizontal=horizontal, vertical=vertical, wrap_text=True)
+
+    for col, width in enumerate(_WIDTHS, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = width
+
+    # Title and subtitle, merged across the table.
+    last_col = get_column_letter(_NCOLS)
+    ws["A1"] = _title(result)
+    ws["A1"].font = Font(name=_FONT, charset=134, size=15, bold=True)
+    ws["A1"].alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    ws.merge_cells(f"A1:{last_col}1")
+    ws.row_dimensions[1].height = 28
+    ws["A2"] = _subtitle(result)
+    ws["A2"].font = Font(name=_FONT, charset=134, size=10)
+    ws["A2"].alignment = Alignment(horizontal="right", vertical="center")
+    ws.merge_cells(f"A2:{last_col}2")
+    ws.row_dimensions[2].height = 18
+
+    for col, name in enumerate(SHEET_HEADERS, start=1):
+        cell = ws.cell(row=_HEADER_ROW, column=col, value=name)
+        cell.font = bold
+        cell.fill = header_fill
+        cell.border = border
+        cell.alignment = align("center")
+    ws.row_dimensions[_HEADER_ROW].height = _LINE_HEIGHT + 10
+
+    first = _HEADER_ROW + 1
+    for i, row in enumerate(table.rows):
+        r = first + i
+        emphasis = row.kind in ("subtotal", "part_total", "unknown_part", "total", "grade")
+        for c, value in enumerate(row.cells):
+            cell = ws.cell(row=r, column=c + 1)
+            cell.border = border
+            cell.font = bold if emphasis or c < 2 else font
+            if row.kind in ("part_total", "total", "grade"):
+                cell.fill = shaded
+            if isinstance(value, _Num):
+                cell.value = value.value
+                cell.number_format = value.number_format
+                cell.alignment = align("center")
+            else:
+                cell.value = value if value else None
+                if c in _NUMERIC_COLS:
+                    cell.alignment = align("center")
+                elif c < 2 or (row.span and row.span[0] == c and row.kind != "note"):
+                    cell.alignment = align("left" if row.kind in ("part_total", "unknown_part") and c == 1 else "center")
+                else:
+                    cell.alignment = align("left")
+            if row.kind == "note":
+                cell.font = Font(name=_FONT, charset=134, size=_FONT_SIZE, bold=True, color="C00000")
+        if row.span is not None:
+            lo, hi = row.span
+            ws.merge_cells(start_row=r, start_column=lo + 1, end_row=r, end_column=hi + 1)
+    texts = [[value if isinstance(value, str) else "" for value in row.cells] for row in table.rows]
+    lines = _row_lines(texts, _WIDTHS, table.merges, [row.span for row in table.rows])
+    for i, n in enumerate(lines):
+        ws.row_dimensions[first + i].height = _LINE_HEIGHT * n + 4
+    for col, lo, hi in table.merges:
+        ws.merge_cells(start_row=first + lo, start_column=col + 1, end_row=first + hi, end_column=col + 1)
+
+    last_row = first + len(table.rows) - 1
+    ws.freeze_panes = ws.cell(row=first, column=1)
+    _print_setup(ws, PageSetupProperties, f"A1:{last_col}{last_row}")
+
+    _trace_sheet(wb, result, font=font, bold=bold, border=border, header_fill=header_fill, align=align)
+    return wb
+
+
+def _print_setup(ws: Any, page_setup_properties: Any, area: str) -> None:
+    ws.sheet_properties.pageSetUpPr = page_setup_properties(fitToPage=True)
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.print_title_rows = f"{_HEADER_ROW}:{_HEADER_ROW}" if ws.title == "自评表" else "1:1"
+    ws.print_area = area
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+
+
+def _runs(rows: Sequence[Sequence[str]], ncols: int) -> list[tuple[int, int, int]]:
+    """Vertical merges for the trace sheet: runs of rows naming the same part, item or indicator."""
+    merges = []
+    for col in range(ncols):
+        start = 0
+        for i in range(1, len(rows) + 1):
+            if i < len(rows) and rows[i][col] and tuple(rows[i][:col + 1]) == tuple(rows[start][:col + 1]):
+                continue
+            if rows[start][col] and i - 1 > start:
+                merges.append((col, start, i - 1))
+            start = i
+    return merges
+
+
+def _row_lines(texts: Sequence[Sequence[str]], widths: Sequence[float], merges: Sequence[tuple[int, int, int]],
+               spans: Sequence[tuple[int, int] | None]) -> list[int]:
+    """Lines per row so that every wrapped text fits: unmerged cells, then vertically merged ones."""
+    lines = [1] * len(texts)
+    down = {(col, i) for col, lo, hi in merges for i in range(lo, hi + 1)}
+    for i, row in enumerate(texts):
+        span = spans[i]
+        for c, text in enumerate(row):
+            if not text or (c, i) in down:
+                continue
+            if span is not None and span[0] <= c <= span[1]:
+                if c != span[0]:
+                    continue
+                width = sum(widths[span[0]:span[1] + 1])
+            else:
+                width = widths[c]
+            lines[i] = max(lines[i], _lines(text, width))
+    for col, lo, hi in merges:
+        need = _lines(texts[lo][col], widths[col])
+        have = sum(lines[lo:hi + 1])
+        if need > have:
+            lines[hi] += need - have
+    return lines
+
+
+def _trace_sheet(wb: Any, result: Result, *, font: Any, bold: Any, border: Any, header_fill: Any, align: Any) -> None:
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    ws = wb.create_sheet("计算过程")
+    widths = (10, 20, 24, 90)
+    for col, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = width
+    for col, name in enumerate(("一级指标", "二级指标", "三级指标", "计算过程"), start=1):
+        cell = ws.cell(row=1, column=col, value=name)
+        cell.font = bold
+        cell.fill = header_fill
+        cell.border = border
+        cell.alignment = align("center")
+    rows = _trace_rows(result)
+    for r, row in enumerate(rows, start=2):
+        for c, text in enumerate(row, start=1):
+            cell = ws.cell(row=r, column=c, value=text or None)
+            cell.font = bold if c <= 2 else font
+            cell.border = border
+            # names merged over many rows stand at the top, so a page break never hides them
+            cell.alignment = align("center" if c == 1 else "left", "top" if c <= 3 else "center")
+    merges = _runs(rows, 3)
+    for r, lines in enumerate(_row_lines(rows, widths, merges, [None] * len(rows)), start=2):
+        ws.row_dimensions[r].height = _LINE_HEIGHT * lines + 4
+    for col, lo, hi in merges:
+        ws.merge_cells(start_row=lo + 2, start_column=col + 1, end_row=hi + 2, end_column=col + 1)
+    ws.freeze_panes = "A2"
+    _print_setup(ws, PageSetupProperties, f"A1:D{len(rows) + 1}")
+
+
+def _check_output(path: Path, inputs: Sequence[Path]) -> Path:
+    target = path.resolve()
+    for src in inputs:
+        src = Path(src)
+        if src.exists() and (src.resolve() == target or (target.exists() and os.path.samefile(src, target))):
+            raise UnreadableError(f"{path}: 输出文件不能覆盖输入文件 (refusing to overwrite the input)")
+    if target.is_dir():
+        raise UnreadableError(f"{path}: 是一个目录，不能写入 (output is a folder)")
+    if not target.parent.is_dir():
+        raise UnreadableError(f"{path}: 输出目录不存在 (output folder does not exist)")
+    return target
+
+
+def _new_file_mode(target: Path) -> int:
+    if target.exists():
+        return target.stat().st_mode & 0o7777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def write_result_xlsx(result: Result, path: Path, *, inputs: Sequence[Path] = ()) -> None:
+    """Write ``result`` as an .xlsx 自评表 to ``path``.
+
+    The workbook is built in full, saved to a temporary file in the same folder and
+    moved into place with :func:`os.replace`, so ``path`` is either the old file or
+    the complete new one, never half-written.  ``path`` must not be one of
+    ``inputs`` (:class:`UnreadableError`).  A number that Excel could not hold
+    exactly raises :class:`SelfScoreError` before anything is written.
+    """
+    path = Path(path)
+    target = _check_output(path, inputs)
+    wb = _build(result)
+    mode = _new_file_mode(target)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        os.close(fd)
+        wb.save(tmp)
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
