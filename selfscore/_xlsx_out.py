@@ -74,8 +74,9 @@ def _exact(value: Decimal, where: str) -> float | int:
     if value == value.to_integral_value() and abs(value) < 10**15:
         return int(value)
     as_float = float(value)
-    # openpyxl writes the float as "%.16g"; Excel and LibreOffice read that back as a double.
-    if Decimal(repr(as_float)) != value or Decimal(f"{as_float:.16g}") != value:
+    # The double must be the one whose shortest decimal is ``value`` (so Excel shows it), and
+    # openpyxl writes it as "%.16g" (9.3 as 9.300000000000001), which must read back as the same double.
+    if Decimal(repr(as_float)) != value or float(f"{as_float:.16g}") != as_float:
         raise SelfScoreError(f"{where}: {fmt(value)} 无法在 Excel 中精确保存为数字 "
                              "(cannot be stored exactly as an Excel number)；请改用其他输出格式")
     return as_float
