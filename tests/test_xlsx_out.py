@@ -1,0 +1,257 @@
+"""The .xlsx 自评表: written for both golden cases, read back with openpyxl and checked cell by cell."""
+
+from __future__ import annotations
+
+import os
+import sys
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+
+import selfscore
+from selfscore import SelfScoreError, UnreadableError
+from selfscore._render import table_rows
+from selfscore._xlsx_out import SHEET_HEADERS, write_result_xlsx
+
+openpyxl = pytest.importorskip("openpyxl")
+
+ROOT = Path(__file__).resolve().parent.parent
+CASES = ROOT / "cases"
+
+
+def scored(name: str) -> selfscore.Result:
+    case, spec = selfscore.load_case_and_spec(CASES / f"{name}.toml")
+    return selfscore.score(spec, case)
+
+
+@pytest.fixture(scope="module")
+def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    folder = tmp_path_factory.mktemp("xlsx")
+    out = {}
+    for name in ("jinhua-2024", "yuangang-2023"):
+        path = folder / f"{name}.xlsx"
+        write_result_xlsx(scored(name), path, inputs=[CASES / f"{name}.toml"])
+        out[name] = openpyxl.load_workbook(path)
+    return out
+
+
+def shown(cell: Any) -> str:
+    """What Excel shows for a cell written by selfscore (General text, 0.0… and 0.0…% formats)."""
+    value, number_format = cell.value, cell.number_format
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    assert isinstance(value, int | float) and not isinstance(value, bool)
+    exact = Decimal(repr(value))
+    percent = number_format.endswith("%")
+    digits = number_format.rstrip("%")
+    assert digits == "0" or (digits.startswith("0.") and set(digits[2:]) == {"0"}), number_format
+    places = len(digits) - 2 if "." in digits else 0
+    if percent:
+        exact *= 100
+    text = f"{exact:.{places}f}"
+    # the format must show every digit held, no more and no fewer: nothing hidden by the display
+    assert Decimal(text) == exact, (cell.coordinate, value, number_format)
+    return text + ("%" if percent else "")
+
+
+def row_of(ws: Any, column: str, text: str) -> int:
+    rows = [c.row for c in ws[column] if c.value == text]
+    assert len(rows) == 1, (column, text, rows)
+    return rows[0]
+
+
+def merged(ws: Any) -> set[str]:
+    return {str(r) for r in ws.merged_cells.ranges}
+
+
+# --- layout and values --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["jinhua-2024", "yuangang-2023"])
+def test_cells_show_exactly_what_the_text_table_prints(books: dict[str, Any], name: str) -> None:
+    ws = books[name]["自评表"]
+    assert [c.value for c in ws[3]] == list(SHEET_HEADERS)
+    expected = table_rows(scored(name))
+    got = [[shown(c) for c in row[:8]] for row in ws.iter_rows(min_row=4, max_row=3 + len(expected))]
+    assert got == [[cell.replace("\n", "") for cell in row] for row in expected]
+
+
+def test_jinhua_merges_totals_and_grade(books: dict[str, Any]) -> None:
+    ws = books["jinhua-2024"]["自评表"]
+    assert ws["A1"].value == "广州市荔湾区人民政府金花街道办事处 2024 年度部门整体支出绩效自评表"
+    assert "liwan-2024" in ws["A2"].value
+    # 履职效能: 3 items + 合计 (rows 4-7); 管理效率: 7 checklist items + 合计 (rows 8-15); one row per item
+    assert merged(ws) == {"A1:I1", "A2:I2", "A4:A7", "A8:A15", "B7:F7", "B15:F15", "A16:F16", "A17:F17"}
+    assert (ws["A4"].value, ws["A8"].value) == ("履职效能", "管理效率")
+    assert (ws["B7"].value, ws["G7"].value, ws["H7"].value, ws["H7"].number_format) == ("履职效能合计", 50, 48.5, "0.0")
+    execution = row_of(ws, "B", "部门预算资金支出率")
+    assert [(ws.cell(execution, c).value, ws.cell(execution, c).number_format) for c in (5, 6, 7, 8)] == [
+        (0.95, "0%"), (0.95, "0%"), (10, "0"), (9.5, "0.0")]
+    assert ws.cell(execution, 9).value == "平均支出率 95%，扣 0.5 分"
+    output = row_of(ws, "B", "部门整体绩效目标产出指标完成情况")
+    assert (ws.cell(output, 8).value, ws.cell(output, 9).value) == (19, "扣 1 分（003 一（三）5 存在问题（1））")
+    total, grade = row_of(ws, "A", "总分"), row_of(ws, "A", "等级")
+    assert (total, grade) == (16, 17) and ws.max_row == 17
+    assert [(ws.cell(total, c).value, ws.cell(total, c).number_format) for c in (7, 8)] == [(100, "0"), (98.5, "0.0")]
+    assert ws.cell(grade, 8).value == "优"
+    assert not any("partial" in str(c.value) for row in ws.iter_rows() for c in row)
+
+
+def test_yuangang_merges_weights_rates_and_partial_note(books: dict[str, Any]) -> None:
+    ws = books["yuangang-2023"]["自评表"]
+    # 产出: 6 indicators + 小计 (rows 4-10); 效益: 5 + 小计 (11-16); 履职效能合计 17; 管理效率 unknown 18
+    assert merged(ws) == {"A1:I1", "A2:I2", "A4:A17", "B4:B10", "B11:B16", "B17:F17", "B18:F18",
+                          "A19:F19", "A20:F20", "A21:I21"}
+    assert (ws["A4"].value, ws["B4"].value, ws["B11"].value) == (
+        "履职效能", "部门整体绩效目标产出指标完成情况", "部门整体绩效目标效益指标完成情况")
+    assert ws["A5"].value is None and ws["B5"].value is None  # merged cells hold nothing below the first
+    weights = [(ws.cell(r, 7).value, ws.cell(r, 7).number_format) for r in range(4, 10)]
+    assert weights == [(3.34, "0.00"), (3.33, "0.00"), (3.33, "0.00"), (3.33, "0.00"), (3.33, "0.00"), (3.34, "0.00")]
+    assert (ws["C10"].value, ws["G10"].value, ws["G10"].number_format, ws["H10"].value) == ("小计", 20, "0", 20)
+    tax = row_of(ws, "C", "代征出租屋综合税")
+    assert tax == 11
+    assert [(ws.cell(tax, c).value, ws.cell(tax, c).number_format) for c in (6, 7, 8)] == [
+        (0.9866, "0.00%"), (4, "0"), (3.9, "0.0")]
+    assert ws.cell(tax, 9).value == "失 0.1 分（完成率 98.66%）"
+    assert (ws["F12"].value, ws["F12"].number_format) == (1, "0%")  # 100% is a percent cell too
+    assert [(ws[f"{c}16"].value, ws[f"{c}16"].number_format) for c in "GH"] == [(20, "0"), (19.9, "0.0")]
+    assert [(ws[f"{c}17"].value, ws[f"{c}17"].number_format) for c in "GH"] == [(40, "0"), (39.9, "0.0")]
+    assert [ws[f"{c}18"].value for c in "ABGH"] == ["管理效率", "（评分细则未公布）", "—", "—"]
+    assert [ws[f"{c}19"].value for c in "AGH"] == ["总分", 100, "—"]  # no total for a partial result
+    assert [ws[f"{c}20"].value for c in "AH"] == ["等级", "—"]
+    assert ws["A21"].value == ("结果不完整 (partial)：已计分部分得分 39.9（满分 40），不计总分和等级。"
+                               "缺少：管理效率：评分规范未公布 (not published in spec tianhe-2023)")
+    assert ws.max_row == 21
+
+
+@pytest.mark.parametrize("name", ["jinhua-2024", "yuangang-2023"])
+def test_print_setup_and_frozen_header(books: dict[str, Any], name: str) -> None:
+    ws = books[name]["自评表"]
+    assert ws.freeze_panes == "A4"
+    assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9  # A4
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
+    assert ws.print_title_rows == "$3:$3"
+    assert all(ws.column_dimensions[c].width >= 7 for c in "ABCDEFGHI")
+    body = [c for row in ws.iter_rows(min_row=3, max_row=ws.max_row) for c in row]
+    assert all(c.border.left.style == "thin" for c in body if c.value is not None)
+    assert all(c.alignment.wrap_text for c in body if isinstance(c.value, str))
+
+
+def test_trace_sheet_lists_every_step(books: dict[str, Any]) -> None:
+    ws = books["yuangang-2023"]["计算过程"]
+    assert [c.value for c in ws[1]] == ["一级指标", "二级指标", "三级指标", "计算过程"]
+    steps = [row[3] for row in ws.iter_rows(min_row=2, values_only=True)]
+    assert "4 × 98.66% = 3.9464 → 3.9（四舍五入, 1位小数）" in steps
+    assert "部门整体绩效目标效益指标完成情况 = 3.9 + 4 + 4 + 4 + 4 = 19.9" in steps
+    tax = next(row for row in ws.iter_rows(min_row=2) if row[3].value == "权重 4（20 分均分，尾差给首尾）")
+    assert f"C{tax[2].row}:C{tax[2].row + 2}" in merged(ws)  # an indicator's three steps under one name
+    assert ws[f"C{tax[2].row}"].value == "代征出租屋综合税"
+
+
+def test_partly_met_is_text_and_zero_scores_show_0(tmp_path: Path) -> None:
+    spec = selfscore.spec_from_dict({
+        "id": "t", "title": "测试", "year": 2024, "total": 20, "source": "t",
+        "grades": {"source": "t", "bands": [{"grade": "优", "min": 90}, {"grade": "差", "min": 0}]},
+        "parts": [{"key": "p", "name": "履职效能", "points": 20, "source": "t", "items": [
+            {"key": "o", "name": "产出", "kind": "indicators", "groups": ["产出指标"], "points": 20, "source": "t",
+             "split": {"places": 2, "leftover": "ends", "source": "t"},
+             "rule": {"kind": "proportional", "floor": Decimal("0.6"), "rounding": {"places": 1},
+                      "partial_share": Decimal("0.5"), "source": "t"}}]}],
+    }, file="t.toml")
+    case = selfscore.case_from_dict({"spec": "t", "department": "测试街道", "year": 2024, "indicators": [
+        {"name": "甲", "group": "产出指标", "target": "完成工作", "actual": "部分完成", "judgement": "部分达成"},
+        {"name": "乙", "group": "产出指标", "target": "12场", "actual": "7场"},
+        {"name": "丙", "group": "产出指标", "target": "10次", "actual": "9次"}]}, file="c.toml")
+    result = selfscore.score(spec, case)
+    write_result_xlsx(result, tmp_path / "out.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "out.xlsx")["自评表"]
+    cells = {r[2].value: r for r in ws.iter_rows(min_row=4, max_row=6)}
+    # 甲: 部分达成 at 50% of 6.67 = 3.335 -> 3.3; 乙: 7/12 is below the 60% floor -> 0; 丙: 6.67 × 90% = 6.003 -> 6
+    assert (cells["甲"][5].value, cells["甲"][7].value, cells["甲"][7].number_format) == ("部分达成", 3.3, "0.0")
+    assert (cells["乙"][5].value, cells["乙"][5].number_format, cells["乙"][7].value, cells["乙"][7].number_format) == (
+        0.5833, "0.00%", 0, "0")
+    assert (cells["丙"][6].value, cells["丙"][6].number_format, cells["丙"][7].value) == (6.67, "0.00", 6)
+    assert cells["乙"][8].value == "失 6.66 分（完成率 58.33%）"
+    total = row_of(ws, "A", "总分")
+    assert (ws.cell(total, 8).value, ws.cell(total + 1, 8).value) == (9.3, "差")
+
+
+# --- exactness, atomicity and safety ------------------------------------------------------------------------
+
+
+def test_a_number_excel_cannot_hold_exactly_is_refused(tmp_path: Path) -> None:
+    result = attrs.evolve(scored("jinhua-2024"), max=Decimal("100.00000000000000001"))
+    with pytest.raises(SelfScoreError, match=r"100\.00000000000000001.*cannot be stored exactly"):
+        write_result_xlsx(result, tmp_path / "out.xlsx")
+    assert list(tmp_path.iterdir()) == []
+
+
+def _failing_save(self: Any, filename: str) -> None:
+    Path(filename).write_bytes(b"PK\x03\x04 half a zip")
+    raise OSError("disk full")
+
+
+def test_failure_mid_write_leaves_no_file_and_no_temp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(openpyxl.Workbook, "save", _failing_save)
+    with pytest.raises(OSError, match="disk full"):
+        write_result_xlsx(scored("jinhua-2024"), tmp_path / "out.xlsx")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_failure_mid_write_leaves_an_existing_output_untouched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out.xlsx"
+    out.write_bytes(b"the old workbook")
+    monkeypatch.setattr(openpyxl.Workbook, "save", _failing_save)
+    with pytest.raises(OSError):
+        write_result_xlsx(scored("jinhua-2024"), out)
+    assert out.read_bytes() == b"the old workbook"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.xlsx"]
+
+
+def test_replaces_an_existing_output_keeping_its_mode(tmp_path: Path) -> None:
+    out = tmp_path / "out.xlsx"
+    out.write_bytes(b"old")
+    out.chmod(0o640)
+    write_result_xlsx(scored("jinhua-2024"), out)
+    assert openpyxl.load_workbook(out).sheetnames == ["自评表", "计算过程"]
+    assert out.stat().st_mode & 0o777 == 0o640
+    fresh = tmp_path / "new.xlsx"
+    write_result_xlsx(scored("jinhua-2024"), fresh)
+    umask = os.umask(0)
+    os.umask(umask)
+    assert fresh.stat().st_mode & 0o777 == 0o666 & ~umask  # not the 0600 of a temporary file
+
+
+def test_refuses_to_overwrite_the_input(tmp_path: Path) -> None:
+    source = tmp_path / "case.toml"
+    source.write_bytes((CASES / "jinhua-2024.toml").read_bytes())
+    before = source.read_bytes()
+    (tmp_path / "sub").mkdir()
+    for spelling in (source, tmp_path / "sub" / ".." / "case.toml"):
+        with pytest.raises(UnreadableError, match="refusing to overwrite the input"):
+            write_result_xlsx(scored("jinhua-2024"), spelling, inputs=[source])
+    link = tmp_path / "link.xlsx"
+    link.symlink_to(source)
+    with pytest.raises(UnreadableError, match="refusing to overwrite the input"):
+        write_result_xlsx(scored("jinhua-2024"), link, inputs=[source])
+    assert source.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["case.toml", "link.xlsx", "sub"]
+
+
+def test_missing_folder_or_a_folder_as_output(tmp_path: Path) -> None:
+    with pytest.raises(UnreadableError, match="output folder does not exist"):
+        write_result_xlsx(scored("jinhua-2024"), tmp_path / "nope" / "out.xlsx")
+    with pytest.raises(UnreadableError, match="output is a folder"):
+        write_result_xlsx(scored("jinhua-2024"), tmp_path)
+
+
+def test_without_openpyxl_says_how_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "openpyxl", None)  # makes "import openpyxl" raise ImportError
+    with pytest.raises(UnreadableError, match=r"需要安装 openpyxl：pip install 'selfscore\[xlsx\]'"):
+        write_result_xlsx(scored("jinhua-2024"), tmp_path / "out.xlsx")
+    assert list(tmp_path.iterdir()) == []
