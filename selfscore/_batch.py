@@ -25,8 +25,9 @@ item, part and department (:mod:`selfscore._batch_dept`).
 from __future__ import annotations
 
 import decimal
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
+from fractions import Fraction
 from typing import Final
 
 import attrs
@@ -52,6 +53,7 @@ __all__ = [
     "Rows",
     "exact_decimal",
     "indicator_rows",
+    "reduce_columns",
     "score_indicators",
     "score_rows",
     "weights_column",
@@ -73,7 +75,9 @@ class Rows:
     comparator (see :data:`selfscore._batch_vec.MASKS`), ``partial`` marks 部分达成.
     Integer columns are int64, or object arrays of Python ints when a value does not
     fit.  ``errors`` maps a row number to the scalar engine's message for a row that
-    could not be reduced (its numeric columns hold a placeholder).
+    could not be reduced (its numeric columns hold a placeholder).  ``shown`` holds
+    the completion rate a report shows for rows reduced through the scalar
+    ``completion`` (qualitative rows and the like); :meth:`shown_rate` gives any row's.
     """
 
     weight: np.ndarray
@@ -84,9 +88,36 @@ class Rows:
     mask: np.ndarray
     partial: np.ndarray
     errors: dict[int, str] = attrs.field(factory=dict)
+    shown: dict[int, Fraction | str] = attrs.field(factory=dict)
 
     def __len__(self) -> int:
         return len(self.weight)
+
+    def shown_rate(self, i: int) -> Fraction | str:
+        """The completion rate the scalar engine reports for row ``i`` (uncapped when defined).
+
+        A Fraction, or the outcome text (部分达成) when there is no rate.
+        """
+        if i in self.shown:
+            return self.shown[i]
+        a, t, m = int(self.actual[i]), int(self.target[i]), int(self.mask[i])
+        order = 1 + (a > t) - (a < t)
+        met = (m >> order) & 1
+        if t == 0:
+            return Fraction(met)
+        if m & 1 and not m & 4:  # a ceiling: target / actual
+            return Fraction(1) if a == 0 else Fraction(t, a)
+        if m == MASKS["=="] and a > t:
+            return Fraction(t, a)
+        return Fraction(a, t)
+
+    def take(self, index: np.ndarray) -> Rows:
+        """The rows at ``index`` (in that order), errors and shown rates renumbered."""
+        where = {int(old): new for new, old in enumerate(index.tolist())}
+        return Rows(self.weight[index], self.weight_scale, self.weight_exp[index], self.actual[index],
+                    self.target[index], self.mask[index], self.partial[index],
+                    {where[i]: m for i, m in self.errors.items() if i in where},
+                    {where[i]: r for i, r in self.shown.items() if i in where})
 
     @classmethod
     def from_columns(cls, weight: Sequence[int], weight_scale: int, weight_exp: Sequence[int],
@@ -146,26 +177,52 @@ def indicator_rows(
     for name, col in (("judgements", judgements), ("lower_is_better", lower_is_better)):
         if col is not None and len(col) != n:
             raise ValueError(f"{name} has {len(col)} rows, not {n}")
+    W, ws, wexp, weight_errors = weights_column(weights)
+    A, T, M, P, errors, shown = reduce_columns(
+        targets, actuals, judgements if judgements is not None else [None] * n,
+        lower_is_better if lower_is_better is not None else [None] * n, reducer=reducer)
+    for i, message in weight_errors.items():  # the scalar engine reads the texts before the weight
+        errors.setdefault(i, message)
+    return Rows(int_column(W), ws, np.asarray(wexp, dtype=np.int32), A, T, M, P, errors, shown)
+
+
+def reduce_columns(
+    targets: Sequence[str],
+    actuals: Sequence[str],
+    judgements: Sequence[str | None],
+    lower_is_better: Sequence[bool | None],
+    *,
+    reducer: Reducer | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, dict[int, str], dict[int, Fraction | str]]:
+    """Columns ``A, T, mask, partial``, per-row error messages and shown rates (see :class:`Rows`)."""
     red = reducer or Reducer()
-    W, ws, wexp, errors = weights_column(weights)
+    n = len(targets)
     A: list[int] = []
     T: list[int] = []
     M: list[int] = []
     P: list[bool] = []
+    errors: dict[int, str] = {}
+    shown: dict[int, Fraction | str] = {}
     row = red.row
-    js = judgements if judgements is not None else [None] * n
-    ls = lower_is_better if lower_is_better is not None else [None] * n
-    for i, (t, a, j, lb) in enumerate(zip(targets, actuals, js, ls, strict=True)):
-        r = row(t, a, j, lb)
-        if type(r) is str:
-            errors.setdefault(i, r)
-            r = _PLACEHOLDER
-        A.append(r[0])
-        T.append(r[1])
-        M.append(r[2])
-        P.append(r[3])
-    return Rows(int_column(W), ws, np.asarray(wexp, dtype=np.int32), int_column(A), int_column(T),
-                np.asarray(M, dtype=np.uint8), np.asarray(P, dtype=bool), errors)
+    step = 50_000
+    for start in range(0, n, step):
+        stop = min(start + step, n)
+        for i, t, a, j, lb in zip(range(start, stop), targets[start:stop], actuals[start:stop],
+                                  judgements[start:stop], lower_is_better[start:stop], strict=True):
+            r = row(t, a, j, lb)
+            if type(r) is str:
+                errors[i] = r
+                r = _PLACEHOLDER
+            elif len(r) == 5:
+                shown[i] = r[4]
+            A.append(r[0])
+            T.append(r[1])
+            M.append(r[2])
+            P.append(r[3])
+        if progress is not None:
+            progress(stop)
+    return (int_column(A), int_column(T), np.asarray(M, dtype=np.uint8), np.asarray(P, dtype=bool), errors, shown)
 
 
 def _fits(W: np.ndarray, A: np.ndarray, T: np.ndarray, b: Bounds) -> np.ndarray | None:

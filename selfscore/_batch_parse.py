@@ -184,8 +184,13 @@ class Reducer:
     # Rows --------------------------------------------------------------------
 
     def row(self, target: str, actual: str, judgement: str | None = None,
-            lower: bool | None = None) -> tuple[int, int, int, bool] | str:
-        """``(A, T, mask, partial)`` for one indicator, or the scalar engine's error message."""
+            lower: bool | None = None) -> tuple[int, int, int, bool] | tuple[int, int, int, bool, Fraction | str] | str:
+        """``(A, T, mask, partial)`` for one indicator, or the scalar engine's error message.
+
+        Rows reduced through the scalar ``completion`` carry a fifth element: the rate a
+        report shows (the uncapped rate, else the capped one, else the outcome text),
+        which the numbers alone no longer tell.
+        """
         if judgement is None:
             t = self._read(target, lower, False)
             if t[0] == "n":
@@ -209,18 +214,23 @@ class Reducer:
         return self._slow_row(target, actual, judgement, lower)
 
     def _slow_row(self, target: str, actual: str, judgement: str | None,
-                  lower: bool | None) -> tuple[int, int, int, bool] | str:
+                  lower: bool | None) -> tuple[int, int, int, bool, Fraction | str] | str:
         """Any other row: the scalar ``completion`` itself, reduced to the columns."""
         key = (target, actual, judgement, lower)
         found = self._slow.get(key)
         if found is not None:
             return found
-        result: tuple[int, int, int, bool] | str
+        result: tuple[int, int, int, bool, Fraction | str] | str
         try:
             if not isinstance(target, str) or not isinstance(actual, str):
                 raise TypeError(f"target and actual must be text: {target!r}, {actual!r}")
             done = completion(parse_target(target, lower_is_better=lower), parse_actual(actual), judgement=judgement)
-            result = reduce_completion(done)
+            shown: Fraction | str = done.outcome
+            if done.uncapped is not None:
+                shown = done.uncapped
+            elif done.rate is not None:
+                shown = done.rate
+            result = (*reduce_completion(done), shown)
         except (SelfScoreError, TypeError) as exc:
             result = str(exc)
         if len(self._slow) < self.cache_limit:
