@@ -331,7 +331,7 @@ def _build(result: Result) -> Any:
             if isinstance(value, _Num):
                 cell.value = value.value
                 cell.number_format = value.number_format
-                cell.alignment = align("center")
+                cell.alignment = align("center" if c in _NUMERIC_COLS else "left")  # 95% as 实现值 stands like its texts
             else:
                 cell.value = value if value else None
                 if c in _NUMERIC_COLS:
