@@ -1,0 +1,245 @@
+"""``selfscore import-targets FILE``: project target table exports -> case skeletons.
+
+The file-facing edge of :mod:`selfscore._import_targets`: reads the export (UTF-8,
+UTF-8 with BOM, or GBK), parses it, prints a summary with every notice and warning
+to stderr, and writes one case skeleton per project (or one department case with
+``--single``) atomically, never over an existing file unless ``--force``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn, TextIO
+
+from ._import_targets import (
+    ImportResult,
+    case_file_name,
+    case_skeleton,
+    department_skeleton,
+    parse_target_export,
+)
+
+__all__ = ["EXIT_INVALID", "EXIT_OK", "EXIT_UNREADABLE", "EXIT_USAGE", "decode_export", "main"]
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+EXIT_UNREADABLE = 3
+EXIT_INVALID = 4
+
+_PROG = "selfscore import-targets"
+
+_EPILOG = """\
+退出码 (exit codes):
+  0  成功 (ok)
+  2  命令用法错误，或输出文件已存在且未加 --force (usage error, or an output file exists without --force)
+  3  输入文件无法读取（不存在、不是 UTF-8/GBK 文本），或输出无法写入 (unreadable input, or output not writable)
+  4  未能识别任何指标 (invalid input: nothing recovered)
+
+示例 (examples):
+  selfscore import-targets 2024项目支出绩效目标表.txt -o cases/2024 --year 2024
+  selfscore import-targets export.txt --single --spec liwan-2024 --department 广州市荔湾区人民政府金花街道办事处
+"""
+
+
+class _Usage(Exception):
+    pass
+
+
+class _Unreadable(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise _Usage(message)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog=_PROG,
+        description="把预算系统导出的项目支出绩效目标表转成案例骨架 (turn project target table exports into case skeletons)",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("file", metavar="FILE", help="导出的文本文件 (the exported text: UTF-8, UTF-8 with BOM, or GBK)")
+    p.add_argument("-o", "--output-dir", metavar="DIR", default=".", help="输出目录，默认当前目录 (output folder)")
+    p.add_argument("--spec", default="", help="写入案例的评分规范名 (scoring spec id written into the cases)")
+    p.add_argument("--department", metavar="NAME", help="单位名称，默认取导出文件中的“单位名称” (department name)")
+    p.add_argument("--year", type=int, metavar="YEAR", help="年度，默认取标题中的年份 (year)")
+    p.add_argument("--single", action="store_true", help="所有项目合成一个部门案例 (one department case for all projects)")
+    p.add_argument("--force", action="store_true", help="覆盖已存在的输出文件 (overwrite existing output files)")
+    return p
+
+
+def decode_export(raw: bytes) -> tuple[str, str]:
+    """The text of an export and the encoding used: UTF-8 (with or without BOM), UTF-16 with BOM, or GBK.
+
+    Raises ``ValueError`` when the bytes are none of these, or are binary.
+    """
+    if raw.startswith(b"\xef\xbb\xbf"):
+        candidates = ["utf-8-sig"]
+    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        candidates = ["utf-16"]
+    else:
+        candidates = ["utf-8", "gb18030"]
+    for encoding in candidates:
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" in text:
+            raise ValueError("含有 NUL 字符，像是二进制文件 (contains NUL bytes: looks binary)")
+        return text, {"utf-8-sig": "UTF-8 (BOM)", "utf-16": "UTF-16", "utf-8": "UTF-8", "gb18030": "GBK"}[encoding]
+    raise ValueError("不是 UTF-8 或 GBK 编码的文本 (neither UTF-8 nor GBK text)")
+
+
+def _read(path: Path) -> tuple[str, str]:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise _Unreadable(f"{path}: 文件不存在 (file not found)") from None
+    except IsADirectoryError:
+        raise _Unreadable(f"{path}: 是目录而不是文件 (is a directory)") from None
+    except OSError as exc:
+        raise _Unreadable(f"{path}: 无法读取 (cannot read): {exc.strerror or exc}") from None
+    try:
+        return decode_export(raw)
+    except ValueError as exc:
+        raise _Unreadable(f"{path}: {exc}") from None
+
+
+def _write_atomic(path: Path, text: str, *, force: bool) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        if not force and path.exists():
+            raise FileExistsError(path)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _plan(result: ImportResult, args: argparse.Namespace, source: Path) -> list[tuple[Path, str]]:
+    out = Path(args.output_dir)
+    department = result.department if args.department is None else args.department
+    year = result.year if args.year is None else args.year
+    if args.single:
+        text = department_skeleton(result, source=source.name, spec=args.spec, department=department, year=year)
+        return [(out / f"{source.stem}.toml", text)]
+    plan = []
+    for index, project in enumerate(result.projects, start=1):
+        if not project.indicators:
+            continue
+        text = case_skeleton(
+            project,
+            source=source.name,
+            spec=args.spec,
+            department=department,
+            year=year,
+            amount_unit=result.amount_unit,
+            messages=result.warnings,
+        )
+        plan.append((out / case_file_name(index, project), text))
+    return plan
+
+
+def _summary(result: ImportResult, source: Path, encoding: str, err: TextIO) -> None:
+    print(f"{_PROG}: {source}（{encoding}）", file=err)
+    if result.department or result.year:
+        print(f"  单位 (department)：{result.department or '—'}；年度 (year)：{result.year or '—'}", file=err)
+    print(
+        f"  识别项目 {len(result.projects)} 个、指标 {result.indicator_count} 个 "
+        f"(recovered {len(result.projects)} projects, {result.indicator_count} indicators)",
+        file=err,
+    )
+    unit = f" {result.amount_unit}" if result.amount_unit else ""
+    for index, project in enumerate(result.projects, start=1):
+        money = "；".join(f"{label} {value}{unit}" for label, value in project.amounts)
+        print(
+            f"    {index:02d} {project.name or '（未识别名称 unnamed）'}：{len(project.indicators)} 个指标 (indicators)"
+            + (f"，{money}" if money else ""),
+            file=err,
+        )
+    for title, messages in (("提示 (notices)", result.notices), ("警告 (warnings)", result.warnings)):
+        print(f"  {title} {len(messages)} 条：" if messages else f"  {title}：无 (none)", file=err)
+        for message in messages:
+            print(f"    {message}", file=err)
+
+
+def main(args: Sequence[str] | None = None) -> int:
+    """Run ``selfscore import-targets`` with ``args`` (without the command name); returns the exit code."""
+    err = sys.stderr
+    argv = list(sys.argv[1:] if args is None else args)
+    try:
+        ns = _parser().parse_args(argv)
+    except _Usage as exc:
+        _parser().print_usage(err)
+        print(f"{_PROG}: 用法错误 (usage error): {exc}", file=err)
+        return EXIT_USAGE
+    except SystemExit as exc:  # --help
+        return int(exc.code or 0)
+    if ns.year is not None and not 1900 <= ns.year <= 2200:
+        print(f"{_PROG}: 用法错误 (usage error): 年度不合理 (implausible year): {ns.year}", file=err)
+        return EXIT_USAGE
+    source = Path(ns.file)
+    try:
+        text, encoding = _read(source)
+    except _Unreadable as exc:
+        print(f"{_PROG}: 无法读取 (unreadable): {exc}", file=err)
+        return EXIT_UNREADABLE
+    result = parse_target_export(text)
+    _summary(result, source, encoding, err)
+    if result.indicator_count == 0:
+        print(f"{_PROG}: 未能识别任何指标，未写入文件 (nothing recovered; nothing written)", file=err)
+        return EXIT_INVALID
+
+    out = Path(ns.output_dir)
+    if out.exists() and not out.is_dir():
+        print(f"{_PROG}: 用法错误 (usage error): 输出位置不是目录 (output is not a folder): {out}", file=err)
+        return EXIT_USAGE
+    plan = _plan(result, ns, source)
+    try:
+        source_real = source.resolve()
+        clash = [path for path, _ in plan if path.resolve() == source_real]
+    except OSError:
+        clash = []
+    if clash:
+        print(f"{_PROG}: 用法错误 (usage error): 输出文件不能覆盖输入文件 (refusing to overwrite the input): {clash[0]}", file=err)
+        return EXIT_USAGE
+    existing = [path for path, _ in plan if path.exists()]
+    if existing and not ns.force:
+        print(f"{_PROG}: 输出文件已存在，未写入任何文件；如需覆盖请加 --force (output files exist; nothing written):", file=err)
+        for path in existing:
+            print(f"    {path}", file=err)
+        return EXIT_USAGE
+    written: list[Path] = []
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for path, content in plan:
+            _write_atomic(path, content, force=ns.force)
+            written.append(path)
+    except FileExistsError as exc:
+        print(f"{_PROG}: 输出文件已存在 (output file appeared meanwhile; not overwritten): {exc}", file=err)
+        return EXIT_USAGE
+    except OSError as exc:
+        print(f"{_PROG}: 无法写入 (cannot write): {exc}", file=err)
+        for path in written:
+            print(f"    已写入 (written): {path}", file=err)
+        return EXIT_UNREADABLE
+    print(f"  已写入 (written) {len(written)} 个文件：", file=err)
+    for path in written:
+        print(f"    {path}", file=err)
+    return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
