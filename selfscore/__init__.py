@@ -9,7 +9,7 @@ from __future__ import annotations
 from ._case import Case, Deduction, Indicator, ItemInput, Period, case_from_dict
 from ._completion import OUTCOMES, Completion, Outcome, completion, read_judgement
 from ._engine import Difference, IndicatorResult, ItemResult, PartResult, Result, compare_expected, score
-from ._errors import CaseError, InputError, Problem, SelfScoreError, SpecError, TargetError, UnreadableError
+from ._errors import CaseError, DependencyError, InputError, Problem, SelfScoreError, SpecError, TargetError, UnreadableError
 from ._load import bundled_specs, load_case, load_case_and_spec, load_spec
 from ._numbers import Rounding, div_round, fmt, fmt_percent, to_decimal
 from ._render import render, result_to_json
@@ -25,6 +25,7 @@ __all__ = [
     "AllOrNothing",
     "Case",
     "CaseError",
+    "DependencyError",
     "Completion",
     "Deduction",
     "Difference",

@@ -7,15 +7,13 @@ anything it does not need, so it starts fast.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from ._errors import InputError, SelfScoreError, UnreadableError
+from ._errors import DependencyError, InputError, SelfScoreError, UnreadableError
 
-__all__ = ["EXIT_INVALID", "EXIT_MISMATCH", "EXIT_OK", "EXIT_UNREADABLE", "EXIT_USAGE", "main", "write_atomic"]
+__all__ = ["EXIT_INVALID", "EXIT_MISMATCH", "EXIT_OK", "EXIT_UNREADABLE", "EXIT_USAGE", "main"]
 
 EXIT_OK = 0
 EXIT_MISMATCH = 1
@@ -28,7 +26,7 @@ _EPILOG = """\
   0  成功 (ok)
   1  核对不符：check 发现期望值与计算结果不同 (check mismatch)
   2  命令用法错误 (usage error)
-  3  输入文件无法读取：不存在、不是 UTF-8 文本等 (unreadable input)
+  3  输入文件无法读取：不存在、不是 UTF-8 文本、缺少 openpyxl 等 (unreadable input)
   4  输入内容有误：规范或案例中的拼写、缺项、分值不符、无法识别的目标值等 (invalid input)
 
 示例 (examples):
@@ -36,6 +34,7 @@ _EPILOG = """\
   selfscore score cases/yuangang-2023.toml --explain
   selfscore score cases/jinhua-2024.toml --format json -o result.json
   selfscore score cases/jinhua-2024.toml --format narrative
+  selfscore score cases/jinhua-2024.toml --format xlsx -o 自评表.xlsx
   selfscore check cases/
   selfscore specs
 """
@@ -64,8 +63,8 @@ def _parser() -> argparse.ArgumentParser:
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("case", metavar="CASE", help="案例文件 (case file, .toml)")
     p.add_argument("--spec", help="评分规范：内置规范名或 .toml 路径 (overrides the case's spec)")
-    p.add_argument("--format", "-f", choices=("table", "markdown", "json", "narrative"), default="table",
-                   help="输出格式 (output format), 默认 table；narrative 为自评报告文字 (report paragraphs)")
+    p.add_argument("--format", "-f", choices=("table", "markdown", "json", "narrative", "xlsx"), default="table",
+                   help="输出格式 (output format), 默认 table；narrative 为自评报告文字；xlsx 需配合 -o")
     p.add_argument("--explain", action="store_true", help="列出每一步计算过程 (show every step)")
     p.add_argument("-o", "--output", metavar="FILE", help="写入文件而不是屏幕 (write to FILE)")
 
@@ -84,25 +83,6 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def write_atomic(path: Path, text: str, *, inputs: Sequence[Path] = ()) -> None:
-    """Write ``text`` to ``path`` through a temporary file, never over an input file."""
-    target = path.resolve()
-    for src in inputs:
-        if src.exists() and src.resolve() == target:
-            raise UnreadableError(f"{path}: 输出文件不能覆盖输入文件 (refusing to overwrite the input)")
-    directory = target.parent
-    if not directory.is_dir():
-        raise UnreadableError(f"{path}: 输出目录不存在 (output folder does not exist)")
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _report(exc: SelfScoreError) -> int:
     if isinstance(exc, InputError):
         problems = exc.problems
@@ -110,6 +90,9 @@ def _report(exc: SelfScoreError) -> int:
         for problem in problems:
             print(f"  {problem}", file=sys.stderr)
         return EXIT_INVALID
+    if isinstance(exc, DependencyError):
+        print(f"selfscore: 缺少可选依赖 (missing optional dependency): {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
     if isinstance(exc, UnreadableError):
         print(f"selfscore: 无法读取 (unreadable): {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
@@ -119,16 +102,27 @@ def _report(exc: SelfScoreError) -> int:
 
 def _score(args: argparse.Namespace) -> int:
     from ._engine import score
+    from ._io import write_text_atomic
     from ._load import load_case_and_spec
     from ._render import render
 
+    if args.format == "xlsx" and not args.output:
+        print("selfscore: 用法错误 (usage error): --format xlsx 需要用 -o FILE.xlsx 指定输出文件", file=sys.stderr)
+        return EXIT_USAGE
     case, spec = load_case_and_spec(args.case, args.spec)
-    text = render(score(spec, case), args.format, explain=args.explain)
-    if args.output:
-        write_atomic(Path(args.output), text, inputs=[Path(args.case)])
-        print(f"已写入 (written): {args.output}", file=sys.stderr)
+    result = score(spec, case)
+    inputs = [Path(args.case)] + ([Path(args.spec)] if args.spec and Path(args.spec).is_file() else [])
+    if args.format == "xlsx":
+        from ._xlsx_out import write_result_xlsx
+
+        write_result_xlsx(result, Path(args.output), inputs=inputs)
     else:
-        sys.stdout.write(text)
+        text = render(result, args.format, explain=args.explain)
+        if not args.output:
+            sys.stdout.write(text)
+            return EXIT_OK
+        write_text_atomic(Path(args.output), text, inputs=inputs)
+    print(f"已写入 (written): {args.output}", file=sys.stderr)
     return EXIT_OK
 
 

@@ -11,6 +11,7 @@ import attrs
 
 __all__ = [
     "CaseError",
+    "DependencyError",
     "InputError",
     "Problem",
     "SelfScoreError",
@@ -63,3 +64,7 @@ class CaseError(InputError):
 
 class UnreadableError(SelfScoreError):
     """A file that cannot be read at all (missing, not text, broken syntax)."""
+
+
+class DependencyError(UnreadableError):
+    """An optional dependency (openpyxl for .xlsx) is not installed."""

@@ -19,8 +19,6 @@ openpyxl is imported only when a workbook is written (``pip install 'selfscore[x
 
 from __future__ import annotations
 
-import os
-import tempfile
 import unicodedata
 from collections.abc import Sequence
 from decimal import Decimal
@@ -31,7 +29,8 @@ from typing import Any
 import attrs
 
 from ._engine import IndicatorResult, ItemResult, PartResult, Result
-from ._errors import SelfScoreError, UnreadableError
+from ._errors import DependencyError, SelfScoreError
+from ._io import atomic_write, check_output
 from ._numbers import fmt, fmt_percent
 
 __all__ = ["SHEET_HEADERS", "write_result_xlsx"]
@@ -267,7 +266,7 @@ def _openpyxl() -> Any:
     try:
         import openpyxl
     except ImportError:
-        raise UnreadableError("需要安装 openpyxl：pip install 'selfscore[xlsx]' (openpyxl is needed to write .xlsx)") from None
+        raise DependencyError("需要安装 openpyxl：pip install 'selfscore[xlsx]' (openpyxl is needed to write .xlsx)") from None
     return openpyxl
 
 
@@ -444,27 +443,6 @@ def _trace_sheet(wb: Any, result: Result, *, font: Any, bold: Any, border: Any, 
     _print_setup(ws, PageSetupProperties, f"A1:D{len(rows) + 1}")
 
 
-def _check_output(path: Path, inputs: Sequence[Path]) -> Path:
-    target = path.resolve()
-    for src in inputs:
-        src = Path(src)
-        if src.exists() and (src.resolve() == target or (target.exists() and os.path.samefile(src, target))):
-            raise UnreadableError(f"{path}: 输出文件不能覆盖输入文件 (refusing to overwrite the input)")
-    if target.is_dir():
-        raise UnreadableError(f"{path}: 是一个目录，不能写入 (output is a folder)")
-    if not target.parent.is_dir():
-        raise UnreadableError(f"{path}: 输出目录不存在 (output folder does not exist)")
-    return target
-
-
-def _new_file_mode(target: Path) -> int:
-    if target.exists():
-        return target.stat().st_mode & 0o7777
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
 def write_result_xlsx(result: Result, path: Path, *, inputs: Sequence[Path] = ()) -> None:
     """Write ``result`` as an .xlsx 自评表 to ``path``.
 
@@ -475,15 +453,6 @@ def write_result_xlsx(result: Result, path: Path, *, inputs: Sequence[Path] = ()
     exactly raises :class:`SelfScoreError` before anything is written.
     """
     path = Path(path)
-    target = _check_output(path, inputs)
+    check_output(path, inputs)
     wb = _build(result)
-    mode = _new_file_mode(target)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        os.close(fd)
-        wb.save(tmp)
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(path, wb.save, inputs=inputs)
