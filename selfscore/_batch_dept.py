@@ -37,6 +37,7 @@ __all__ = [
     "DepartmentResult",
     "IndicatorTable",
     "ItemScore",
+    "department_case",
     "score_batch",
     "table_from_cases",
 ]
@@ -157,6 +158,11 @@ class BatchResult:
     row_item: np.ndarray
     row_dept: np.ndarray
 
+    def case(self, d: int, department: Department) -> Case:
+        """Department ``d`` as a case for the scalar engine (for reports that need the full trace)."""
+        rows = np.flatnonzero(np.asarray(self.table.department) == d).tolist()
+        return department_case(self.spec, department, self.table, rows)
+
     def weights(self) -> list[Decimal]:
         """Each row's weight as the Decimal the scalar engine scores with."""
         ws = self.rows.weight_scale
@@ -234,22 +240,26 @@ class _Others:
         return result
 
 
+def department_case(spec: Spec, dept: Department, table: IndicatorTable, rows: Sequence[int]) -> Case:
+    """The department as a case for the scalar engine (its own case when it was read from one)."""
+    if dept.case is not None:
+        return dept.case
+    inds = []
+    for i in rows:
+        w = table.weight[i]
+        inds.append(Indicator(
+            name=table.name[i], group=table.group[i], target=table.target[i], actual=table.actual[i] or "",
+            category=table.category[i] if len(table.category) else "",
+            weight=None if w is None else exact_decimal(w, what="weight"),
+            judgement=table.judgement[i], lower_is_better=table.lower_is_better[i], where=table.label(i)))
+    return Case(spec=spec.id, department=dept.name, year=dept.year or spec.year, indicators=tuple(inds),
+                items=dict(dept.items), file=dept.file)
+
+
 def _scalar_reason(spec: Spec, dept: Department, table: IndicatorTable, rows: Sequence[int]) -> str | None:
     """Why the scalar engine refuses this department (None if it scores it)."""
     try:
-        case = dept.case
-        if case is None:
-            inds = []
-            for i in rows:
-                w = table.weight[i]
-                inds.append(Indicator(
-                    name=table.name[i], group=table.group[i], target=table.target[i], actual=table.actual[i] or "",
-                    category=table.category[i] if len(table.category) else "",
-                    weight=None if w is None else exact_decimal(w, what="weight"),
-                    judgement=table.judgement[i], lower_is_better=table.lower_is_better[i], where=table.label(i)))
-            case = Case(spec=spec.id, department=dept.name, year=dept.year or spec.year, indicators=tuple(inds),
-                        items=dict(dept.items), file=dept.file)
-        score(spec, case)
+        score(spec, department_case(spec, dept, table, rows))
     except InputError as exc:
         return "；".join(str(p) for p in exc.problems)
     except (SelfScoreError, TypeError, ValueError) as exc:

@@ -1,0 +1,214 @@
+"""``selfscore batch``: inputs (CSV, GB18030 CSV, xlsx, a folder of cases), outputs, errors, exit codes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import selfscore as s
+from selfscore._batch_cli import _Progress, main
+
+ROOT = Path(__file__).resolve().parent.parent
+HEADER = "部门,一级指标,二级指标,三级指标,年度目标值,年度实现值,分值,评分项,扣分,扣分原因\n"
+ROWS = """\
+元岗街道,产出指标,数量指标,保洁面积,保洁面积 258256.8 万平方米,保洁面积 258256.8 万平方米,,,,
+元岗街道,产出指标,数量指标,投诉案件完成率,100%完成,100%完成,,,,
+元岗街道,效益指标,经济效益,代征出租屋综合税,500 万元,493.3 万元,,,,
+元岗街道,效益指标,社会效益,服务机构评估合格率,100%,100%,,,,
+甲街道,产出指标,数量指标,活动场数,≥10次,8次,,,,
+甲街道,效益指标,满意度,满意度,≥95%,96%,,,,
+乙街道,产出指标,数量指标,活动场数,≥10次,三次,,,,
+丙街道,产出指标,数量指标,活动场数,≥10次,12次,,,,
+丙街道,效益指标,满意度,满意度,≥95%,90%,,,,
+"""
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def table(tmp_path: Path) -> Path:
+    p = tmp_path / "depts.csv"
+    p.write_text(HEADER + ROWS, encoding="utf-8")
+    return p
+
+
+def summary_csv(out: str) -> dict[str, dict[str, str]]:
+    return {r["department"]: r for r in csv.DictReader(io.StringIO(out))}
+
+
+def test_csv_table_one_bad_department(table: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run([str(table), "--spec", "tianhe-2023", "-f", "csv"], capsys)
+    assert code == 4
+    rows = summary_csv(out)
+    assert rows["元岗街道"]["score"] == "39.9" and rows["元岗街道"]["partial"] == "true"
+    assert rows["丙街道"]["score"] == "38.9" and rows["甲街道"]["score"] == "36"
+    assert [rows[d]["rank"] for d in ("元岗街道", "丙街道", "甲街道")] == ["1", "2", "3"]
+    assert rows["乙街道"]["score"] == "" and rows["乙街道"]["note"].startswith("cannot score")
+    lines = [line for line in err.splitlines() if line.startswith("✗")]
+    assert len(lines) == 1 and "乙街道" in lines[0] and "三次" in lines[0] and "第8行" in lines[0]
+
+
+def test_same_numbers_as_the_scalar_engine(table: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Each department of the table, scored as a case by score(spec, case)."""
+    code, out, _ = run([str(table), "--spec", "tianhe-2023", "-f", "json"], capsys)
+    data = {d["department"]: d for d in json.loads(out)["departments"]}
+    spec = s.load_spec("tianhe-2023")
+    for name in ("元岗街道", "甲街道", "丙街道"):
+        inds = [dict(zip(("group", "category", "name", "target", "actual"), line.split(",")[1:6], strict=True))
+                for line in ROWS.splitlines() if line.startswith(name)]
+        result = s.score(spec, s.case_from_dict({"spec": spec.id, "department": name, "year": 2023, "indicators": inds}))
+        assert data[name]["known_score"] == s.fmt(result.known_score)
+        assert data[name]["items"] == {i.key: s.fmt(i.score) for p in result.parts for i in p.items if i.score is not None}
+
+
+def test_items_rows_and_typed_weights(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    p = tmp_path / "liwan.csv"
+    rows = [
+        "金花街道,产出指标,数量,补助发放率,≥90%,80%,10,,,",
+        "金花街道,产出指标,数量,活动,≥4次,4次,10,,,",
+        "金花街道,效益指标,满意度,满意度,≥95%,97%,,,,",
+        "金花街道,,,,,95%,,部门预算资金支出率,,",
+        "金花街道,,,,,,,预算编制,,",
+        "金花街道,,,,,,,预算执行,0.5,结转结余率偏高",
+        *[f"金花街道,,,,,,,{k},," for k in ("信息公开", "绩效管理", "采购管理", "资产管理", "运行成本")],
+        "某街道,产出指标,数量,活动,≥4次,4次,3,,,",
+    ]
+    p.write_text(HEADER + "\n".join(rows) + "\n", encoding="utf-8")
+    code, out, err = run([str(p), "--spec", "liwan-2024", "-f", "csv"], capsys)
+    got = summary_csv(out)
+    # 19 + 20 + 9.5 + (50 - 0.5) = 98
+    assert got["金花街道"]["score"] == "98" and got["金花街道"]["grade"] == "优" and got["金花街道"]["partial"] == "false"
+    assert code == 4 and "某街道" in err and "权重合计" in err
+
+
+def test_folder_of_cases(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run([str(ROOT / "cases"), "-f", "csv"], capsys)
+    assert code == 0, err
+    got = summary_csv(out)
+    assert got["广州市荔湾区人民政府金花街道办事处"]["score"] == "98.5"
+    assert got["广州市天河区人民政府元岗街道办事处"]["score"] == "39.9"
+
+
+def test_folder_with_a_broken_case(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for f in (ROOT / "cases").glob("*.toml"):
+        (tmp_path / f.name).write_text(f.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "broken.toml").write_text('spec = "tianhe-2023"\ndepartment = "坏"\nyear = 2023\n[[indicators]]\n'
+                                          'name = "x"\ngroup = "产出指标"\ntarget = "≥95%"\nactual = "很好"\n', encoding="utf-8")
+    (tmp_path / "syntax.toml").write_text("spec = \n", encoding="utf-8")
+    code, out, err = run([str(tmp_path)], capsys)
+    assert code == 4
+    assert "98.5" in out and "39.9" in out
+    bad = [line for line in err.splitlines() if line.startswith("✗")]
+    assert len(bad) == 2 and any("很好" in b for b in bad) and any("syntax" in b for b in bad)
+
+
+def test_gb18030_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    p = tmp_path / "gbk.csv"
+    p.write_bytes((HEADER + ROWS).encode("gb18030"))
+    code, out, _ = run([str(p), "--spec", "tianhe-2023", "-f", "csv"], capsys)
+    assert summary_csv(out)["元岗街道"]["score"] == "39.9"
+
+
+def test_xlsx_input_and_outputs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["department", "group", "name", "target", "actual", "weight"])
+    ws.append(["甲", "产出指标", "a", "≥95%", 0.937, 12.34])
+    ws.cell(row=2, column=5).number_format = "0.0%"
+    ws.append(["甲", "产出指标", "b", "≥4次", 3, 7.66])
+    src = tmp_path / "in.xlsx"
+    wb.save(src)
+    code, out, err = run([str(src), "--spec", "tianhe-2023", "-f", "csv", "--indicators", str(tmp_path / "ind.xlsx")],
+                         capsys)
+    got = summary_csv(out)
+    # 12.34 × 93.7/95 = 12.171... -> 12.2 ; 7.66 × 3/4 = 5.745 -> 5.7
+    assert got["甲"]["score"] == "17.9", out
+    assert code == 0, err
+    book = openpyxl.load_workbook(tmp_path / "ind.xlsx")
+    values = [[c.value for c in row] for row in book.active.iter_rows()]
+    assert values[0][-2:] == ["分值", "得分"]
+    assert values[1][-2:] == [12.34, 12.2] and values[2][-2:] == [7.66, 5.7]
+
+
+def test_spreadsheet_cells_are_exact() -> None:
+    from selfscore._batch_io import _cell_text
+
+    assert _cell_text(0.95, "0%") == "95%" and _cell_text(0.9866, "0.00%") == "98.66%"
+    assert _cell_text(3.34, "General") == "3.34" and _cell_text(20.0, "General") == "20" and _cell_text(7, None) == "7"
+    with pytest.raises(ValueError, match="0.30000000000000004"):
+        _cell_text(0.1 + 0.2, "General")
+
+
+@pytest.mark.parametrize("fmt_name", ["table", "markdown", "json", "csv", "narrative"])
+def test_indicator_formats(table: Path, tmp_path: Path, fmt_name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    out_file = tmp_path / f"ind.{fmt_name}"
+    code, _, _ = run([str(table), "--spec", "tianhe-2023", "--indicators", str(out_file), "--indicators-format", fmt_name],
+                     capsys)
+    assert code == 4
+    text = out_file.read_text(encoding="utf-8")
+    if fmt_name == "json":
+        rows = json.loads(text)
+        assert [r["score"] for r in rows if r["department"] == "元岗街道"] == ["10", "10", "9.9", "10"]
+    elif fmt_name == "narrative":
+        assert "元岗街道" in text and "丙街道" in text and "乙街道" not in text
+    else:
+        assert "9.9" in text and "代征出租屋综合税" in text and "活动场数" in text
+
+
+def test_usage_and_unreadable(table: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run([str(table)], capsys)[0] == 2  # a table needs --spec
+    assert run([], capsys)[0] == 2
+    assert run([str(table), "--spec", "tianhe-2023", "--format", "xlsx"], capsys)[0] == 2
+    assert run([str(tmp_path / "missing.csv"), "--spec", "tianhe-2023"], capsys)[0] == 3
+    assert run([str(table), "--spec", "no-such-spec"], capsys)[0] == 3
+    (tmp_path / "x.pdf").write_text("x")
+    assert run([str(tmp_path / "x.pdf"), "--spec", "tianhe-2023"], capsys)[0] == 3
+    code, _, err = run([str(table), "--spec", "tianhe-2023", "-o", str(table)], capsys)
+    assert code == 3 and "覆盖" in err
+    (tmp_path / "nohead.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    assert run([str(tmp_path / "nohead.csv"), "--spec", "tianhe-2023"], capsys)[0] == 4
+
+
+def test_progress_bar_only_draws_when_enabled() -> None:
+    stream = io.StringIO()
+    bar = _Progress(stream, enabled=True, delay=0)
+    bar("reduce", 50, 100)
+    bar("reduce", 100, 100)
+    bar.close()
+    text = stream.getvalue()
+    assert "100.0%" in text and "\r" in text and text.endswith("\r")
+    quiet = io.StringIO()
+    off = _Progress(quiet, enabled=False, delay=0)
+    off("reduce", 100, 100)
+    off.close()
+    assert quiet.getvalue() == ""
+
+
+def test_single_case_path_does_not_import_numpy() -> None:
+    code = ("import sys; from selfscore._cli import main; rc = main(['score', 'cases/jinhua-2024.toml', '-f', 'json']);"
+            "assert rc == 0; assert 'numpy' not in sys.modules, 'numpy imported'; print('ok', file=sys.stderr)")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False,
+                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["score"] == "98.5"
+
+
+def test_weights_are_decimals_as_typed(table: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run([str(table), "--spec", "tianhe-2023", "--indicators", "-", "--indicators-format", "csv", "-f", "csv"],
+                       capsys)
+    ind = out.split("\n\n", 1)[1]
+    rows = list(csv.DictReader(io.StringIO(ind)))
+    assert {r["weight"] for r in rows} == {"10", "20"}
+    assert Decimal(rows[2]["score"]) == Decimal("9.9")
