@@ -43,6 +43,7 @@ from ._batch_vec import (
     RuleConstants,
     bounds,
     kernel,
+    kernel_int64,
     rule_constants,
 )
 from ._errors import SelfScoreError
@@ -245,6 +246,20 @@ def _as_int64(col: np.ndarray) -> np.ndarray:
     return col if col.dtype != object else col.astype(np.int64)
 
 
+def _kernel(c: RuleConstants, W: np.ndarray, A: np.ndarray, T: np.ndarray, M: np.ndarray,
+            partial: np.ndarray | None, ws: int, so: int) -> tuple[np.ndarray, np.ndarray]:
+    """The int64 kernel for the rows, with 部分达成 rows (few) and object arrays done by the generic one."""
+    if W.dtype == object:
+        return kernel(c, W, A, T, M, partial, ws, so)
+    score, branch = kernel_int64(c, W, A, T, M, ws, so)
+    if partial is not None and partial.any():
+        rows = np.flatnonzero(partial)
+        ps, pb = kernel(c, W[rows], A[rows], T[rows], M[rows], np.ones(len(rows), dtype=bool), ws, so)
+        score[rows] = ps
+        branch[rows] = pb
+    return score, branch
+
+
 @attrs.frozen(eq=False)
 class RowScores:
     """Scores of :class:`Rows`: integers at ``scale`` decimal places, and how each was reached.
@@ -351,27 +366,36 @@ def score_rows(
     wide = np.zeros(n, dtype=bool)
     values: np.ndarray | None = None
     single = len(constants) == 1
+    contiguous = not single and (n < 2 or bool(np.all(codes[1:] >= codes[:-1])))
+    cuts = np.searchsorted(codes, np.arange(len(constants) + 1)) if contiguous else None
     for r, c in enumerate(constants):
-        idx = None if single else np.flatnonzero(codes == r)
         W, A, T, M = rows.weight, rows.actual, rows.target, rows.mask
         Pp = partial if any_partial else None
-        if idx is not None:
+        if single:
+            idx: np.ndarray | slice | None = None
+        elif cuts is not None:  # rows sorted by rule: views, no copies
+            idx = slice(int(cuts[r]), int(cuts[r + 1]))
+            if idx.start == idx.stop:
+                continue
+        else:
+            idx = np.flatnonzero(codes == r)
             if len(idx) == 0:
                 continue
+        if idx is not None:
             W, A, T, M = W[idx], A[idx], T[idx], M[idx]
             Pp = Pp[idx] if Pp is not None else None
         b = bounds(c, ws, scale)
         fits = _fits(W, A, T, b)
         if fits is None:
-            s, br = kernel(c, _as_int64(W), _as_int64(A), _as_int64(T), M, Pp, ws, scale)
+            s, br = _kernel(c, _as_int64(W), _as_int64(A), _as_int64(T), M, Pp, ws, scale)
         else:
             s = np.empty(len(W), dtype=object)
             br = np.empty(len(W), dtype=np.int8)
             fast = np.flatnonzero(fits)
             slow = np.flatnonzero(~fits)
             if len(fast):
-                fs, fb = kernel(c, _as_int64(W[fast]), _as_int64(A[fast]), _as_int64(T[fast]), M[fast],
-                                None if Pp is None else Pp[fast], ws, scale)
+                fs, fb = _kernel(c, _as_int64(W[fast]), _as_int64(A[fast]), _as_int64(T[fast]), M[fast],
+                                 None if Pp is None else Pp[fast], ws, scale)
                 s[fast] = fs.tolist()
                 br[fast] = fb
             ss, sb = kernel(c, W[slow].astype(object), A[slow].astype(object), T[slow].astype(object), M[slow],
@@ -380,13 +404,15 @@ def score_rows(
             br[slow] = sb
             if idx is None:
                 wide[slow] = True
+            elif isinstance(idx, slice):
+                wide[idx.start + slow] = True
             else:
                 wide[idx[slow]] = True
         if idx is None:
             values, branch = s, br
         else:
             if values is None:
-                values = np.zeros(n, dtype=np.int64)
+                values = np.empty(n, dtype=np.int64)
             if s.dtype == object and values.dtype != object:
                 values = values.astype(object)
             values[idx] = s

@@ -313,7 +313,9 @@ def score_batch(
     src = np.asarray(src_list, dtype=np.int64)
     row_item = np.asarray(item_list, dtype=np.int64)
     row_dept = dept_of[src]
-    key = row_dept * max(n_items, 1) + row_item
+    # item-major: each rule's rows are contiguous (the kernel then works on views), and so is each
+    # (department, item) group, which the sums need
+    key = row_item * max(n_dept, 1) + row_dept
     if len(key) > 1 and not bool(np.all(key[1:] >= key[:-1])):
         order = np.argsort(key, kind="stable")  # stable: indicators keep their order within an item
         src, row_item, row_dept, key = src[order], row_item[order], row_dept[order], key[order]
