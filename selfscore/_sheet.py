@@ -33,6 +33,7 @@ import io
 import math
 import re
 import unicodedata
+import warnings
 import zipfile
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta
@@ -156,13 +157,16 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
-def _key(text: str) -> str:
-    """Match key of a label: NFKC, no spaces, no bracketed notes (产出指标（分值20） -> 产出指标)."""
+def _key(text: str, *, ordinal: bool = True) -> str:
+    """Match key of a label: NFKC, no spaces, no bracketed notes, no leading ordinal
+    (``一、产出指标（分值20）`` -> ``产出指标``)."""
     s = _squash(text)
     previous = None
     while previous != s:
         previous = s
         s = re.sub(r"\([^()]*\)|\[[^\[\]]*\]|【[^【】]*】", "", s)
+    if ordinal:
+        s = re.sub(r"^(?:\d+(?:\.\d+)*[、.]?|[一二三四五六七八九十]+、)(?=\D)", "", s)
     return s.strip("。.，,；;:：、*")
 
 
@@ -284,8 +288,10 @@ def _read_xlsx(path: Path) -> list[_Raw]:
             "或在 Excel 中另存为 CSV"
         ) from None
     try:
-        values = openpyxl.load_workbook(path, data_only=True)
-        formulas = openpyxl.load_workbook(path, data_only=False)
+        with warnings.catch_warnings():  # "Data Validation extension is not supported" and the like
+            warnings.simplefilter("ignore")
+            values = openpyxl.load_workbook(path, data_only=True)
+            formulas = openpyxl.load_workbook(path, data_only=False)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError, EOFError) as exc:
         raise UnreadableError(f"{path}: 不是有效的 .xlsx 文件 (not a valid .xlsx workbook): {exc}") from None
     except OSError as exc:
@@ -372,19 +378,21 @@ def _metadata(grid: _Grid, header: int) -> tuple[str, int | None]:
                 continue
             match = re.fullmatch(r"\s*([^:：]+?)\s*[:：]\s*(.*?)\s*", cell.text, flags=re.S)
             label, value = (match.group(1), match.group(2)) if match else (cell.text, "")
-            label_key = _key(label)
+            label_key = _key(label, ordinal=False)
             if label_key in labels:
                 if not value:
                     following = next((c.text for c in row[j + 1:] if c.text), "")
-                    if following and _key(re.split(r"[:：]", following)[0]) not in labels:
+                    if following and _key(re.split(r"[:：]", following)[0], ordinal=False) not in labels:
                         value = following.strip()
                 if label_key in _DEPARTMENT_LABELS and value and not department:
                     department = value
                 elif label_key in _YEAR_LABELS and value and year is None:
                     found = re.search(r"(?<!\d)(\d{4})(?!\d)", unicodedata.normalize("NFKC", value))
                     year = int(found.group(1)) if found else None
-            elif year is None:
-                found = re.search(r"(?<!\d)(\d{4})\s*年", unicodedata.normalize("NFKC", cell.text))
+            elif year is None and not any(word in label_key for word in ("日期", "时间")):
+                title = unicodedata.normalize("NFKC", cell.text)
+                found = re.search(r"(?<!\d)(\d{4})\s*年度", title) or (
+                    re.search(r"(?<!\d)(\d{4})\s*年", title) if "绩效" in title or "自评" in title else None)
                 if found:
                     year = int(found.group(1))
     return department, year

@@ -153,6 +153,33 @@ def test_header_synonyms_title_rows_and_extra_columns(tmp_path: Path) -> None:
     assert [shown(i.score) for i in result.indicators()] == ["20", "20"]
 
 
+def test_table_on_a_later_sheet_with_ordinals_and_a_date_line(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    wb.active.title = "说明"
+    wb.active.append(["本表按区财政局 2024 年通知填写"])
+    ws = wb.create_sheet("自评表")
+    ws.append(["填报日期：2024年3月1日"])
+    ws.append(["某街道2023年度部门整体支出绩效自评表"])
+    ws.append(["部门名称", "某街道"])
+    ws.append(HEADER.split(","))
+    ws.append(["一、产出指标（分值20）", "数量指标", "活动场数", "4次", "4次"])
+    ws.append(["二、效益指标", "社会效益", "满意度", "≥90%", "95%"])
+    wb.save(tmp_path / "w.xlsx")
+    sheet = read_sheet(tmp_path / "w.xlsx")
+    assert (sheet.title, sheet.header_row, sheet.department, sheet.year) == ("自评表", 4, "某街道", 2023)
+    result = scored(tmp_path / "w.xlsx", "tianhe-2023")
+    assert [(i.group, shown(i.score)) for i in result.indicators()] == [("产出指标", "20"), ("效益指标", "20")]
+
+
+def test_workbook_without_a_table_names_the_sheets_it_read(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    wb.active.title = "封面"
+    wb.create_sheet("附件")
+    wb.save(tmp_path / "w.xlsx")
+    with pytest.raises(CaseError, match="已查看工作表 “封面”、“附件”"):
+        read_sheet(tmp_path / "w.xlsx")
+
+
 def test_department_and_year_arguments_win(tmp_path: Path) -> None:
     path = write_csv(tmp_path, HEADER + "\n产出指标,数量指标,活动场数,4次,4次,,,\n")
     case, _ = load_sheet_case(path, "tianhe-2023", department="某街道", year=2022)
