@@ -108,6 +108,7 @@ def test_xlsx_merged_cells_percent_formats_and_extra_columns() -> None:
     assert indicators[7].text("actual") == "100%"  # 1 with a 0% format
     assert indicators[0].text("weight") == "3.34"  # 0.00 format is a display hint only
     assert indicators[6].text("weight") == "4"
+    assert (indicators[7].text("weight"), indicators[7].cells["weight"].number) == ("4分", False)  # text with a unit
     assert sums[0].text("score") == "20" and sums[1].text("score") == "19.9"  # cached formula values
 
 

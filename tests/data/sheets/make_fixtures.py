@@ -8,7 +8,7 @@ template writes it:
 - yuangang-2023.xlsx        元岗街道 2023 (cases/yuangang-2023.toml) filled in correctly: title and
                             单位名称 rows, a two-row header with the official long names, merged 一级/二级
                             cells, 完成率 stored as fractions with a % format, a 实现值 of 1 formatted
-                            0%, weights formatted 0.00, a weight typed as text with its unit (“4分”),
+                            0%, weights formatted 0.00, a weight and a score stored as text (“4分”, “4”),
                             subtotal formulas with cached values, an extra 序号 and 备注 column (备注
                             holds a formula with no cached value, which must be ignored), a 填表人
                             line and styled empty rows below the table.
@@ -126,9 +126,12 @@ def _officer_xlsx(path: Path, rows: list[tuple], *, subtotal: dict[str, object],
             else:
                 ws.cell(r, 6, actual)
             ws.cell(r, 7, rate).number_format = rate_formats.get(r, "0.00%")
-            cell = ws.cell(r, 8, weight)
-            cell.number_format = "0.00"
-            ws.cell(r, 9, score)
+            if name == "服务机构评估合格率":  # numbers stored as text, one with its unit
+                ws.cell(r, 8, f"{weight}分")
+                ws.cell(r, 9, str(score))
+            else:
+                ws.cell(r, 8, weight).number_format = "0.00"
+                ws.cell(r, 9, score)
             ws.cell(r, 10, reason or None)
             ws.cell(r, 11, judgement or None)
             r += 1
