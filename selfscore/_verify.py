@@ -210,7 +210,9 @@ def _check_item(diffs: _Diffs, spec: Spec, info: RowInfo, found: ItemResult, has
             done = Completion("达成" if found.rate >= 1 else "未达成", min(found.rate, Fraction(1)), found.rate, False,
                               (f"年度平均支出率 {fmt_percent(found.rate)}",))
             _check_rate(diffs, row, done)
-        if text and found.score is not None and typed != found.score:
+        if text and found.score is None:
+            diffs.add(row, "score", text, "—", "未填写年度平均支出率（年度实现值列），无法计算得分 (the rate is missing)", "score")
+        elif text and found.score is not None and typed != found.score:
             diffs.add(row, "score", text, fmt(found.score), "得分与计算结果不符 (score differs from the computed score)："
                       + "；".join(found.trace), "score")
         return

@@ -111,6 +111,12 @@ def test_explicit_weights_that_add_up_are_accepted(tmp_path: Path) -> None:
     assert verify(write_csv(tmp_path, text), "tianhe-2023") == []
 
 
+def test_execution_score_without_its_rate(tmp_path: Path) -> None:
+    text = HEADER + "\n部门预算资金支出率,,年度平均支出率,100%,,,10,9.5,\n"
+    diffs = verify(write_csv(tmp_path, text), "liwan-2024")
+    assert cells(diffs) == {("H2", "score")} and "the rate is missing" in diffs[0].why
+
+
 def test_total_of_a_partial_result_cannot_be_checked(tmp_path: Path) -> None:
     text = HEADER + "\n产出指标,数量指标,a,4次,4次,,,20,\n总分,,,,,,100,20,\n"
     diffs = verify(write_csv(tmp_path, text), "tianhe-2023")
