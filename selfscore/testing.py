@@ -158,9 +158,10 @@ def targets(*, qualitative: bool = True, **kwargs: object) -> st.SearchStrategy[
     return st.one_of(quantitative, qualitative_targets())
 
 
-def target_texts(**kwargs: object) -> st.SearchStrategy[str]:
-    """Canonical target texts such as ``≥95%``, ``≤2小时``, ``=0次`` or ``良好以上``."""
-    return targets(**kwargs).map(format_target)
+def target_texts(*, qualitative: bool = True, **kwargs: object) -> st.SearchStrategy[str]:
+    """Canonical target texts such as ``≥95%``, ``≤2小时``, ``=0次`` or ``良好以上``
+    (the arguments are those of :func:`targets`)."""
+    return targets(qualitative=qualitative, **kwargs).map(format_target)
 
 
 def roundings(*, max_places: int = 4) -> st.SearchStrategy[Rounding]:

@@ -16,7 +16,9 @@ from hypothesis import strategies as st
 
 from selfscore import (
     AllOrNothing,
+    Completion,
     FixedDeduction,
+    IndicatorRule,
     Proportional,
     Rounding,
     SelfScoreError,
@@ -38,8 +40,8 @@ from selfscore.testing import (
     completions,
     decimals,
     quantitative_targets,
-    rules,
     roundings,
+    rules,
     target_texts,
     targets,
     weights,
@@ -152,7 +154,7 @@ def test_div_round_equals_fraction_reference(num: Decimal, den: Decimal, roundin
 
 @PROPERTY
 @given(rule=rules(), weight=weights(), done=completions())
-def test_score_between_zero_and_weight(rule, weight: Decimal, done) -> None:  # type: ignore[no-untyped-def]
+def test_score_between_zero_and_weight(rule: IndicatorRule, weight: Decimal, done: Completion) -> None:
     if done.rate is None and rule.partial_share is None:
         with pytest.raises(SelfScoreError):
             apply_rule(rule, weight, done)
@@ -178,7 +180,7 @@ def _actual(value: Decimal, unit: str) -> Target:
     b=decimals(places=2, max_value=20_000),
 )
 def test_score_never_decreases_as_the_actual_improves(
-    rule, weight: Decimal, target: Target, a: Decimal, b: Decimal  # type: ignore[no-untyped-def]
+    rule: IndicatorRule, weight: Decimal, target: Target, a: Decimal, b: Decimal
 ) -> None:
     worse, better = (a, b) if a <= b else (b, a)
     if target.lower_is_better:
@@ -198,7 +200,7 @@ def test_score_never_decreases_as_the_actual_improves(
     unit=st.sampled_from(["%", "万元", "小时", "次"]),
 )
 def test_bare_cost_target_is_monotonic_downwards(
-    rule, weight: Decimal, target: Decimal, a: Decimal, b: Decimal, unit: str  # type: ignore[no-untyped-def]
+    rule: IndicatorRule, weight: Decimal, target: Decimal, a: Decimal, b: Decimal, unit: str
 ) -> None:
     # 成本指标 typed as a bare number, read with lower_is_better=True: less is better
     t = parse_target(f"{fmt(target)}{unit}", lower_is_better=True)
@@ -211,7 +213,7 @@ def test_bare_cost_target_is_monotonic_downwards(
 
 @PROPERTY
 @given(weight=weights(), a=decimals(places=2, max_value=100), rule=rules())
-def test_zero_target_scores_full_only_at_zero(weight: Decimal, a: Decimal, rule) -> None:  # type: ignore[no-untyped-def]
+def test_zero_target_scores_full_only_at_zero(weight: Decimal, a: Decimal, rule: IndicatorRule) -> None:
     done = completion(parse_target("0次"), _actual(a, "次"))
     assert done.met == (a == 0)
     assert done.rate == (1 if a == 0 else 0)
