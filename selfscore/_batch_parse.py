@@ -97,9 +97,24 @@ _BAD: Final = r"\d.,\s()\[\]【】\-−≧≦\x00"
 _SIMPLE: Final = re.compile(rf"([^{_BAD}]*)([0-9]+)(?:\.([0-9]+))?([^{_BAD}]*)")
 
 
+_WHITESPACE: Final = re.compile(r"\s+")
+
+
 def _simple(text: str) -> tuple[str, str, str, str] | None:
+    """``(prefix, whole, fraction, suffix)`` of a simple text, else None.
+
+    Whitespace is dropped first: for an NFKC-normal text the parser's ``_normalise``
+    is NFKC (no change) and then removes all whitespace, so the text and its
+    whitespace-free form read alike (``500 万元`` as ``500万元``).
+    """
+    if not text.isascii() and not unicodedata.is_normalized("NFKC", text):
+        return None
+    if _WHITESPACE.search(text):
+        text = _WHITESPACE.sub("", text)
+        if not text.isascii() and not unicodedata.is_normalized("NFKC", text):
+            return None
     m = _SIMPLE.fullmatch(text)
-    if m is None or not text.isascii() and not unicodedata.is_normalized("NFKC", text):
+    if m is None:
         return None
     return m.group(1), m.group(2), m.group(3) or "", m.group(4)
 
