@@ -48,21 +48,22 @@ _COLUMN_NOTES: Final[dict[str, str]] = {
 
 def _notes(spec: Spec) -> list[str]:
     notes = [
-        "注1：一级指标填指标分组，二级指标填指标类别，三级指标填指标名称；行不够可插入行，未用的行留空或删除均可。",
-        "注2：年度目标值、年度实现值照绩效目标表填写（如 ≥95%、≤2个小时、0次、达标、500 万元）；数值带单位时照写。",
+        "一级指标填指标分组，二级指标填指标类别，三级指标填指标名称；行不够可插入行，未用的行留空或删除均可。",
+        "年度目标值、年度实现值照绩效目标表填写（如 ≥95%、≤2个小时、0次、达标、500 万元）；数值带单位时照写。",
     ]
     splits = "；".join(f"{item.name} {fmt(item.points)} 分" for item in spec.items() if item.kind == "indicators" and item.points)
-    notes.append(f"注3：指标行的分值留空时按评分规范 {spec.id} 均分（{splits}）；填写时须填满该项所有指标，合计等于该项分值。")
+    notes.append(f"指标行的分值留空时按评分规范 {spec.id} 均分（{splits}）；填写时须填满该项所有指标，合计等于该项分值。")
     kinds = {item.kind for item in spec.items()}
     if "execution_rate" in kinds:
-        notes.append("注4：部门预算资金支出率一行在年度实现值列填年度平均支出率（如 95%），得分由规范计算。")
+        notes.append("部门预算资金支出率一行在年度实现值列填年度平均支出率（如 95%），得分由规范计算。")
     if "checklist" in kinds:
-        notes.append("注5：管理效率各行在得分列填得分，低于分值时在偏差原因列写明扣分原因。")
-    notes.append("注6：未填写的二级指标不计分，计分结果标为不完整 (partial)。完成率、得分可不填，填写后可用 selfscore verify 核对。")
+        checklist_parts = "、".join(p.name for p in spec.parts if any(i.kind == "checklist" for i in p.items))
+        notes.append(f"{checklist_parts}各行在得分列填得分，低于分值时在偏差原因列写明扣分原因。")
+    notes.append("未填写的二级指标不计分，计分结果标为不完整 (partial)。完成率、得分可不填，填写后可用 selfscore verify 核对。")
     unknown = [part.name for part in spec.parts if part.unknown] + [i.name for i in spec.items() if i.kind == "unknown"]
     if unknown:
-        notes.append(f"注7：评分规范 {spec.id} 未公布“{'、'.join(unknown)}”的评分细则，本表不含此部分，计分结果将标为不完整。")
-    return notes
+        notes.append(f"评分规范 {spec.id} 未公布“{'、'.join(unknown)}”的评分细则，本表不含此部分，计分结果将标为不完整。")
+    return [f"注{k}：{note}" for k, note in enumerate(notes, start=1)]
 
 
 def template_rows(spec: Spec) -> list[list[str]]:
