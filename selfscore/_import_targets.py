@@ -61,6 +61,8 @@ LEVEL2: Final[dict[str, str]] = {
     "31": "服务对象满意度",
 }
 
+_LEVEL2_NAMES: Final[frozenset[str]] = frozenset(name.removesuffix("指标") for name in LEVEL2.values())
+
 # Message kinds.  Notices: things dropped on purpose.  Warnings: things to look at.
 NOTICE_KINDS: Final[frozenset[str]] = frozenset({"duplicate", "truncated-duplicate", "stray", "repeated-header"})
 
@@ -258,9 +260,8 @@ class _Doc:
     columns: tuple[str, ...]
 
 
-_LONE_HEADER_WORDS: Final[frozenset[str]] = frozenset(
-    {"绩效指标", "绩效目标", "项目绩效目标", "年度绩效目标", "项目名称", "单位名称"}
-)
+# Header words that may stand alone on a line as text: parts of records and values.
+_NEVER_LONE_HEADER: Final[frozenset[str]] = frozenset({"指标值", "实施周期指标值", "年度指标值", "万元", "元", "单位", "金额"})
 
 
 def _table_header(fold: str) -> str:
@@ -274,7 +275,7 @@ def _table_header(fold: str) -> str:
         return ""
     if len(words) >= 2:
         return "header"
-    return "lone" if re.sub(r"\s+", "", words[0]) in _LONE_HEADER_WORDS else ""
+    return "" if re.sub(r"\s+", "", words[0]) in _NEVER_LONE_HEADER else "lone"
 
 
 def _read_lines(text: str) -> _Doc:
@@ -328,10 +329,27 @@ def _read_lines(text: str) -> _Doc:
     # furniture (or at either end of the file) is a page number, unless it is a record's
     # number broken off its 、 (``1`` / ``第3页`` / ``、1-产出指标``).
     content_like = [i for i, k in enumerate(kinds) if k != "blank"]
+    lone = [kinds[i] == "lone" for i in content_like]
+    header_columns: tuple[str, ...] = ()
+    lone_columns: list[str] = []
+
+    def fold_of(i: int) -> str:
+        return _fold(raw[i].strip())
+
     for pos, i in enumerate(content_like):
-        if kinds[i] == "lone":
-            near = {kinds[content_like[p]] for p in (pos - 1, pos + 1) if 0 <= p < len(content_like)}
-            kinds[i] = "drop" if near & {"drop", "lone"} else "content"
+        if lone[pos]:
+            # header cells one per line: a run of lone words, or one next to other furniture
+            near = [p for p in (pos - 1, pos + 1) if 0 <= p < len(content_like)]
+            furniture = any(lone[p] or kinds[content_like[p]] == "drop" for p in near)
+            kinds[i] = "drop" if furniture else "content"
+            word = re.sub(r"\s+", "", fold_of(i))
+            if furniture and word in _AMOUNT_LABELS and not header_columns:
+                lone_columns.append(word)
+        elif lone_columns:
+            header_columns, lone_columns = tuple(lone_columns), []
+    if lone_columns and not header_columns:
+        header_columns = tuple(lone_columns)
+    columns = columns or header_columns
     original = list(kinds)
     for pos, i in enumerate(content_like):
         if kinds[i] != "int":
@@ -619,6 +637,9 @@ def _parse_record(view: _Stream, body: int, seq: int | None) -> _Parsed:
     if fields and (m := _LEVEL2_FIELD.match(_fold(fields[0][1]))):
         l2_code, l2_name = m.group(1) + m.group(2), fields[0][1][m.start(3) :].strip()
         fields = fields[1:]
+    elif len(fields) > 1 and _compact(fields[0][1]).removesuffix("指标") in _LEVEL2_NAMES:
+        l2_name = fields[0][1]  # 数量指标 without its code
+        fields = fields[1:]
     # the name is everything after the codes, separators inside it kept as written
     name = _clean_value(head_text[fields[0][0] :], final=not labels) if fields else ""
     compact = _compact(raw)
@@ -732,6 +753,7 @@ def _read_header(pieces: list[tuple[_Line, str, str]], columns: tuple[str, ...])
     warnings: list[ImportMessage] = []
     amounts: list[tuple[str, Decimal]] = []
     goal_parts: list[str] = []
+    col = 0  # amount columns used so far by unlabelled amounts (one per line or all on one)
     if "name" in kinds:
         # labelled form: 项目名称：… / 总计：… / 绩效目标：…
         first = kinds.index("name")
@@ -745,7 +767,9 @@ def _read_header(pieces: list[tuple[_Line, str, str]], columns: tuple[str, ...])
         for k in range(j, len(items)):
             line, raw, fold = items[k]
             if kinds[k] in ("labelled", "amounts"):
-                amounts.extend(_amounts_of(raw, fold, kinds[k], columns, line.number, warnings))
+                got = _amounts_of(raw, fold, kinds[k], columns[col:], line.number, warnings)
+                col += len(got) if kinds[k] == "amounts" else 0
+                amounts.extend(got)
                 in_goal = False
             elif kinds[k] == "goal":
                 goal_parts.append(_after(_GOAL_LABEL, raw, fold))
@@ -770,7 +794,9 @@ def _read_header(pieces: list[tuple[_Line, str, str]], columns: tuple[str, ...])
     name = "".join(raw for _, raw, _ in items[k:first_money])
     j = first_money
     while j < len(items) and kinds[j] in ("amounts", "labelled"):
-        amounts.extend(_amounts_of(items[j][1], items[j][2], kinds[j], columns, items[j][0].number, warnings))
+        got = _amounts_of(items[j][1], items[j][2], kinds[j], columns[col:], items[j][0].number, warnings)
+        col += len(got) if kinds[j] == "amounts" else 0
+        amounts.extend(got)
         j += 1
     goal_parts = [_after(_GOAL_LABEL, raw, fold) for _, raw, fold in items[j:]]
     stray = tuple((line.number, raw) for line, raw, _ in items[:k])
@@ -793,7 +819,7 @@ def _amounts_of(
             ImportMessage(
                 line,
                 "amount-columns",
-                f"金额个数 ({len(numbers)}) 多于表头的金额列 ({'、'.join(columns)})，多出的金额未读取 "
+                f"金额个数多于表头的金额列 ({'、'.join(columns) or '无'})，多出的金额未读取 "
                 f"(more amounts than amount columns; extra amounts not read)：“{raw}”",
             )
         )

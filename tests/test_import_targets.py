@@ -7,7 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from selfscore import _import_targets_cli as cli
@@ -425,6 +425,13 @@ def test_code_checks(codes: str, expected: list[str]) -> None:
     assert sorted(m.kind for m in result.warnings) == expected
 
 
+def test_level2_name_without_its_code() -> None:
+    result = parse(HEAD + "1、1-产出指标；数量指标；开展活动次数；实施周期指标值:≥3次；年度指标值:≥3次。\n")
+    (ind,) = result.projects[0].indicators
+    assert (ind.level2_code, ind.level2_name, ind.name) == ("", "数量指标", "开展活动次数")
+    assert kinds(result.warnings) == [(3, "missing-code")]
+
+
 def test_code_tables() -> None:
     assert LEVEL1 == {"1": "产出指标", "2": "效益指标", "3": "满意度指标"}
     assert all(code[0] in LEVEL1 for code in LEVEL2)
@@ -546,10 +553,25 @@ def test_layout_header_on_one_line() -> None:
     assert project.goal == "开展社区党建工作。"
 
 
-def test_table_header_names_the_amount_columns() -> None:
-    text = "项目名称 资金总额 财政拨款 上年结转 绩效目标 绩效指标\n某项目\n30.00 20.00 10.00\n" + ROW1 + "\n"
-    (project,) = parse(text).projects
+@pytest.mark.parametrize(
+    "header",
+    ["项目名称 资金总额 财政拨款 上年结转 绩效目标 绩效指标\n", "项目名称\n资金总额\n财政拨款\n上年结转\n\n绩效目标\n绩效指标\n"],
+)
+def test_table_header_names_the_amount_columns(header: str) -> None:
+    result = parse(header + "某项目\n30.00\n20.00\n10.00\n" + ROW1 + "\n")
+    (project,) = result.projects
+    assert project.name == "某项目"
     assert project.amounts == (("资金总额", Decimal("30.00")), ("财政拨款", Decimal("20.00")), ("上年结转", Decimal("10.00")))
+    assert result.notices == () and result.warnings == ()
+
+
+def test_project_header_problems() -> None:
+    result = parse("项目名称：无金额项目\n绩效目标：略\n" + ROW1 + "\n某项目\n1.00 2.00 3.00 4.00\n" + ROW1 + "\n")
+    assert [(p.name, p.amounts) for p in result.projects] == [
+        ("无金额项目", ()),
+        ("某项目", (("总计", Decimal("1.00")), ("财政拨款", Decimal("2.00")), ("其他资金", Decimal("3.00")))),
+    ]
+    assert kinds(result.warnings) == [(1, "no-amounts"), (5, "amount-columns")]
 
 
 def test_amounts_are_exact_decimals(long_result: ImportResult) -> None:
@@ -599,6 +621,73 @@ def test_crlf_and_bom() -> None:
 def test_rejects_bytes() -> None:
     with pytest.raises(TypeError):
         parse_target_export(b"1\xe3\x80\x81")  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------------------------------------
+# Robustness on the long export
+
+LONG_LINES = LONG.read_text(encoding="utf-8").split("\n")
+RECORD_LINES = [i for i, line in enumerate(LONG_LINES) if any(c in line for c in "、；;") and "页" not in line]
+
+
+def signature(result: ImportResult) -> tuple[object, ...]:
+    return (
+        [(p.name, p.amounts, p.goal, [row[2:] for row in rows(result) if row[0] == n]) for n, p in enumerate(result.projects)],
+        sorted(m.kind for m in result.notices),
+        sorted(m.kind for m in result.warnings),
+    )
+
+
+LONG_SIGNATURE = signature(parse("\n".join(LONG_LINES)))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(RECORD_LINES), st.floats(0.05, 0.95)), min_size=1, max_size=6))
+def test_long_export_survives_more_line_breaks(splits: list[tuple[int, float]]) -> None:
+    lines = list(LONG_LINES)
+    for index, where in sorted(splits, reverse=True):
+        line = lines[index]
+        at = max(1, min(len(line) - 1, int(len(line) * where)))
+        if len(line) < 2 or line[at - 1].isspace() or line[at].isspace():
+            continue  # a break at a space loses the space: same data, different text
+        lines[index : index + 1] = [line[:at], line[at:]]
+    assert signature(parse("\n".join(lines))) == LONG_SIGNATURE
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["delete", "duplicate", "split", "garbage"]),
+            st.integers(0, len(LONG_LINES) - 1),
+            st.text(alphabet="1、-；;:：。.年度指标值实施周期产出效益满意度12345 第页共项目名称总计100%≥＞,", max_size=12),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_any_damage_is_reported_not_fatal(edits: list[tuple[str, int, str]]) -> None:
+    lines = list(LONG_LINES)
+    for op, index, junk in edits:
+        index %= len(lines)
+        if op == "delete":
+            del lines[index]
+        elif op == "duplicate":
+            lines.insert(index, lines[(index * 7) % len(lines)])
+        elif op == "split":
+            line = lines[index]
+            lines[index : index + 1] = [line[: len(line) // 2], line[len(line) // 2 :]]
+        else:
+            lines.insert(index, junk)
+    result = parse("\n".join(lines))
+    for project in result.projects:
+        for ind in project.indicators:
+            assert ind.name.strip()
+            assert 1 <= ind.position <= len(lines)
+        assert tomllib.loads(case_skeleton(project, source="x.txt", messages=result.warnings))
+    for message in (*result.notices, *result.warnings):
+        assert 1 <= message.line <= len(lines) + 1
+    assert tomllib.loads(department_skeleton(result, source="x.txt"))
 
 
 # ---------------------------------------------------------------------------------------------
