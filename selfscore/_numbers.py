@@ -147,7 +147,7 @@ def fmt(value: Decimal) -> str:
 def show_quotient(num: Decimal, den: Decimal, *, places: int = 6) -> str:
     """The exact value of ``num / den`` for a trace, or ``≈`` and ``places`` digits."""
     rounded = div_round(num, den, Rounding(places=12, mode="truncate"))
-    if rounded * den == num:
+    if mul(rounded, den) == num:
         return fmt(rounded)
     return "≈" + fmt(div_round(num, den, Rounding(places=places, mode="half_up")))
 
@@ -162,7 +162,7 @@ def mul(*values: Decimal) -> Decimal:
 
 def fmt_percent(rate: Fraction, *, places: int = 2) -> str:
     """A rate as a percentage, half-up at ``places``: ``Fraction(4933, 5000)`` -> ``98.66%``."""
-    value = div_round(Decimal(rate.numerator) * 100, Decimal(rate.denominator), Rounding(places=places))
+    value = div_round(mul(Decimal(rate.numerator), Decimal(100)), Decimal(rate.denominator), Rounding(places=places))
     return f"{fmt(value)}%"
 
 

@@ -23,7 +23,7 @@ import attrs
 
 from ._completion import Completion
 from ._errors import SelfScoreError
-from ._numbers import Rounding, div_round, fmt, fmt_percent, show_quotient, to_decimal
+from ._numbers import Rounding, div_round, fmt, fmt_percent, mul, show_quotient, to_decimal
 
 __all__ = [
     "AllOrNothing",
@@ -139,7 +139,7 @@ def _partial(rule: IndicatorRule, weight: Decimal) -> Scored:
         raise SelfScoreError(
             "评分规则未规定“部分达成”的得分比例 (the rule declares no partial_share for 部分达成)"
         )
-    raw = weight * rule.partial_share
+    raw = mul(weight, rule.partial_share)
     score = min(weight, rule.rounding.apply(raw))
     return Scored(
         score,
@@ -167,7 +167,7 @@ def _apply(rule: IndicatorRule, w: Decimal, done: Completion) -> Scored:
     if isinstance(rule, Proportional):
         if rate < Fraction(rule.floor):
             return Scored(Decimal(0), (f"完成率 {fmt_percent(rate)} 低于 {fmt_percent(Fraction(rule.floor))} → 0",))
-        num = w * Decimal(rate.numerator)
+        num = mul(w, Decimal(rate.numerator))
         den = Decimal(rate.denominator)
         score = min(w, div_round(num, den, rule.rounding))
         exact = show_quotient(num, den)
@@ -186,8 +186,8 @@ def _apply(rule: IndicatorRule, w: Decimal, done: Completion) -> Scored:
         )
     # StepDeduction: deduction = points × (1 − rate) / step, rounded once
     short = 1 - rate
-    num = rule.points * Decimal(short.numerator)
-    den = rule.step * Decimal(short.denominator)
+    num = mul(rule.points, Decimal(short.numerator))
+    den = mul(rule.step, Decimal(short.denominator))
     deduction = div_round(num, den, rule.rounding)
     score = max(Decimal(0), w - deduction)
     return Scored(
