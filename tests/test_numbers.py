@@ -285,3 +285,9 @@ def test_mul_is_exact() -> None:
 )
 def test_fraction_to_decimal(rate: Fraction, rounding: Rounding, expected: str) -> None:
     assert fraction_to_decimal(rate, rounding) == D(expected)
+
+
+def test_fmt_percent_is_exact_with_long_fractions() -> None:
+    # (125·10^27 − 1) / 10^30 is 12.4999...% (28 nines): 12% at 0 places.  Multiplying the
+    # 30-digit numerator by 100 in a 28-digit context would give exactly 12.5% -> 13%.
+    assert fmt_percent(Fraction(125 * 10**27 - 1, 10**30), places=0) == "12%"

@@ -333,3 +333,29 @@ def test_rule_parameters_are_exact_decimals() -> None:
         "fixed_deduction",
         "step_deduction",
     ]
+
+
+# --- exactness beyond the 28-digit default decimal context --------------------------------
+
+
+def test_proportional_is_exact_with_long_numbers() -> None:
+    # rate = (5·10^29 − 1) / (10^30 − 1), just under 1/2: 2·(5·10^29 − 1) = 10^30 − 2 < 10^30 − 1.
+    # Rounded to 28 digits the numerator would become 5·10^29 and the rate exactly 1/2,
+    # which half-up would score 1.
+    done = completion(parse_target("9" * 30), parse_actual("4" + "9" * 29))
+    assert done.rate == F(5 * 10**29 - 1, 10**30 - 1)
+    assert apply_rule(Proportional(rounding=Rounding(0)), D(1), done).score == 0
+
+
+def test_step_deduction_is_exact_with_long_numbers() -> None:
+    # short = 1 − 5·10^29 / (10^30 − 1) = (5·10^29 − 1) / (10^30 − 1), just under 1/2:
+    # the deduction of 1 point per whole step rounds to 0, so the score stays 1
+    done = completion(parse_target("9" * 30), parse_actual("5" + "0" * 29))
+    rule = StepDeduction(step="1", points="1", rounding=Rounding(0))
+    assert apply_rule(rule, D(1), done).score == 1
+
+
+def test_partial_share_is_exact_with_long_weights() -> None:
+    weight = D("1" * 29 + ".5")  # 30 significant digits
+    scored = apply_rule(AllOrNothing(partial_share="0.5", rounding=Rounding(2)), weight, PARTLY)
+    assert scored.score == D("5" * 28 + ".75")  # 11.5 / 2 = 5.75, so 29 ones .5 / 2 = 28 fives .75
