@@ -14,9 +14,11 @@ from ._load import bundled_specs, load_case, load_case_and_spec, load_spec
 from ._numbers import Rounding, div_round, fmt, fmt_percent, to_decimal
 from ._render import render, result_to_json
 from ._rules import AllOrNothing, FixedDeduction, IndicatorRule, Proportional, Scored, StepDeduction, apply_rule
+from ._sheet import load_sheet_case
 from ._spec import GradeBand, Item, Part, Spec, Split, spec_from_dict
 from ._split import check_weights, split_points
 from ._targets import Target, format_target, parse_actual, parse_target
+from ._verify import SheetDifference, verify
 
 __version__ = "0.1.0"
 
@@ -25,9 +27,9 @@ __all__ = [
     "AllOrNothing",
     "Case",
     "CaseError",
-    "DependencyError",
     "Completion",
     "Deduction",
+    "DependencyError",
     "Difference",
     "FixedDeduction",
     "GradeBand",
@@ -48,6 +50,7 @@ __all__ = [
     "Rounding",
     "Scored",
     "SelfScoreError",
+    "SheetDifference",
     "Spec",
     "SpecError",
     "Split",
@@ -68,6 +71,7 @@ __all__ = [
     "format_target",
     "load_case",
     "load_case_and_spec",
+    "load_sheet_case",
     "load_spec",
     "parse_actual",
     "parse_target",
@@ -78,4 +82,5 @@ __all__ = [
     "spec_from_dict",
     "split_points",
     "to_decimal",
+    "verify",
 ]

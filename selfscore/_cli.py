@@ -24,7 +24,7 @@ EXIT_INVALID = 4
 _EPILOG = """\
 退出码 (exit codes):
   0  成功 (ok)
-  1  核对不符：check 发现期望值与计算结果不同 (check mismatch)
+  1  核对不符：check 发现期望值与计算结果不同，或 verify 发现表中有误 (mismatch)
   2  命令用法错误 (usage error)
   3  输入文件无法读取：不存在、不是 UTF-8 文本、缺少 openpyxl 等 (unreadable input)
   4  输入内容有误：规范或案例中的拼写、缺项、分值不符、无法识别的目标值等 (invalid input)
@@ -36,6 +36,9 @@ _EPILOG = """\
   selfscore score cases/jinhua-2024.toml --format narrative
   selfscore score cases/jinhua-2024.toml --format xlsx -o 自评表.xlsx
   selfscore check cases/
+  selfscore template --spec tianhe-2023 -o 自评表.xlsx
+  selfscore score 自评表.xlsx --spec tianhe-2023 --department 元岗街道 --year 2023
+  selfscore verify 自评表.xlsx --spec tianhe-2023
   selfscore specs
 """
 
@@ -61,8 +64,10 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("score", help="计分并输出自评表 (score a case)", epilog=_EPILOG,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("case", metavar="CASE", help="案例文件 (case file, .toml)")
-    p.add_argument("--spec", help="评分规范：内置规范名或 .toml 路径 (overrides the case's spec)")
+    p.add_argument("case", metavar="CASE", help="案例文件 (.toml) 或自评表 (.xlsx/.csv，需 --spec)")
+    p.add_argument("--spec", help="评分规范：内置规范名或 .toml 路径 (overrides the case's spec; required for .xlsx/.csv)")
+    p.add_argument("--department", help="单位名称，用于 .xlsx/.csv (department, for spreadsheets)")
+    p.add_argument("--year", type=int, help="年度，用于 .xlsx/.csv (year, for spreadsheets)")
     p.add_argument("--format", "-f", choices=("table", "markdown", "json", "narrative", "xlsx"), default="table",
                    help="输出格式 (output format), 默认 table；narrative 为自评报告文字；xlsx 需配合 -o")
     p.add_argument("--explain", action="store_true", help="列出每一步计算过程 (show every step)")
@@ -73,6 +78,18 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("paths", nargs="*", metavar="PATH", help="案例文件或目录，默认 cases/ (case files or folders)")
 
     sub.add_parser("specs", help="列出内置评分规范及其依据 (list bundled specs)")
+
+    t = sub.add_parser("template", help="生成空白自评表 (write a blank table to fill in)", epilog=_EPILOG,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    t.add_argument("--spec", required=True, help="评分规范：内置规范名或 .toml 路径")
+    t.add_argument("-o", "--output", required=True, metavar="FILE", help="输出文件 (.xlsx 或 .csv)")
+    t.add_argument("--force", action="store_true", help="覆盖已存在的文件 (overwrite an existing file)")
+
+    v = sub.add_parser("verify", help="核对手工填写的自评表 (check a table filled in by hand)", epilog=_EPILOG,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    v.add_argument("table", metavar="FILE", help="已填写的自评表 (.xlsx 或 .csv)")
+    v.add_argument("--spec", required=True, help="评分规范：内置规范名或 .toml 路径")
+    v.add_argument("--format", "-f", choices=("text", "json"), default="text", help="输出格式，默认 text")
 
     for name, help_text in (
         ("import-targets", "把预算系统导出的绩效目标表转成案例骨架 (import target-table exports)"),
@@ -109,7 +126,17 @@ def _score(args: argparse.Namespace) -> int:
     if args.format == "xlsx" and not args.output:
         print("selfscore: 用法错误 (usage error): --format xlsx 需要用 -o FILE.xlsx 指定输出文件", file=sys.stderr)
         return EXIT_USAGE
-    case, spec = load_case_and_spec(args.case, args.spec)
+    from ._sheet import is_sheet
+
+    if is_sheet(args.case):
+        if not args.spec:
+            print("selfscore: 用法错误 (usage error): 读取 .xlsx/.csv 自评表需要 --spec 指定评分规范", file=sys.stderr)
+            return EXIT_USAGE
+        from ._sheet import load_sheet_case
+
+        case, spec = load_sheet_case(args.case, args.spec, department=args.department, year=args.year)
+    else:
+        case, spec = load_case_and_spec(args.case, args.spec)
     result = score(spec, case)
     inputs = [Path(args.case)] + ([Path(args.spec)] if args.spec and Path(args.spec).is_file() else [])
     if args.format == "xlsx":
@@ -179,6 +206,29 @@ def _check(args: argparse.Namespace) -> int:
     return EXIT_MISMATCH if mismatched else EXIT_OK
 
 
+def _template(args: argparse.Namespace) -> int:
+    from ._load import load_spec
+    from ._template import write_template
+
+    write_template(load_spec(args.spec, base_dir=Path.cwd()), args.output, overwrite=args.force)
+    print(f"已写入 (written): {args.output}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _verify(args: argparse.Namespace) -> int:
+    import json
+
+    from ._load import load_spec
+    from ._verify import differences_to_json, render_differences, verify
+
+    diffs = verify(args.table, load_spec(args.spec, base_dir=Path.cwd()))
+    if args.format == "json":
+        sys.stdout.write(json.dumps(differences_to_json(diffs), ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(render_differences(diffs, file=args.table))
+    return EXIT_MISMATCH if diffs else EXIT_OK
+
+
 def _specs(_args: argparse.Namespace) -> int:
     from ._load import bundled_specs
     from ._numbers import fmt
@@ -215,7 +265,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command in ("import-targets", "batch"):
             return _delegate(args.command, args.rest)
-        return {"score": _score, "check": _check, "specs": _specs}[args.command](args)
+        commands = {"score": _score, "check": _check, "specs": _specs, "template": _template, "verify": _verify}
+        return commands[args.command](args)
     except SelfScoreError as exc:
         return _report(exc)
     except BrokenPipeError:

@@ -45,7 +45,7 @@ import attrs
 
 from ._case import Case, Deduction, Indicator, ItemInput, read_percent
 from ._completion import completion, read_judgement
-from ._errors import CaseError, InputError, Problem, SelfScoreError, UnreadableError
+from ._errors import CaseError, DependencyError, InputError, Problem, SelfScoreError, UnreadableError
 from ._load import load_spec
 from ._numbers import fmt, to_decimal
 from ._spec import Item, Part, Spec
@@ -283,7 +283,7 @@ def _read_xlsx(path: Path) -> list[_Raw]:
         import openpyxl
         from openpyxl.utils.exceptions import InvalidFileException
     except ImportError:
-        raise UnreadableError(
+        raise DependencyError(
             f"{path}: 读取 .xlsx 需要 openpyxl (reading .xlsx needs openpyxl)：请运行 pip install 'selfscore[xlsx]'，"
             "或在 Excel 中另存为 CSV"
         ) from None

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import tempfile
 from pathlib import Path
 from typing import Final
 
-from ._errors import UnreadableError
+from ._errors import DependencyError, UnreadableError
+from ._io import atomic_write
 from ._numbers import fmt
 from ._spec import Spec
 
@@ -91,20 +90,6 @@ def template_rows(spec: Spec) -> list[list[str]]:
     rows.append(row())
     rows.extend(row(note) for note in _notes(spec))
     return rows
-
-
-def _replace(path: Path, write: object) -> None:
-    directory = path.resolve().parent
-    if not directory.is_dir():
-        raise UnreadableError(f"{path}: 输出目录不存在 (output folder does not exist)")
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        write(Path(tmp))  # type: ignore[operator]
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _write_csv(rows: list[list[str]], path: Path) -> None:
@@ -230,12 +215,12 @@ def write_template(spec: Spec, path: Path | str, *, overwrite: bool = False) -> 
         raise UnreadableError(f"{target}: 文件已存在，未覆盖 (file exists, not overwritten)：请换一个文件名或先删除它")
     rows = template_rows(spec)
     if suffix == ".csv":
-        _replace(target, lambda tmp: _write_csv(rows, tmp))
+        atomic_write(target, lambda tmp: _write_csv(rows, Path(tmp)))
         return
     try:
         import openpyxl  # noqa: F401
     except ImportError:
-        raise UnreadableError(
+        raise DependencyError(
             f"{target}: 写 .xlsx 需要 openpyxl (writing .xlsx needs openpyxl)：请运行 pip install 'selfscore[xlsx]'，或改用 .csv"
         ) from None
-    _replace(target, lambda tmp: _write_xlsx(spec, rows, tmp))
+    atomic_write(target, lambda tmp: _write_xlsx(spec, rows, Path(tmp)))

@@ -135,3 +135,46 @@ def test_single_case_cli_does_not_import_numpy() -> None:
             "from selfscore._cli import main; main(); assert 'numpy' not in sys.modules, 'numpy imported'")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
+
+
+def test_spreadsheet_scores_like_the_case_file() -> None:
+    sheet = run("score", "tests/data/sheets/yuangang-2023.xlsx", "--spec", "tianhe-2023", "-f", "json")
+    case = run("score", "cases/yuangang-2023.toml", "-f", "json")
+    assert sheet.returncode == 0 and case.returncode == 0, sheet.stderr
+    a, b = json.loads(sheet.stdout), json.loads(case.stdout)
+
+    def scores(doc: dict) -> list[tuple[str, str | None, str | None]]:  # type: ignore[type-arg]
+        return [(i["name"], i["weight"], i["score"]) for p in doc["parts"] for it in p["items"] for i in it.get("indicators", [])] + [
+            (it["name"], it["max"], it["score"]) for p in doc["parts"] for it in p["items"]] + [(p["name"], p["max"], p["score"])
+                                                                                               for p in doc["parts"]]
+
+    assert scores(a) == scores(b)
+    assert (a["partial"], a["score"]) == (True, None)
+
+
+def test_spreadsheet_needs_a_spec() -> None:
+    out = run("score", "tests/data/sheets/yuangang-2023-gbk.csv")
+    assert out.returncode == 2 and "--spec" in out.stderr
+
+
+def test_template_then_verify(tmp_path: Path) -> None:
+    out = run("template", "--spec", "liwan-2024", "-o", str(tmp_path / "表.csv"))
+    assert out.returncode == 0 and (tmp_path / "表.csv").read_text(encoding="utf-8-sig").count("\n") > 5
+    again = run("template", "--spec", "liwan-2024", "-o", str(tmp_path / "表.csv"))
+    assert again.returncode == 3 and "未覆盖" in again.stderr
+    wrong = run("verify", "tests/data/sheets/yuangang-2023-wrong.xlsx", "--spec", "tianhe-2023")
+    assert wrong.returncode == 1 and "发现 12 处不符" in wrong.stdout
+    assert "第12行 单项自评得分 (I12)：表中 (says) 3.95，应为 (should be) 3.9" in wrong.stdout
+    right = run("verify", "tests/data/sheets/yuangang-2023.xlsx", "--spec", "tianhe-2023", "-f", "json")
+    assert right.returncode == 0 and json.loads(right.stdout) == []
+
+
+def test_xlsx_output_needs_an_output_file_and_is_written(tmp_path: Path) -> None:
+    assert run("score", "cases/jinhua-2024.toml", "-f", "xlsx").returncode == 2
+    out = run("score", "cases/jinhua-2024.toml", "-f", "xlsx", "-o", str(tmp_path / "自评表.xlsx"))
+    assert out.returncode == 0
+    import openpyxl
+
+    ws = openpyxl.load_workbook(tmp_path / "自评表.xlsx")["自评表"]
+    values = [c.value for row in ws.iter_rows() for c in row]
+    assert 98.5 in values and "优" in values
