@@ -17,7 +17,7 @@ import attrs
 from ._case import Case, Deduction, Indicator, ItemInput
 from ._completion import Completion, completion
 from ._errors import CaseError, Problem, SelfScoreError
-from ._numbers import fmt, fmt_percent
+from ._numbers import exact_sum, fmt, fmt_percent, sub
 from ._rules import apply_rule
 from ._spec import Item, Spec
 from ._split import split_points
@@ -114,7 +114,7 @@ class Result:
 
 
 def _sum(values: Sequence[Decimal]) -> Decimal:
-    return sum(values, Decimal(0))
+    return exact_sum(values)
 
 
 class _Problems:
@@ -184,10 +184,11 @@ def _deduct(points: Decimal, entries: Sequence[Deduction], label: str) -> tuple[
     if not entries:
         return points, (f"{label}：无扣分记录，得满分 {fmt(points)}",)
     total = _sum([d.points for d in entries])
-    result = max(Decimal(0), points - total)
+    left = sub(points, total)
+    result = max(Decimal(0), left)
     lines = [f"{label}：扣 {fmt(d.points)} 分 — {d.reason}" for d in entries]
-    lines.append(f"{fmt(points)} − {' − '.join(fmt(d.points) for d in entries)} = {fmt(points - total)}"
-                 + (" → 0（不低于 0）" if points - total < 0 else ""))
+    lines.append(f"{fmt(points)} − {' − '.join(fmt(d.points) for d in entries)} = {fmt(left)}"
+                 + (" → 0（不低于 0）" if left < 0 else ""))
     return result, tuple(lines)
 
 

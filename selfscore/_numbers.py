@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import decimal
 import unicodedata
+from collections.abc import Iterable
 from decimal import Decimal
 from fractions import Fraction
 from typing import Final, Literal
@@ -18,11 +19,13 @@ __all__ = [
     "ROUNDING_MODES",
     "Rounding",
     "div_round",
+    "exact_sum",
     "fmt",
     "fmt_percent",
     "fraction_to_decimal",
     "mul",
     "show_quotient",
+    "sub",
     "to_decimal",
 ]
 
@@ -169,3 +172,16 @@ def fmt_percent(rate: Fraction, *, places: int = 2) -> str:
 def fraction_to_decimal(rate: Fraction, rounding: Rounding) -> Decimal:
     """A Fraction rounded once to a Decimal at ``rounding``."""
     return div_round(Decimal(rate.numerator), Decimal(rate.denominator), rounding)
+
+
+def exact_sum(values: Iterable[Decimal]) -> Decimal:
+    """Exact sum (never rounded by the 28-digit default context)."""
+    result = Decimal(0)
+    for v in values:
+        result = _CTX.add(result, v)
+    return result
+
+
+def sub(a: Decimal, b: Decimal) -> Decimal:
+    """Exact difference ``a - b``."""
+    return _CTX.subtract(a, b)

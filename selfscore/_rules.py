@@ -23,7 +23,7 @@ import attrs
 
 from ._completion import Completion
 from ._errors import SelfScoreError
-from ._numbers import Rounding, div_round, fmt, fmt_percent, mul, show_quotient, to_decimal
+from ._numbers import Rounding, div_round, fmt, fmt_percent, mul, show_quotient, sub, to_decimal
 
 __all__ = [
     "AllOrNothing",
@@ -178,7 +178,7 @@ def _apply(rule: IndicatorRule, w: Decimal, done: Completion) -> Scored:
     if isinstance(rule, FixedDeduction):
         if rate >= Fraction(rule.threshold):
             return Scored(w, (f"完成率 {fmt_percent(rate)} 不低于 {fmt_percent(Fraction(rule.threshold))}，不扣分",))
-        score = max(Decimal(0), w - rule.points)
+        score = max(Decimal(0), sub(w, rule.points))
         return Scored(
             score,
             (f"完成率 {fmt_percent(rate)} 低于 {fmt_percent(Fraction(rule.threshold))}，扣 {fmt(rule.points)} 分："
@@ -189,7 +189,7 @@ def _apply(rule: IndicatorRule, w: Decimal, done: Completion) -> Scored:
     num = mul(rule.points, Decimal(short.numerator))
     den = mul(rule.step, Decimal(short.denominator))
     deduction = div_round(num, den, rule.rounding)
-    score = max(Decimal(0), w - deduction)
+    score = max(Decimal(0), sub(w, deduction))
     return Scored(
         score,
         (f"差 {fmt_percent(short)}，每 {fmt_percent(Fraction(rule.step))} 扣 {fmt(rule.points)} 分："

@@ -16,7 +16,7 @@ from typing import Any, Final, Literal
 import attrs
 
 from ._errors import Problem, SpecError
-from ._numbers import ROUNDING_MODES, Rounding, fmt
+from ._numbers import ROUNDING_MODES, Rounding, exact_sum, fmt
 from ._rules import AllOrNothing, FixedDeduction, IndicatorRule, Proportional, StepDeduction
 from ._split import LEFTOVER_ORDERS
 from ._validate import Reader, path
@@ -263,14 +263,14 @@ def _check_points(r: Reader, spec_total: Decimal | None, parts: list[Part]) -> N
         if part.unknown or part.points is None:
             continue
         known = [item.points for item in part.items if item.points is not None]
-        if part.items and len(known) == len(part.items) and sum(known, Decimal(0)) != part.points:
+        if part.items and len(known) == len(part.items) and exact_sum(known) != part.points:
             shown = " + ".join(fmt(p) for p in known)
-            r.problem(where, f"二级指标分值之和 {shown} = {fmt(sum(known, Decimal(0)))} 不等于一级指标分值 {fmt(part.points)} "
+            r.problem(where, f"二级指标分值之和 {shown} = {fmt(exact_sum(known))} 不等于一级指标分值 {fmt(part.points)} "
                              "(item points do not add up to the part)")
     if spec_total is None:
         return
     known_parts = [p.points for p in parts if p.points is not None and not p.unknown]
-    total = sum(known_parts, Decimal(0))
+    total = exact_sum(known_parts)
     all_known = all(not p.unknown and p.points is not None for p in parts)
     if all_known and total != spec_total:
         r.problem("parts", f"一级指标分值之和 {fmt(total)} 不等于总分 {fmt(spec_total)} (part points do not add up to the total)")

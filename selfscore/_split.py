@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Final, Literal
 
 from ._errors import SelfScoreError
-from ._numbers import fmt, to_decimal
+from ._numbers import exact_sum, fmt, to_decimal
 
 __all__ = ["LEFTOVER_ORDERS", "check_weights", "split_points"]
 
@@ -76,9 +76,9 @@ def check_weights(weights: Sequence[Decimal | int | str], total: Decimal | int |
     for i, w in enumerate(values):
         if w < 0:
             raise ValueError(f"weight {i + 1} must be >= 0: {fmt(w)}")
-    if sum(values, Decimal(0)) != amount:
+    if exact_sum(values) != amount:
         raise SelfScoreError(
-            f"权重合计 {fmt(sum(values, Decimal(0)))} 不等于分值 {fmt(amount)} "
-            f"(weights sum to {fmt(sum(values, Decimal(0)))}, not {fmt(amount)})"
+            f"权重合计 {fmt(exact_sum(values))} 不等于分值 {fmt(amount)} "
+            f"(weights sum to {fmt(exact_sum(values))}, not {fmt(amount)})"
         )
     return values
