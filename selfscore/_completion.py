@@ -114,10 +114,14 @@ def _qualitative_outcome(target: Target, actual: Target) -> Outcome | None:
     word = (actual.level or "").strip()
     if word and word == target.level:
         return "达成"
-    for s, wanted_rank, _at_least in _grade(target.level):
+    grades = _grade(target.level)
+    for s, wanted_rank, _at_least in grades:
         for rank, names in enumerate(_SCALES[s]):
             if word in names:
                 return "达成" if rank >= wanted_rank else "未达成"
+    if grades and word not in _NOT_MET_WORDS:
+        # 称职或以上 vs 合格: a grade target is judged on its own scale, not by a generic word
+        return None
     if word in _MET_WORDS:
         return "达成"
     if word in _PARTLY_WORDS:
@@ -141,6 +145,11 @@ def _meets(comparator: str, target: Decimal, actual: Decimal, actual_comparator:
 
 def completion(target: Target, actual: Target, *, judgement: str | None = None) -> Completion:
     """The completion of ``actual`` against ``target``.
+
+    For an ``==`` target the rate is the smaller of actual/target and target/actual,
+    so missing it either way lowers the rate.  A strict target (``>``, ``<``) met only
+    at equality is 未达成 with a rate of 100%: rules that score by rate then give full
+    points, :class:`~selfscore.AllOrNothing` gives 0.
 
     ``judgement`` (达成 / 部分达成 / 未达成) is the officer's decision for a
     qualitative target whose actual text does not say it plainly.

@@ -47,7 +47,7 @@ from ._case import Case, Deduction, Indicator, ItemInput, read_percent
 from ._completion import completion, read_judgement
 from ._errors import CaseError, DependencyError, InputError, Problem, SelfScoreError, UnreadableError
 from ._load import load_spec
-from ._numbers import fmt, to_decimal
+from ._numbers import exact_sum, fmt, mul, to_decimal
 from ._spec import Item, Part, Spec
 from ._targets import parse_actual, parse_target
 
@@ -207,7 +207,7 @@ def _number_text(value: int | float, number_format: str) -> str:
         if float(exact) != value:  # pragma: no cover - repr always round-trips
             raise AssertionError(f"float {shortest} does not round-trip")
     if _percent_format(number_format):
-        return f"{fmt(exact * 100)}%"
+        return f"{fmt(mul(exact, Decimal(100)))}%"
     return fmt(exact)
 
 
@@ -781,7 +781,7 @@ def sheet_case(sheet: Sheet, spec: Spec, *, department: str | None = None, year:
                                     "remove the summary row)", sheet.file, sheet.where(row, "level1")))
         typed = [ind.weight for _, ind in entries]
         rows = [r for r, _ in entries]
-        ok = all(w is not None for w in typed) and sum((w for w in typed if w is not None), Decimal(0)) == item.points
+        ok = all(w is not None for w in typed) and exact_sum(w for w in typed if w is not None) == item.points
         weights_used[key] = ok
         if ok or all(w is None for w in typed):
             continue
@@ -792,7 +792,7 @@ def sheet_case(sheet: Sheet, spec: Spec, *, department: str | None = None, year:
                                         sheet.file, f"{sheet.headers.get('weight', '分值')} ({_cells(sheet, rows, 'weight')})"))
             else:
                 shown = " + ".join(fmt(w) for w in typed if w is not None)
-                total = sum((w for w in typed if w is not None), Decimal(0))
+                total = exact_sum(w for w in typed if w is not None)
                 problems.append(Problem(
                     f"“{item.name}”的分值合计 {shown} = {fmt(total)}，不等于该项分值 {fmt(item.points)} "
                     "(weights do not sum to the item's points)",

@@ -307,6 +307,12 @@ def parse_target(
     suffix = rest[len(unit) :]
     before, label = _prefix_comparator(prefix.replace("\x00", ""))
     after, note = _suffix_comparator(suffix)
+    if after in (">=", "<="):
+        # 95%（不含）以上: a bracket saying 不含 makes 以上/以下 exclusive
+        first = work[: match.end() + len(unit)].count("\x00")
+        between = inner[first : first + len(suffix) - len(suffix.lstrip("\x00"))]
+        if any(seg.strip() in ("不含", "不含本数") for seg in between):
+            after = after[0]
     if before and after and before != after:
         raise TargetError(f"目标值的比较关系互相矛盾 (contradictory comparators {before} / {after}): “{text}”", text)
     comparator = before or after

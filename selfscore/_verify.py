@@ -24,7 +24,7 @@ from ._completion import OUTCOMES, Completion
 from ._engine import IndicatorResult, ItemResult, Result, score
 from ._errors import CaseError
 from ._load import load_spec
-from ._numbers import ROUNDING_MODES, Rounding, div_round, fmt, fmt_percent
+from ._numbers import ROUNDING_MODES, Rounding, div_round, exact_sum, fmt, fmt_percent, mul
 from ._rules import Proportional
 from ._sheet import RowInfo, Sheet, SheetRow, read_number, read_sheet, sheet_case
 from ._spec import Item, Spec
@@ -88,7 +88,7 @@ def _rate_matches(typed: Decimal, rate: Fraction) -> bool:
     """The typed percentage is ``rate`` rounded (half-up or truncated) at the places it shows."""
     exponent = typed.as_tuple().exponent
     places = min(12, max(0, -exponent if isinstance(exponent, int) else 0))
-    num, den = Decimal(rate.numerator) * 100, Decimal(rate.denominator)
+    num, den = mul(Decimal(rate.numerator), Decimal(100)), Decimal(rate.denominator)
     return any(div_round(num, den, Rounding(places, mode)) == typed for mode in ROUNDING_MODES)  # type: ignore[arg-type]
 
 
@@ -122,7 +122,7 @@ def _rounding_used(item: Item, ind: IndicatorResult, typed: Decimal) -> str | No
     done = ind.completion
     if not isinstance(rule, Proportional) or done.met or done.rate is None or done.rate < Fraction(rule.floor):
         return None
-    num, den = ind.weight * Decimal(done.rate.numerator), Decimal(done.rate.denominator)
+    num, den = mul(ind.weight, Decimal(done.rate.numerator)), Decimal(done.rate.denominator)
     if Fraction(typed) == Fraction(num) / Fraction(den):
         return "未舍入 (not rounded)"
     for places in range(0, 7):
@@ -169,7 +169,7 @@ def _check_weights(diffs: _Diffs, spec: Spec, item: Item, infos: Sequence[RowInf
         return
     rows = [info.row for info in infos]
     if all(w is not None for w in typed):
-        total = sum((w for w in typed if w is not None), Decimal(0))
+        total = exact_sum(w for w in typed if w is not None)
         if total == item.points:
             return
         first, last = rows[0].cells["weight"].address, rows[-1].cells["weight"].address
@@ -245,7 +245,7 @@ def _added(spec: Spec, infos: Sequence[RowInfo], target: RowInfo) -> Decimal | N
         leaves = [_typed_score(i) for i in infos if i.kind != "sum" and i.item is item]
         if not leaves or any(v is None for v in leaves):
             return None
-        return sum((v for v in leaves if v is not None), Decimal(0))
+        return exact_sum(v for v in leaves if v is not None)
 
     def part_total(part: Any, use_own_row: bool) -> Decimal | None:
         own = [i for i in infos if i.kind == "sum" and i.scope == "part" and i.part is part and i.row.text("score")]
@@ -255,20 +255,20 @@ def _added(spec: Spec, infos: Sequence[RowInfo], target: RowInfo) -> Decimal | N
         values = [item_total(item) for item in shown]
         if not values or any(v is None for v in values):
             return None
-        return sum((v for v in values if v is not None), Decimal(0))
+        return exact_sum(v for v in values if v is not None)
 
     if target.scope == "item":
         assert target.item is not None
         leaves = [_typed_score(i) for i in infos if i.kind != "sum" and i.item is target.item]
         if not leaves or any(v is None for v in leaves):
             return None
-        return sum((v for v in leaves if v is not None), Decimal(0))
+        return exact_sum(v for v in leaves if v is not None)
     if target.scope == "part":
         return part_total(target.part, use_own_row=False)
     values = [part_total(part, use_own_row=True) for part in spec.parts if any(i.part is part for i in infos)]
     if not values or any(v is None for v in values):
         return None
-    return sum((v for v in values if v is not None), Decimal(0))
+    return exact_sum(v for v in values if v is not None)
 
 
 def _check_sum(diffs: _Diffs, spec: Spec, result: Result, infos: Sequence[RowInfo], info: RowInfo) -> None:

@@ -313,3 +313,10 @@ def test_read_judgement_and_outcomes() -> None:
     assert OUTCOMES == ("达成", "部分达成", "未达成")
     assert read_judgement("partly") == "部分达成"
     assert read_judgement("未达成") == "未达成"
+
+
+def test_grade_target_is_not_met_by_a_generic_word_from_another_scale() -> None:
+    # 合格 is not a grade on the 称职 scale: the officer must judge, not the word list
+    with pytest.raises(TargetError, match="judgement"):
+        completion(parse_target("称职或以上"), parse_actual("合格"))
+    assert completion(parse_target("称职或以上"), parse_actual("未达标")).outcome == "未达成"

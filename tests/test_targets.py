@@ -590,3 +590,11 @@ def test_format_target(text: str, canonical: str) -> None:
         first.unit,
         first.level,
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "comparator"),
+    [("95%（不含）以上", ">"), ("5%（不含）以下", "<"), ("5%（含）以下", "<="), ("90%（含）以上", ">=")],
+)
+def test_bracketed_bu_han_makes_yishang_and_yixia_exclusive(text: str, comparator: str) -> None:
+    assert parse_target(text).comparator == comparator
