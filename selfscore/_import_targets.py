@@ -34,6 +34,7 @@ from ._targets import parse_target
 __all__ = [
     "LEVEL1",
     "LEVEL2",
+    "NOTICE_KINDS",
     "ImportMessage",
     "ImportResult",
     "ImportedIndicator",
@@ -73,7 +74,15 @@ NOTICE_KINDS: Final[frozenset[str]] = frozenset({"duplicate", "truncated-duplica
 
 @attrs.frozen
 class ImportMessage:
-    """A notice or warning about one place in the input (``line`` is 1-based)."""
+    """A notice or warning about one place in the input (``line`` is 1-based).
+
+    ``kind`` names the case.  Notices (:data:`NOTICE_KINDS`, text dropped on purpose):
+    ``duplicate``, ``truncated-duplicate``, ``repeated-header``, ``stray``.  Warnings
+    (to look at): ``mixed-codes``, ``code-name``, ``unknown-code``, ``missing-code``,
+    ``unparseable``, ``no-values``, ``no-annual``, ``target``, ``numbering``,
+    ``duplicate-name``, ``merged``, ``page-number``, ``no-terminator``, ``no-project-name``, ``no-indicators``,
+    ``no-amounts``, ``amount-columns``.  ``text`` is Chinese with the English term.
+    """
 
     line: int
     kind: str
@@ -88,8 +97,9 @@ class ImportedIndicator:
     """One indicator record of a project target table, as exported.
 
     ``seq`` is the record's number (``None`` when the export lost it); codes are
-    text as written (``"1"``, ``"11"``; empty when missing).  Values are the raw text
-    with line breaks removed; ``annual_value`` is empty when the record had none.
+    ASCII digit text (``"1"``, ``"11"``, also from full-width ``１１``; empty when
+    missing); names and values are the raw text with line breaks removed (and the
+    record's closing 。 dropped); ``annual_value`` is empty when the record had none.
     ``position`` is the input line where the record starts.
     """
 
@@ -192,7 +202,8 @@ _PAGE = re.compile(
 )
 _BARE_INT = re.compile(r"^\d{1,4}$")
 _SEQ_TAIL = re.compile(r"^[、.]\s*\d\s*-")
-_TITLE = re.compile(r"绩\s*效\s*目\s*标\s*表")
+# a title line ends with 绩效目标表, perhaps with (2024年) or (续)
+_TITLE = re.compile(r"绩\s*效\s*目\s*标\s*表\s*(?:\([^()]*\))?\s*$")
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
 _CONTINUED = re.compile(r"^[(\[]?\s*续\s*(?:表|上页|前页)?\s*[)\]]?$")
 _SIGNATURE = re.compile(r"^(?:填报人|联系人|联系电话|审核人|负责人|制表人|单位负责人|财务负责人|填报日期|打印时间)\s*[:：]")
@@ -356,10 +367,12 @@ def _read_lines(text: str) -> _Doc:
             continue
         before = kinds[content_like[pos - 1]] if pos > 0 else "edge"
         after = kinds[content_like[pos + 1]] if pos + 1 < len(content_like) else "edge"
-        following = next((raw[k] for k in content_like[pos + 1 :] if kinds[k] in ("content", "int")), "")
-        if _SEQ_TAIL.match(_fold(following.strip())) and (pos == 0 or original[content_like[pos - 1]] == "content"):
-            kinds[i] = "content"
-            continue
+        ahead = [k for k in content_like[pos + 1 : pos + 8] if kinds[k] in ("content", "int")][:3]
+        if ahead and _SEQ_TAIL.match("".join(fold_of(k) for k in ahead)):
+            direct = pos + 1 < len(content_like) and content_like[pos + 1] == ahead[0]
+            if direct or pos == 0 or original[content_like[pos - 1]] == "content":
+                kinds[i] = "content"
+                continue
         kinds[i] = "page-number" if "drop" in (before, after) or "edge" in (before, after) else "content"
     lines: list[_Line] = []
     after_break = True
@@ -535,20 +548,20 @@ def _clean_value(raw: str, *, final: bool) -> str:
 @attrs.frozen
 class _Parsed:
     indicator: ImportedIndicator | None
-    has_annual_label: bool
     compact: str
+    merged: bool = False  # a label occurs twice: text of another record ran into this one
 
 
 def _record_view(stream: _Stream, rec: _Record) -> tuple[_Stream, int, list[ImportMessage]]:
     """The record's own text, without amounts rows (and a repeated project header) inside it.
 
-    A page break inside a record can bring the project's name and amounts back in the
-    middle of it; such whole lines are taken out with a notice.  Returns the view, the
-    record body's offset in it, and the notices.
+    A page break inside a record can bring the project's name and amounts, or a bare
+    page number, into the middle of it; such whole lines are taken out.  Returns the
+    view, the record body's offset in it, and the messages saying what was taken out.
     """
     pieces = stream.pieces(rec.start, rec.end)
     excluded: set[int] = set()
-    notices: list[ImportMessage] = []
+    messages: list[ImportMessage] = []
     offsets = [rec.start]
     for _, raw, _ in pieces:
         offsets.append(offsets[-1] + len(raw))
@@ -566,9 +579,12 @@ def _record_view(stream: _Stream, rec: _Record) -> tuple[_Stream, int, list[Impo
                 and not re.match(r"[\d.%‰\-、]", after)
             ):
                 excluded.add(idx)
-                notices.append(
+                messages.append(
                     ImportMessage(
-                        line.number, "stray", f"指标记录中夹杂的页码已剔除 (page number inside a record; removed)：“{line.text}”"
+                        line.number,
+                        "page-number",
+                        f"指标记录中单独成行的数字“{line.text}”视为页码已剔除，请核对 "
+                        "(a number alone on a line inside a record was taken for a page number and removed; check it)",
                     )
                 )
             continue
@@ -586,7 +602,7 @@ def _record_view(stream: _Stream, rec: _Record) -> tuple[_Stream, int, list[Impo
             excluded.update(run)
             first = pieces[run[-1]][0].number
             name = "".join(pieces[k][1] for k in reversed(run))
-            notices.append(
+            messages.append(
                 ImportMessage(
                     first,
                     "repeated-header",
@@ -595,7 +611,7 @@ def _record_view(stream: _Stream, rec: _Record) -> tuple[_Stream, int, list[Impo
                 )
             )
         else:
-            notices.append(
+            messages.append(
                 ImportMessage(
                     line.number,
                     "stray",
@@ -612,7 +628,7 @@ def _record_view(stream: _Stream, rec: _Record) -> tuple[_Stream, int, list[Impo
         if idx in excluded and offset < rec.body - rec.start:
             body -= len(raw)
         offset += len(raw)
-    return _Stream(kept), body, notices
+    return _Stream(kept), body, messages
 
 
 def _parse_record(view: _Stream, body: int, seq: int | None) -> _Parsed:
@@ -623,6 +639,7 @@ def _parse_record(view: _Stream, body: int, seq: int | None) -> _Parsed:
         for kind, pattern in (("cycle", _CYCLE_LABEL), ("annual", _ANNUAL_LABEL))
         if (m := pattern.search(fold, body, end))
     )
+    merged = any(len(pattern.findall(fold, body, end)) > 1 for pattern in (_CYCLE_LABEL, _ANNUAL_LABEL))
     head_end = labels[0][0] if labels else end
     values = {"cycle": "", "annual": ""}
     for i, (_, label_end, kind) in enumerate(labels):
@@ -643,9 +660,8 @@ def _parse_record(view: _Stream, body: int, seq: int | None) -> _Parsed:
     # the name is everything after the codes, separators inside it kept as written
     name = _clean_value(head_text[fields[0][0] :], final=not labels) if fields else ""
     compact = _compact(raw)
-    has_annual = any(kind == "annual" for *_, kind in labels)
     if not name:
-        return _Parsed(None, has_annual, compact)
+        return _Parsed(None, compact, merged)
     indicator = ImportedIndicator(
         seq=seq,
         level1_code=l1_code,
@@ -657,7 +673,7 @@ def _parse_record(view: _Stream, body: int, seq: int | None) -> _Parsed:
         annual_value=values["annual"],
         position=view.line_at(0),
     )
-    return _Parsed(indicator, has_annual, compact)
+    return _Parsed(indicator, compact, merged)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1032,7 +1048,8 @@ def parse_target_export(text: str) -> ImportResult:
         previous_end = rec.end
         assert current is not None
         view, body, inner = _record_view(stream, rec)
-        notices.extend(inner)
+        for message in inner:
+            (notices if message.kind in NOTICE_KINDS else warnings).append(message)
         parsed = _parse_record(view, body, rec.seq)
         position = stream.line_at(rec.start)
         if last is not None:
@@ -1067,6 +1084,15 @@ def parse_target_export(text: str) -> ImportResult:
                     "no-terminator",
                     "指标记录缺少结束符“。”，其后紧接项目表头，记录已在取值所在行的行末截断 "
                     "(record has no closing 。 before a project header; cut at the end of its value's line)",
+                )
+            )
+        if parsed.merged:
+            warnings.append(
+                ImportMessage(
+                    position,
+                    "merged",
+                    "指标记录中标签重复出现，可能混入了另一条记录的文字，请核对 "
+                    f"(a label occurs twice: text of another record may have run into this one; check it)：“{_excerpt(view.raw, 60)}”",
                 )
             )
         if parsed.indicator is None:

@@ -469,7 +469,23 @@ def test_stray_amounts_and_page_number_inside_a_row() -> None:
         (2, "2-效益指标", "22-社会效益", "活动覆盖率", "100%", "100%"),
         (3, "3-满意度指标", "31-服务对象满意度", "群众满意度", "＞85%", "＞85%"),
     ]
-    assert kinds(result.notices) == [(5, "stray"), (8, "stray")]
+    assert kinds(result.notices) == [(8, "stray")]
+    assert kinds(result.warnings) == [(5, "page-number")]
+
+
+def test_record_running_into_another_is_flagged() -> None:
+    text = HEAD + ROW1[:-1] + "X、2-效益指标；22-社会效益；活动覆盖率；实施周期指标值:100%；年度指标值:100%。\n"
+    result = parse(text)
+    assert [i.name for i in result.projects[0].indicators] == ["开展活动次数"]
+    assert kinds(result.warnings) == [(3, "merged"), (3, "target")]  # its annual value ran on: unreadable
+
+
+def test_page_number_right_before_a_broken_off_record_number() -> None:
+    cut = ROW2.index("、")
+    text = HEAD + ROW1 + "\n第 1 页 共 2 页\n项目名称 总计 绩效指标\n" + ROW2[:cut] + "\n" + ROW2[cut:] + ROW3 + "\n"
+    result = parse(text)
+    assert [i.seq for i in result.projects[0].indicators] == [1, 2, 3]
+    assert result.notices == () and result.warnings == ()
 
 
 def test_garbled_record_is_listed_with_its_line() -> None:
