@@ -33,7 +33,7 @@ from typing import Final
 import attrs
 import numpy as np
 
-from ._batch_parse import Reducer, exact_decimal, int_column, scaled
+from ._batch_parse import Reducer, exact_decimal, scaled
 from ._batch_vec import (
     BRANCH_DIFF,
     BRANCH_FULL,
@@ -54,6 +54,7 @@ __all__ = [
     "Rows",
     "exact_decimal",
     "indicator_rows",
+    "int64_columns",
     "reduce_columns",
     "score_indicators",
     "score_rows",
@@ -74,11 +75,14 @@ class Rows:
     weight's own Decimal exponent (the scalar engine returns the weight as given).
     ``actual``/``target`` are integers at a scale common to their row.  ``mask`` is the
     comparator (see :data:`selfscore._batch_vec.MASKS`), ``partial`` marks 部分达成.
-    Integer columns are int64, or object arrays of Python ints when a value does not
-    fit.  ``errors`` maps a row number to the scalar engine's message for a row that
+    Integer columns are int64; a row with a value beyond int64 holds a placeholder
+    there and its exact values in ``big`` (row -> ``(W, A, T)``), and is scored on the
+    exact wide path.  ``errors`` maps a row number to the scalar engine's message for a row that
     could not be reduced (its numeric columns hold a placeholder).  ``shown`` holds
     the completion rate a report shows for rows reduced through the scalar
     ``completion`` (qualitative rows and the like); :meth:`shown_rate` gives any row's.
+    ``negative_zero`` lists rows whose weight is ``-0`` (kept so that a full mark is
+    the weight as given, sign and all).
     """
 
     weight: np.ndarray
@@ -90,9 +94,16 @@ class Rows:
     partial: np.ndarray
     errors: dict[int, str] = attrs.field(factory=dict)
     shown: dict[int, Fraction | str] = attrs.field(factory=dict)
+    negative_zero: frozenset[int] = frozenset()
+    big: dict[int, tuple[int, int, int]] = attrs.field(factory=dict)
 
     def __len__(self) -> int:
         return len(self.weight)
+
+    def exact(self, i: int) -> tuple[int, int, int]:
+        """Row ``i``'s exact ``(W, A, T)``."""
+        found = self.big.get(i)
+        return found if found is not None else (int(self.weight[i]), int(self.actual[i]), int(self.target[i]))
 
     def shown_rate(self, i: int) -> Fraction | str:
         """The completion rate the scalar engine reports for row ``i`` (uncapped when defined).
@@ -101,7 +112,8 @@ class Rows:
         """
         if i in self.shown:
             return self.shown[i]
-        a, t, m = int(self.actual[i]), int(self.target[i]), int(self.mask[i])
+        _w, a, t = self.exact(i)
+        m = int(self.mask[i])
         order = 1 + (a > t) - (a < t)
         met = (m >> order) & 1
         if t == 0:
@@ -118,48 +130,95 @@ class Rows:
         return Rows(self.weight[index], self.weight_scale, self.weight_exp[index], self.actual[index],
                     self.target[index], self.mask[index], self.partial[index],
                     {where[i]: m for i, m in self.errors.items() if i in where},
-                    {where[i]: r for i, r in self.shown.items() if i in where})
+                    {where[i]: r for i, r in self.shown.items() if i in where},
+                    frozenset(where[i] for i in self.negative_zero if i in where),
+                    {where[i]: v for i, v in self.big.items() if i in where})
 
     @classmethod
     def from_columns(cls, weight: Sequence[int], weight_scale: int, weight_exp: Sequence[int],
                      actual: Sequence[int], target: Sequence[int], mask: Sequence[int],
                      partial: Sequence[bool], errors: dict[int, str] | None = None) -> Rows:
         """Rows from already-reduced integer columns (validated: non-negative, known masks)."""
-        W, A, T = (int_column(list(c)) for c in (weight, actual, target))
-        m = np.asarray(mask, dtype=np.uint8)
-        for name, col in (("weight", W), ("actual", A), ("target", T)):
-            if len(col) and (col < 0).any():
+        cols = [list(c) for c in (weight, actual, target)]
+        for name, col in zip(("weight", "actual", "target"), cols, strict=True):
+            if any(v < 0 for v in col):
                 raise ValueError(f"{name} column holds negative values")
+        m = np.asarray(mask, dtype=np.uint8)
         if len(m) and not np.isin(m, list(MASKS.values())).all():
             raise ValueError("mask column holds unknown comparator masks")
+        (W, A, T), big = int64_columns(*cols)
         return cls(W, weight_scale, np.asarray(weight_exp, dtype=np.int32), A, T, m,
-                   np.asarray(partial, dtype=bool), dict(errors or {}))
+                   np.asarray(partial, dtype=bool), dict(errors or {}), big=big)
 
 
-def weights_column(values: Sequence[object]) -> tuple[list[int], int, list[int], dict[int, str]]:
-    """Weights as integers at one scale, each weight's Decimal exponent, and per-row errors.
+def int64_columns(W: list[int], A: list[int], T: list[int]) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray],
+                                                                         dict[int, tuple[int, int, int]]]:
+    """int64 columns, with rows holding a value beyond int64 set aside (exactly) in a dict.
+
+    Those rows keep the placeholder ``(0, 0, 1)`` in the columns.
+    """
+    out = []
+    bad: set[int] = set()
+    for col in (W, A, T):
+        try:
+            out.append(np.array(col, dtype=np.int64))
+        except OverflowError:
+            bad.update(i for i, v in enumerate(col) if not -(2**63) <= v < 2**63)
+            out.append(None)
+    if not bad:
+        return (out[0], out[1], out[2]), {}
+    big = {i: (W[i], A[i], T[i]) for i in sorted(bad)}
+    cols = []
+    for col, placeholder in zip((W, A, T), (0, 0, 1), strict=True):
+        patched = list(col)
+        for i in bad:
+            patched[i] = placeholder
+        cols.append(np.array(patched, dtype=np.int64))
+    return (cols[0], cols[1], cols[2]), big
+
+
+def weights_column(values: Sequence[object]) -> tuple[list[int], int, list[int], dict[int, str], list[int]]:
+    """Weights as integers at one scale, each weight's Decimal exponent, per-row errors, and the
+    rows whose weight is a negative zero (``-0.0``: a full mark is then ``Decimal('-0.0')``).
 
     A row whose weight is not an exact non-negative number gets weight 0 and an error.
+    Weights repeat (a split gives a handful of values), so each distinct value is read once.
     """
+    seen: dict[tuple[type, object], tuple[int, int, int, bool] | str] = {}
     pairs: list[tuple[int, int]] = []
     exps: list[int] = []
     errors: dict[int, str] = {}
+    negative_zero: list[int] = []
     for i, v in enumerate(values):
+        key = (type(v), str(v) if type(v) is Decimal else v)
         try:
-            d = v if type(v) is Decimal else exact_decimal(v, what="weight")
-            if not d.is_finite():
-                raise ValueError(f"weight must be a finite number: {v!r}")
-            if d < 0:
-                raise ValueError(f"'weight' must be >= 0: {d}")
-        except (TypeError, ValueError) as exc:
-            errors[i] = str(exc)
-            d = Decimal(0)
-        pairs.append(scaled(d))
-        e = d.as_tuple().exponent
-        assert isinstance(e, int)
-        exps.append(e)
+            found = seen.get(key)
+        except TypeError:  # unhashable: read it, do not cache
+            key, found = None, None  # type: ignore[assignment]
+        if found is None:
+            try:
+                d = v if type(v) is Decimal else exact_decimal(v, what="weight")
+                if not d.is_finite():
+                    raise ValueError(f"weight must be a finite number: {v!r}")
+                if d < 0:
+                    raise ValueError(f"'weight' must be >= 0: {d}")
+                n, s = scaled(d)
+                e = d.as_tuple().exponent
+                assert isinstance(e, int)
+                found = (n, s, e, d.is_signed())
+            except (TypeError, ValueError) as exc:
+                found = str(exc)
+            if key is not None:
+                seen[key] = found
+        if type(found) is str:
+            errors[i] = found
+            found = (0, 0, 0, False)
+        pairs.append((found[0], found[1]))  # type: ignore[index]
+        exps.append(found[2])  # type: ignore[index]
+        if found[3]:  # type: ignore[index]
+            negative_zero.append(i)
     scale = max((s for _, s in pairs), default=0)
-    return [n * 10 ** (scale - s) for n, s in pairs], scale, exps, errors
+    return [n * 10 ** (scale - s) for n, s in pairs], scale, exps, errors, negative_zero
 
 
 def indicator_rows(
@@ -178,13 +237,15 @@ def indicator_rows(
     for name, col in (("judgements", judgements), ("lower_is_better", lower_is_better)):
         if col is not None and len(col) != n:
             raise ValueError(f"{name} has {len(col)} rows, not {n}")
-    W, ws, wexp, weight_errors = weights_column(weights)
+    W, ws, wexp, weight_errors, negative_zero = weights_column(weights)
     A, T, M, P, errors, shown = reduce_columns(
         targets, actuals, judgements if judgements is not None else [None] * n,
         lower_is_better if lower_is_better is not None else [None] * n, reducer=reducer)
     for i, message in weight_errors.items():  # the scalar engine reads the texts before the weight
         errors.setdefault(i, message)
-    return Rows(int_column(W), ws, np.asarray(wexp, dtype=np.int32), A, T, M, P, errors, shown)
+    (W_col, A_col, T_col), big = int64_columns(W, A, T)
+    return Rows(W_col, ws, np.asarray(wexp, dtype=np.int32), A_col, T_col, M, P, errors, shown,
+                frozenset(negative_zero), big)
 
 
 def reduce_columns(
@@ -195,8 +256,8 @@ def reduce_columns(
     *,
     reducer: Reducer | None = None,
     progress: Callable[[int], None] | None = None,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, dict[int, str], dict[int, Fraction | str]]:
-    """Columns ``A, T, mask, partial``, per-row error messages and shown rates (see :class:`Rows`)."""
+) -> tuple[list[int], list[int], np.ndarray, np.ndarray, dict[int, str], dict[int, Fraction | str]]:
+    """``A, T`` (Python ints), ``mask, partial`` columns, per-row error messages and shown rates (see :class:`Rows`)."""
     red = reducer or Reducer()
     n = len(targets)
     A: list[int] = []
@@ -223,27 +284,38 @@ def reduce_columns(
             P.append(r[3])
         if progress is not None:
             progress(stop)
-    return (int_column(A), int_column(T), np.asarray(M, dtype=np.uint8), np.asarray(P, dtype=bool), errors, shown)
+    return A, T, np.asarray(M, dtype=np.uint8), np.asarray(P, dtype=bool), errors, shown
 
 
 def _fits(W: np.ndarray, A: np.ndarray, T: np.ndarray, b: Bounds) -> np.ndarray | None:
-    """Which rows fit the int64 path: None when all do (checked on the maxima first)."""
+    """Which int64 rows fit the int64 path: None when all do (checked on the maxima first)."""
     if len(W) == 0:
         return None
-    if W.dtype != object and A.dtype != object and T.dtype != object:
-        w, d = int(W.max()), max(int(A.max()), int(T.max()), 1)
-        if b.fits(w, d):
-            return None
-        if b.w_max < 0:
-            return np.zeros(len(W), dtype=bool)
-        D = np.maximum(np.maximum(A, T), 1)
-        return (W <= b.w_max) & (D <= b.d_max) & (W <= b.wd_max // D)
-    return np.fromiter((b.fits(w, max(a, t, 1)) for w, a, t in zip(W.tolist(), A.tolist(), T.tolist(), strict=True)),
-                       dtype=bool, count=len(W))
+    w, d = int(W.max()), max(int(A.max()), int(T.max()), 1)
+    if b.fits(w, d):
+        return None
+    if b.w_max < 0:
+        return np.zeros(len(W), dtype=bool)
+    D = np.maximum(np.maximum(A, T), 1)
+    return (W <= b.w_max) & (D <= b.d_max) & (W <= b.wd_max // D)
 
 
-def _as_int64(col: np.ndarray) -> np.ndarray:
-    return col if col.dtype != object else col.astype(np.int64)
+def _local(rows: np.ndarray, idx: np.ndarray | slice | None, n: int) -> np.ndarray:
+    """Positions within a rule's selection ``idx`` of the global row numbers ``rows``."""
+    if idx is None:
+        return rows
+    if isinstance(idx, slice):
+        inside = rows[(rows >= idx.start) & (rows < idx.stop)]
+        return inside - idx.start
+    return np.flatnonzero(np.isin(idx, rows))
+
+
+def _global(local: np.ndarray, idx: np.ndarray | slice | None) -> np.ndarray:
+    if idx is None:
+        return local
+    if isinstance(idx, slice):
+        return local + idx.start
+    return idx[local]
 
 
 def _kernel(c: RuleConstants, W: np.ndarray, A: np.ndarray, T: np.ndarray, M: np.ndarray,
@@ -277,6 +349,7 @@ class RowScores:
     weight_exp: np.ndarray
     wide: np.ndarray
     errors: dict[int, str]
+    negative_zero: frozenset[int] = frozenset()
 
     def __len__(self) -> int:
         return len(self.values)
@@ -305,6 +378,9 @@ class RowScores:
             digits = [v // 10**kk if kk >= 0 else v * 10**-kk for v, kk in zip(values.tolist(), k.tolist(), strict=True)]
         ctx = _WIDE
         out: list[Decimal | None] = [Decimal(d).scaleb(e, ctx) for d, e in zip(digits, exps.tolist(), strict=True)]
+        for i in self.negative_zero:
+            if self.branch[i] == BRANCH_FULL and out[i] is not None:
+                out[i] = out[i].copy_negate()  # type: ignore[union-attr]
         for i in self.errors:
             out[i] = None
         return out
@@ -316,7 +392,8 @@ class RowScores:
         e = _row_exponent(self, i)
         k = self.scale + e
         v = int(self.values[i])
-        return Decimal(v // 10**k if k >= 0 else v * 10**-k).scaleb(e, _WIDE)
+        d = Decimal(v // 10**k if k >= 0 else v * 10**-k).scaleb(e, _WIDE)
+        return d.copy_negate() if i in self.negative_zero and self.branch[i] == BRANCH_FULL else d
 
 
 def _row_exponent(s: RowScores, i: int) -> int:
@@ -368,6 +445,7 @@ def score_rows(
     single = len(constants) == 1
     contiguous = not single and (n < 2 or bool(np.all(codes[1:] >= codes[:-1])))
     cuts = np.searchsorted(codes, np.arange(len(constants) + 1)) if contiguous else None
+    big_rows = np.fromiter(sorted(rows.big), dtype=np.int64, count=len(rows.big))
     for r, c in enumerate(constants):
         W, A, T, M = rows.weight, rows.actual, rows.target, rows.mask
         Pp = partial if any_partial else None
@@ -386,28 +464,33 @@ def score_rows(
             Pp = Pp[idx] if Pp is not None else None
         b = bounds(c, ws, scale)
         fits = _fits(W, A, T, b)
+        if len(big_rows):  # rows with values beyond int64 always take the wide path
+            local = _local(big_rows, idx, n)
+            if len(local):
+                fits = np.ones(len(W), dtype=bool) if fits is None else fits.copy()
+                fits[local] = False
         if fits is None:
-            s, br = _kernel(c, _as_int64(W), _as_int64(A), _as_int64(T), M, Pp, ws, scale)
+            s, br = _kernel(c, W, A, T, M, Pp, ws, scale)
         else:
-            s = np.empty(len(W), dtype=object)
-            br = np.empty(len(W), dtype=np.int8)
             fast = np.flatnonzero(fits)
             slow = np.flatnonzero(~fits)
+            s = np.zeros(len(W), dtype=np.int64)
+            br = np.zeros(len(W), dtype=np.int8)
             if len(fast):
-                fs, fb = _kernel(c, _as_int64(W[fast]), _as_int64(A[fast]), _as_int64(T[fast]), M[fast],
-                                 None if Pp is None else Pp[fast], ws, scale)
-                s[fast] = fs.tolist()
+                fs, fb = _kernel(c, W[fast], A[fast], T[fast], M[fast], None if Pp is None else Pp[fast], ws, scale)
+                s[fast] = fs
                 br[fast] = fb
-            ss, sb = kernel(c, W[slow].astype(object), A[slow].astype(object), T[slow].astype(object), M[slow],
-                            None if Pp is None else Pp[slow], ws, scale)
-            s[slow] = ss
+            global_slow = _global(slow, idx)
+            exact = [rows.exact(i) for i in global_slow.tolist()]
+            Wo, Ao, To = (np.array([e[k] for e in exact], dtype=object) for k in range(3))
+            ss, sb = kernel(c, Wo, Ao, To, M[slow], None if Pp is None else Pp[slow], ws, scale)
             br[slow] = sb
-            if idx is None:
-                wide[slow] = True
-            elif isinstance(idx, slice):
-                wide[idx.start + slow] = True
+            if all(-(2**63) <= v < 2**63 for v in ss.tolist()):
+                s[slow] = ss.astype(np.int64)
             else:
-                wide[idx[slow]] = True
+                s = s.astype(object)
+                s[slow] = ss
+            wide[global_slow] = True
         if idx is None:
             values, branch = s, br
         else:
@@ -420,13 +503,11 @@ def score_rows(
     if values is None:
         values = np.zeros(n, dtype=np.int64)
         branch[:] = 0
-    if values.dtype == object and not wide.any():  # pragma: no cover - defensive
-        values = values.astype(np.int64)
     if errors:
         values = values.copy()
         values[list(errors)] = 0
     return RowScores(values=values, scale=scale, branch=branch, rule=codes, constants=constants,
-                     weight_exp=rows.weight_exp, wide=wide, errors=errors)
+                     weight_exp=rows.weight_exp, wide=wide, errors=errors, negative_zero=rows.negative_zero)
 
 
 def score_indicators(

@@ -10,8 +10,10 @@ deductions) are a handful of numbers per department; they are scored by the
 scalar engine itself (``score`` on the department's case without indicators,
 cached by input), so their semantics cannot drift from it.
 
-A department with any problem is not scored; its reason is the scalar engine's own
-message, and the rest of the batch is scored regardless.
+A department with any problem is not scored, and the rest of the batch is scored
+regardless.  The reason given is the scalar engine's own message for a department
+read from a case file, and the problems found here (naming the table's rows) for a
+department read from a table.
 """
 
 from __future__ import annotations
@@ -23,8 +25,8 @@ from typing import Any
 import attrs
 import numpy as np
 
-from ._batch import RowScores, Rows, reduce_columns, score_rows, weights_column
-from ._batch_parse import Reducer, exact_decimal, int_column, scaled
+from ._batch import RowScores, Rows, int64_columns, reduce_columns, score_rows, weights_column
+from ._batch_parse import Reducer, exact_decimal, scaled
 from ._case import Case, Indicator, ItemInput
 from ._engine import Result, score
 from ._errors import InputError, SelfScoreError
@@ -234,8 +236,8 @@ class _Others:
             result = score(self.spec, case)
         except InputError as exc:
             result = "；".join(str(p) for p in exc.problems)
-        except (SelfScoreError, TypeError, ValueError) as exc:
-            result = str(exc)
+        except (SelfScoreError, TypeError, ValueError, ArithmeticError) as exc:
+            result = str(exc) or type(exc).__name__
         self.cache[key] = result
         return result
 
@@ -262,8 +264,8 @@ def _scalar_reason(spec: Spec, dept: Department, table: IndicatorTable, rows: Se
         score(spec, department_case(spec, dept, table, rows))
     except InputError as exc:
         return "；".join(str(p) for p in exc.problems)
-    except (SelfScoreError, TypeError, ValueError) as exc:
-        return str(exc)
+    except (SelfScoreError, TypeError, ValueError, ArithmeticError) as exc:
+        return str(exc) or type(exc).__name__
     return None
 
 
@@ -336,7 +338,7 @@ def score_batch(
     pos = np.arange(n) - starts[group_of_row]
     typed_values = [table.weight[i] for i in src.tolist()]
     typed = np.fromiter((w is not None for w in typed_values), dtype=bool, count=n)
-    tw, tscale, texps, werrors = weights_column([Decimal(0) if w is None else w for w in typed_values])
+    tw, tscale, texps, werrors, negative_zero = weights_column([Decimal(0) if w is None else w for w in typed_values])
     for r, message in werrors.items():
         i = int(src[r])
         problems[int(dept_of[i])].append(f"{table.label(i)} weight: {message}")
@@ -366,8 +368,7 @@ def score_batch(
     if len(typed_rows):
         W[typed_rows] = [tw[r] * 10 ** (ws - tscale) for r in typed_rows.tolist()]
         wexp[typed_rows] = np.asarray(texps, dtype=np.int32)[typed_rows]
-    W_col = int_column(W.tolist())
-    sums = np.add.reduceat(W_col.astype(object), starts) if n else []
+    sums = np.add.reduceat(W, starts) if n else []
     for g in range(len(starts)):
         it = items[int(g_item[g])]
         if 0 < n_typed[g] < sizes[g]:
@@ -381,9 +382,17 @@ def score_batch(
                     "(weights do not sum to the item's points)")
 
     # 3. the vector step, on the rows in scoring order
-    rows = Rows(W_col, ws, wexp, A[src], T[src], M[src], P[src],
-                {r: errors[i] for r, i in enumerate(src.tolist()) if i in errors},
-                {r: shown[i] for r, i in enumerate(src.tolist()) if i in shown})
+    (_, A_col, T_col), big_table = int64_columns([0] * n_rows, A, T)
+    src_list = src.tolist()
+    (W_col, _, _), big_weights = int64_columns(W.tolist(), [0] * n, [1] * n)
+    big: dict[int, tuple[int, int, int]] = {}
+    if big_table or big_weights:
+        for r, i in enumerate(src_list):
+            if i in big_table or r in big_weights:
+                big[r] = (int(W[r]), A[i], T[i])
+    rows = Rows(W_col, ws, wexp, A_col[src], T_col[src], M[src], P[src],
+                {r: errors[i] for r, i in enumerate(src_list) if i in errors},
+                {r: shown[i] for r, i in enumerate(src_list) if i in shown}, frozenset(negative_zero), big)
     tick("score", 0, n)
     rules = [it.rule for it in items]
     if any(r is None for r in rules):  # pragma: no cover - spec_from_dict requires a rule for indicators items
@@ -429,7 +438,9 @@ def score_batch(
                 rows_of = {}
                 for i, dd in enumerate(dept_of.tolist()):
                     rows_of.setdefault(dd, []).append(i)
-            reason = None if dept.problems else _scalar_reason(spec, dept, table, rows_of.get(d, []))
+            # a case file's department is explained by the scalar engine itself (the message `selfscore
+            # check` gives); a table's by the problems found here, which name the table's rows
+            reason = _scalar_reason(spec, dept, table, rows_of.get(d, [])) if dept.case is not None and not dept.problems else None
             results.append(DepartmentResult(name=dept.name, year=dept.year, file=dept.file,
                                             error=reason or "；".join(problems[d])))
         else:

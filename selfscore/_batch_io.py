@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
@@ -233,93 +234,163 @@ class _TableBuilder:
         return table, departments
 
 
+_CHUNK: Final = 65_536
+_LOWER: Final[dict[str, bool | None]] = {"": None, **{k: True for k in _TRUE}, **{k: False for k in _FALSE}}
+
+
 def _read_table(rows: Iterable[list[str]], file: str, spec_for: Callable[[str], Spec],
-                progress: Callable[[int], None] | None) -> tuple[list[Batch], list[Failure]]:
+                progress: Callable[[int], None] | None, *, cells_checked: bool = False) -> tuple[list[Batch], list[Failure]]:
+    """Rows of a table (header first) into batches.
+
+    Chunks of rows are transposed into columns (``zip(*rows)``) and taken column by
+    column when they are plain indicator rows under one spec; chunks with anything
+    else (spec or item columns in use, blank or incomplete rows, yes/no words to
+    check, spreadsheet cells that failed) go row by row.
+    """
     it = iter(rows)
     header = next(it, None)
     if header is None:
         raise InputError([Problem("文件为空 (empty file)", file)])
     col = _columns(header, file)
-    builders: dict[str, _TableBuilder] = {}
-    failures: list[Failure] = []
-    failed_specs: dict[str, str] = {}
-    g = {k: col.get(k) for k in HEADERS}
-    i_dept, i_year, i_spec = g["department"], g["year"], g["spec"]
-    i_group, i_name, i_target, i_actual = g["group"], g["name"], g["target"], g["actual"]
-    i_weight, i_judge, i_lower, i_cat = g["weight"], g["judgement"], g["lower_is_better"], g["category"]
-    i_item, i_ded, i_reason = g["item"], g["deduction"], g["reason"]
-    width = len(header)
-    default_spec = "" if i_spec is not None else None
-    last_builder: _TableBuilder | None = None
-    last_ref: str | None = None
-    for line, row in enumerate(it, start=2):
-        if len(row) < width:
-            row = row + [""] * (width - len(row))
-        if not any(row):
-            continue
-        dept = row[i_dept].strip()  # type: ignore[index]
-        where = f"第{line}行"
-        ref = row[i_spec].strip() if i_spec is not None else default_spec
-        if ref != last_ref or last_builder is None:
-            try:
-                spec = spec_for(ref or "")
-            except SpecNeeded:
-                raise
-            except SelfScoreError as exc:
-                key = ref or ""
-                if key not in failed_specs:
-                    failed_specs[key] = str(exc)
-                    failures.append(Failure(f"评分规范 {key}", file, f"{where}: {exc}",
-                                            3 if isinstance(exc, UnreadableError) else 4))
-                last_builder, last_ref = None, None
-                continue
-            b = builders.get(spec.id)
-            if b is None:
-                b = builders[spec.id] = _TableBuilder(spec)
-            last_builder, last_ref = b, ref
-        b = last_builder
-        year = row[i_year].strip() if i_year is not None else ""
-        if not dept:
-            failures.append(Failure(f"（{where}）", file, f"{where}: 部门名称为空 (department is empty)"))
-            continue
-        d = b.dept(dept, year, file)
-        bad = [cell[1:] for cell in row if cell.startswith("\x00")]
-        if bad:
-            b.problems[d].append(f"{where}: " + "；".join(bad))
-            continue
-        item_ref = row[i_item].strip() if i_item is not None else ""
-        if item_ref:
-            _item_row(b, d, item_ref, row, where, i_name, i_actual, i_ded, i_reason)
-            continue
-        c = b.cols
-        missing = [k for k, i in (("一级指标/group", i_group), ("年度目标值/target", i_target)) if i is None or not row[i].strip()]
-        if missing:
-            b.problems[d].append(f"{where}: 缺少 {', '.join(missing)} (missing)")
-            continue
-        lower = _bool(row[i_lower]) if i_lower is not None else None
-        if isinstance(lower, str):
-            b.problems[d].append(f"{where}: {lower}")
-            lower = None
-        weight = row[i_weight].strip() if i_weight is not None else ""
-        judgement = row[i_judge].strip() if i_judge is not None else ""
-        name = row[i_name].strip() if i_name is not None else ""
-        c["department"].append(d)
-        c["group"].append(row[i_group].strip())  # type: ignore[index]
-        c["name"].append(name or f"第{line}行")
-        c["target"].append(row[i_target])  # type: ignore[index]
-        c["actual"].append(row[i_actual] if i_actual is not None else "")
-        c["weight"].append(weight or None)
-        c["judgement"].append(judgement or None)
-        c["lower_is_better"].append(lower)
-        c["category"].append(row[i_cat].strip() if i_cat is not None else "")
-        c["where"].append(where)
-        if progress is not None and line % 50_000 == 0:
-            progress(line)
+    state = _State(file, spec_for, {k: col.get(k) for k in HEADERS}, len(header))
+    line = 2
+    while True:
+        chunk = list(itertools.islice(it, _CHUNK))
+        if not chunk:
+            break
+        if any(len(r) != state.width for r in chunk):
+            chunk = [r + [""] * (state.width - len(r)) if len(r) < state.width else r for r in chunk]
+        if not (cells_checked and any("\x00" in c for r in chunk for c in r)) and _fast_chunk(state, chunk, line):
+            pass
+        else:
+            for offset, row in enumerate(chunk):
+                _slow_row(state, row, line + offset)
+        line += len(chunk)
+        if progress is not None:
+            progress(line - 2)
     batches = []
-    for b in builders.values():
+    for b in state.builders.values():
         table, departments = b.build()
         batches.append(Batch(b.spec, table, departments))
-    return batches, failures
+    return batches, state.failures
+
+
+class _State:
+    """What reading one table collects: a builder per spec, and failures."""
+
+    def __init__(self, file: str, spec_for: Callable[[str], Spec], index: dict[str, int | None], width: int) -> None:
+        self.file = file
+        self.spec_for = spec_for
+        self.i = index
+        self.width = width
+        self.builders: dict[str, _TableBuilder] = {}
+        self.failures: list[Failure] = []
+        self.failed_specs: set[str] = set()
+
+    def builder(self, ref: str, where: str) -> _TableBuilder | None:
+        try:
+            spec = self.spec_for(ref)
+        except SpecNeeded:
+            raise
+        except SelfScoreError as exc:
+            if ref not in self.failed_specs:
+                self.failed_specs.add(ref)
+                self.failures.append(Failure(f"评分规范 {ref}", self.file, f"{where}: {exc}",
+                                             3 if isinstance(exc, UnreadableError) else 4))
+            return None
+        b = self.builders.get(spec.id)
+        if b is None:
+            b = self.builders[spec.id] = _TableBuilder(spec)
+        return b
+
+
+def _fast_chunk(state: _State, chunk: list[list[str]], line0: int) -> bool:
+    """Take a chunk of plain indicator rows column by column; False (nothing taken) if it is not plain."""
+    i = state.i
+    if i["spec"] is not None or i["group"] is None or i["target"] is None:
+        return False
+    cols = list(zip(*chunk))
+    if i["item"] is not None and any(cols[i["item"]]):  # type: ignore[index]
+        return False
+    depts = [x.strip() for x in cols[i["department"]]]  # type: ignore[index]
+    groups = [x.strip() for x in cols[i["group"]]]
+    targets = cols[i["target"]]
+    if not (all(depts) and all(groups) and all(t.strip() for t in targets)):
+        return False
+    lower: list[bool | None]
+    if i["lower_is_better"] is not None:
+        words = [x.strip().lower() for x in cols[i["lower_is_better"]]]
+        if any(w not in _LOWER for w in words):
+            return False
+        lower = [_LOWER[w] for w in words]
+    else:
+        lower = [None] * len(chunk)
+    b = state.builder("", f"第{line0}行")
+    if b is None:
+        return True
+    years = [y.strip() for y in cols[i["year"]]] if i["year"] is not None else [""] * len(chunk)
+    index, file = b.index, state.file
+    codes = [index[k] if k in index else b.dept(k[0], k[1], file) for k in zip(depts, years, strict=True)]
+    lines = range(line0, line0 + len(chunk))
+    c = b.cols
+    c["department"].extend(codes)
+    c["group"].extend(groups)
+    c["name"].extend([n.strip() or f"第{n_}行" for n, n_ in zip(cols[i["name"]], lines, strict=True)]
+                     if i["name"] is not None else [f"第{n_}行" for n_ in lines])
+    c["target"].extend(targets)
+    c["actual"].extend(cols[i["actual"]] if i["actual"] is not None else [""] * len(chunk))
+    c["weight"].extend([w.strip() or None for w in cols[i["weight"]]] if i["weight"] is not None else [None] * len(chunk))
+    c["judgement"].extend([j.strip() or None for j in cols[i["judgement"]]] if i["judgement"] is not None
+                          else [None] * len(chunk))
+    c["lower_is_better"].extend(lower)
+    c["category"].extend([x.strip() for x in cols[i["category"]]] if i["category"] is not None else [""] * len(chunk))
+    c["where"].extend([f"第{n_}行" for n_ in lines])
+    return True
+
+
+def _slow_row(state: _State, row: list[str], line: int) -> None:
+    i = state.i
+    if not any(row):
+        return
+    where = f"第{line}行"
+    ref = row[i["spec"]].strip() if i["spec"] is not None else ""
+    b = state.builder(ref, where)
+    if b is None:
+        return
+    dept = row[i["department"]].strip()  # type: ignore[index]
+    year = row[i["year"]].strip() if i["year"] is not None else ""
+    if not dept:
+        state.failures.append(Failure(f"（{where}）", state.file, f"{where}: 部门名称为空 (department is empty)"))
+        return
+    d = b.dept(dept, year, state.file)
+    bad = [cell[1:] for cell in row if cell.startswith("\x00")]
+    if bad:
+        b.problems[d].append(f"{where}: " + "；".join(bad))
+        return
+    item_ref = row[i["item"]].strip() if i["item"] is not None else ""
+    if item_ref:
+        _item_row(b, d, item_ref, row, where, i["name"], i["actual"], i["deduction"], i["reason"])
+        return
+    missing = [k for k, j in (("一级指标/group", i["group"]), ("年度目标值/target", i["target"])) if j is None or not row[j].strip()]
+    if missing:
+        b.problems[d].append(f"{where}: 缺少 {', '.join(missing)} (missing)")
+        return
+    lower = _bool(row[i["lower_is_better"]]) if i["lower_is_better"] is not None else None  # type: ignore[index]
+    if isinstance(lower, str):
+        b.problems[d].append(f"{where}: {lower}")
+        lower = None
+    name = row[i["name"]].strip() if i["name"] is not None else ""
+    c = b.cols
+    c["department"].append(d)
+    c["group"].append(row[i["group"]].strip())  # type: ignore[index]
+    c["name"].append(name or where)
+    c["target"].append(row[i["target"]])  # type: ignore[index]
+    c["actual"].append(row[i["actual"]] if i["actual"] is not None else "")
+    c["weight"].append((row[i["weight"]].strip() if i["weight"] is not None else "") or None)
+    c["judgement"].append((row[i["judgement"]].strip() if i["judgement"] is not None else "") or None)
+    c["lower_is_better"].append(lower)
+    c["category"].append(row[i["category"]].strip() if i["category"] is not None else "")
+    c["where"].append(where)
 
 
 def _item_row(b: _TableBuilder, d: int, ref: str, row: list[str], where: str, i_name: int | None,
@@ -395,7 +466,8 @@ def read_input(
         rows = _csv_rows(p)
     else:
         raise UnreadableError(f"{p}: 不支持的输入格式 (unsupported input) “{p.suffix}”；可用 .csv、.xlsx 或案例目录")
-    batches, failures = _read_table(rows, str(p), spec_for if spec is None else (lambda _ref: spec_for(spec)), progress)
+    batches, failures = _read_table(rows, str(p), spec_for if spec is None else (lambda _ref: spec_for(spec)), progress,
+                                    cells_checked=suffix in (".xlsx", ".xlsm"))
     if spec is None and not batches and not failures:
         raise InputError([Problem("表格中没有数据行 (no data rows)", str(p))])
     return batches, failures

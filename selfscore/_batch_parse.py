@@ -100,23 +100,26 @@ _SIMPLE: Final = re.compile(rf"([^{_BAD}]*)([0-9]+)(?:\.([0-9]+))?([^{_BAD}]*)")
 _WHITESPACE: Final = re.compile(r"\s+")
 
 
-def _simple(text: str) -> tuple[str, str, str, str] | None:
-    """``(prefix, whole, fraction, suffix)`` of a simple text, else None.
+def _simple(text: str) -> tuple[str, str, str | None, str] | None:
+    """``(prefix, whole, fraction or None, suffix)`` of a simple text, else None.
 
     Whitespace is dropped first: for an NFKC-normal text the parser's ``_normalise``
     is NFKC (no change) and then removes all whitespace, so the text and its
     whitespace-free form read alike (``500 万元`` as ``500万元``).
     """
-    if not text.isascii() and not unicodedata.is_normalized("NFKC", text):
-        return None
-    if _WHITESPACE.search(text):
-        text = _WHITESPACE.sub("", text)
-        if not text.isascii() and not unicodedata.is_normalized("NFKC", text):
-            return None
     m = _SIMPLE.fullmatch(text)
     if m is None:
+        if _WHITESPACE.search(text) is None:
+            return None
+        if not text.isascii() and not unicodedata.is_normalized("NFKC", text):
+            return None
+        text = _WHITESPACE.sub("", text)
+        m = _SIMPLE.fullmatch(text)
+        if m is None:
+            return None
+    if not text.isascii() and not unicodedata.is_normalized("NFKC", text):
         return None
-    return m.group(1), m.group(2), m.group(3) or "", m.group(4)
+    return m.groups()  # type: ignore[return-value]
 
 
 # A reading of a text, as the reducer needs it:
@@ -152,36 +155,45 @@ class Reducer:
     # Readings ----------------------------------------------------------------
 
     def _read(self, text: str, lower: bool | None, actual: bool) -> Reading:
-        if not isinstance(text, str):
-            return ("e", f"{'actual' if actual else 'target'} text must be str, not {type(text).__name__}: {text!r}")
-        cache: dict = self._actuals if actual else self._targets  # type: ignore[type-arg]
-        key = text if actual else (text, lower)
-        found = cache.get(key)
+        """The reading of a target (``actual`` False) or actual text, through the caches."""
+        if actual:
+            found = self._actuals.get(text)
+        else:
+            found = self._targets.get((text, lower))
         if found is not None:
             return found
+        if not isinstance(text, str):
+            return ("e", f"{'actual' if actual else 'target'} text must be str, not {type(text).__name__}: {text!r}")
         simple = _simple(text)
         if simple is not None:
             prefix, whole, frac, suffix = simple
-            frac = frac.rstrip("0")
-            n = int(whole + frac)
+            frac = frac.rstrip("0") if frac else ""
+            n = int(whole + frac) if frac else int(whole)
             zero = n == 0
-            tkey = (prefix, suffix, zero) if actual else (prefix, suffix, zero, lower)
-            templates: dict = self._actual_templates if actual else self._target_templates  # type: ignore[type-arg]
-            template = templates.get(tkey)
+            if actual:
+                template = self._actual_templates.get((prefix, suffix, zero))
+            else:
+                template = self._target_templates.get((prefix, suffix, zero, lower))
             if template is None:
                 template = self._parse(prefix + ("0" if zero else "1") + suffix, lower, actual)
                 if template[0] == "n" and not zero:
                     # the stand-in must carry no decimals of its own
                     assert template[2] == 1 and template[3] == 0
-                templates[tkey] = template
+                if actual:
+                    self._actual_templates[(prefix, suffix, zero)] = template
+                else:
+                    self._target_templates[(prefix, suffix, zero, lower)] = template
             if template[0] == "n":
                 reading: Reading = ("n", template[1], n, len(frac), template[4])
             else:  # the text's shape itself is an error (contradictory comparators, ...): the parser's message
                 reading = self._parse(text, lower, actual)
         else:
             reading = self._parse(text, lower, actual)
-        if len(cache) < self.cache_limit:
-            cache[key] = reading
+        if actual:
+            if len(self._actuals) < self.cache_limit:
+                self._actuals[text] = reading
+        elif len(self._targets) < self.cache_limit:
+            self._targets[(text, lower)] = reading
         return reading
 
     @staticmethod
@@ -207,25 +219,24 @@ class Reducer:
         which the numbers alone no longer tell.
         """
         if judgement is None:
-            t = self._read(target, lower, False)
+            t = self._targets.get((target, lower)) or self._read(target, lower, False)
             if t[0] == "n":
-                a = self._read(actual, None, True)
+                a = self._actuals.get(actual) or self._read(actual, None, True)
                 if a[0] == "n":
                     units = (t[4], a[4])
                     ok = self._units.get(units)
                     if ok is None:
                         ok = self._units[units] = units_compatible(*units)
                     if ok:
-                        tc, ac = t[1], a[1]
-                        if ac == tc and tc in (">", "<"):  # an actual "> 95%" meets a target "> 95%"
+                        tc = t[1]
+                        if tc in (">", "<") and a[1] == tc:  # an actual "> 95%" meets a target "> 95%"
                             tc = ">=" if tc == ">" else "<="
-                        ta, sa = t[2], t[3]
-                        aa, sb = a[2], a[3]
+                        sa, sb = t[3], a[3]
+                        if sa == sb:
+                            return a[2], t[2], MASKS[tc], False
                         if sa < sb:
-                            ta *= 10 ** (sb - sa)
-                        elif sb < sa:
-                            aa *= 10 ** (sa - sb)
-                        return aa, ta, MASKS[tc], False
+                            return a[2], t[2] * 10 ** (sb - sa), MASKS[tc], False
+                        return a[2] * 10 ** (sa - sb), t[2], MASKS[tc], False
         return self._slow_row(target, actual, judgement, lower)
 
     def _slow_row(self, target: str, actual: str, judgement: str | None,

@@ -212,3 +212,16 @@ def test_weights_are_decimals_as_typed(table: Path, capsys: pytest.CaptureFixtur
     rows = list(csv.DictReader(io.StringIO(ind)))
     assert {r["weight"] for r in rows} == {"10", "20"}
     assert Decimal(rows[2]["score"]) == Decimal("9.9")
+
+
+def test_columnar_and_row_by_row_reading_agree(table: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import selfscore._batch_io as bio
+
+    fast, _ = bio.read_input(table, spec="tianhe-2023")
+    monkeypatch.setattr(bio, "_fast_chunk", lambda *a: False)
+    slow, _ = bio.read_input(table, spec="tianhe-2023")
+    for a, b in zip(fast, slow, strict=True):
+        assert a.departments == b.departments
+        for col in ("group", "name", "target", "actual", "weight", "judgement", "lower_is_better", "category", "where"):
+            assert list(getattr(a.table, col)) == list(getattr(b.table, col)), col
+        assert a.table.department.tolist() == b.table.department.tolist()
