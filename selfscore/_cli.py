@@ -254,6 +254,12 @@ def _delegate(command: str, rest: list[str]) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list and args_list[0] in ("import-targets", "batch"):
+        # these commands parse their own options (including --help)
+        try:
+            return _delegate(args_list[0], args_list[1:])
+        except SelfScoreError as exc:
+            return _report(exc)
     parser = _parser()
     try:
         args = parser.parse_args(args_list)
@@ -263,8 +269,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     try:
-        if args.command in ("import-targets", "batch"):
-            return _delegate(args.command, args.rest)
         commands = {"score": _score, "check": _check, "specs": _specs, "template": _template, "verify": _verify}
         return commands[args.command](args)
     except SelfScoreError as exc:

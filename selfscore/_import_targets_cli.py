@@ -9,13 +9,12 @@ to stderr, and writes one case skeleton per project (or one department case with
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn, TextIO
 
+from ._errors import UnreadableError
 from ._import_targets import (
     ImportResult,
     case_file_name,
@@ -23,6 +22,7 @@ from ._import_targets import (
     department_skeleton,
     parse_target_export,
 )
+from ._io import write_text_atomic
 
 __all__ = ["EXIT_INVALID", "EXIT_OK", "EXIT_UNREADABLE", "EXIT_USAGE", "decode_export", "main"]
 
@@ -111,21 +111,6 @@ def _read(path: Path) -> tuple[str, str]:
         return decode_export(raw)
     except ValueError as exc:
         raise _Unreadable(f"{path}: {exc}") from None
-
-
-def _write_atomic(path: Path, text: str, *, force: bool) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        if not force and path.exists():
-            raise FileExistsError(path)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _plan(result: ImportResult, args: argparse.Namespace, source: Path) -> list[tuple[Path, str]]:
@@ -225,12 +210,9 @@ def main(args: Sequence[str] | None = None) -> int:
     try:
         out.mkdir(parents=True, exist_ok=True)
         for path, content in plan:
-            _write_atomic(path, content, force=ns.force)
+            write_text_atomic(path, content, inputs=[source])
             written.append(path)
-    except FileExistsError as exc:
-        print(f"{_PROG}: 输出文件已存在 (output file appeared meanwhile; not overwritten): {exc}", file=err)
-        return EXIT_USAGE
-    except OSError as exc:
+    except (OSError, UnreadableError) as exc:
         print(f"{_PROG}: 无法写入 (cannot write): {exc}", file=err)
         for path in written:
             print(f"    已写入 (written): {path}", file=err)

@@ -964,7 +964,9 @@ def test_cli_failed_write_leaves_no_temporary_file(tmp_path: Path, monkeypatch: 
     def refuse(src: str, dst: str) -> None:
         raise PermissionError(13, "Permission denied", dst)
 
-    monkeypatch.setattr(cli.os, "replace", refuse)
+    import selfscore._io as io_module
+
+    monkeypatch.setattr(io_module.os, "replace", refuse)
     out = tmp_path / "out"
     assert cli.main([str(LONG), "-o", str(out)]) == cli.EXIT_UNREADABLE
     assert listing(out) == []
