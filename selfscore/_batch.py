@@ -24,11 +24,13 @@ item, part and department (:mod:`selfscore._batch_dept`).
 
 from __future__ import annotations
 
+import contextlib
 import decimal
-from collections.abc import Callable, Sequence
+import gc
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from fractions import Fraction
-from typing import Final
+from typing import Any, Final
 
 import attrs
 import numpy as np
@@ -38,6 +40,7 @@ from ._batch_vec import (
     BRANCH_DIFF,
     BRANCH_FULL,
     BRANCH_ROUNDED,
+    LIMIT,
     MASKS,
     Bounds,
     RuleConstants,
@@ -48,6 +51,7 @@ from ._batch_vec import (
 )
 from ._errors import SelfScoreError
 from ._rules import IndicatorRule
+from ._targets import units_compatible
 
 __all__ = [
     "RowScores",
@@ -55,7 +59,9 @@ __all__ = [
     "exact_decimal",
     "indicator_rows",
     "int64_columns",
+    "paused_gc",
     "reduce_columns",
+    "weight_array",
     "score_indicators",
     "score_rows",
     "weights_column",
@@ -65,6 +71,19 @@ __all__ = [
 _WIDE: Final = decimal.Context(prec=decimal.MAX_PREC, traps=[decimal.Inexact, decimal.InvalidOperation])
 _PARTIAL_MESSAGE: Final = "评分规则未规定“部分达成”的得分比例 (the rule declares no partial_share for 部分达成)"
 _PLACEHOLDER: Final = (0, 1, MASKS[">"], False)
+
+
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector over a bulk loop (it makes no cycles; the collector
+    would rescan every object alive, again and again, as millions are allocated)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 @attrs.frozen(eq=False)
@@ -157,14 +176,13 @@ def int64_columns(W: list[int], A: list[int], T: list[int]) -> tuple[tuple[np.nd
 
     Those rows keep the placeholder ``(0, 0, 1)`` in the columns.
     """
-    out = []
+    out: list[np.ndarray] = []
     bad: set[int] = set()
     for col in (W, A, T):
         try:
             out.append(np.array(col, dtype=np.int64))
         except OverflowError:
             bad.update(i for i, v in enumerate(col) if not -(2**63) <= v < 2**63)
-            out.append(None)
     if not bad:
         return (out[0], out[1], out[2]), {}
     big = {i: (W[i], A[i], T[i]) for i in sorted(bad)}
@@ -184,18 +202,24 @@ def weights_column(values: Sequence[object]) -> tuple[list[int], int, list[int],
     A row whose weight is not an exact non-negative number gets weight 0 and an error.
     Weights repeat (a split gives a handful of values), so each distinct value is read once.
     """
-    seen: dict[tuple[type, object], tuple[int, int, int, bool] | str] = {}
-    pairs: list[tuple[int, int]] = []
-    exps: list[int] = []
-    errors: dict[int, str] = {}
-    negative_zero: list[int] = []
-    for i, v in enumerate(values):
-        key = (type(v), str(v) if type(v) is Decimal else v)
-        try:
-            found = seen.get(key)
-        except TypeError:  # unhashable: read it, do not cache
-            key, found = None, None  # type: ignore[assignment]
-        if found is None:
+    with paused_gc():
+        index: dict[object, int] = {}
+        if set(map(type, values)) <= {str}:
+            index, codes = _codes(values)
+            distinct: list[object] = list(index)
+        else:
+            keys = [(Decimal, str(v)) if type(v) is Decimal else (type(v), v) for v in values]
+            try:
+                codes = [index.setdefault(k, len(index)) for k in keys]
+                first: dict[int, object] = {}
+                for v, c in zip(values, codes, strict=True):
+                    first.setdefault(c, v)
+                distinct = [first[c] for c in range(len(index))]
+            except TypeError:  # unhashable values: one "distinct" value per row
+                codes = list(range(len(values)))
+                distinct = list(values)
+        read: list[tuple[int, int, int, bool] | str] = []
+        for v in distinct:
             try:
                 d = v if type(v) is Decimal else exact_decimal(v, what="weight")
                 if not d.is_finite():
@@ -205,20 +229,23 @@ def weights_column(values: Sequence[object]) -> tuple[list[int], int, list[int],
                 n, s = scaled(d)
                 e = d.as_tuple().exponent
                 assert isinstance(e, int)
-                found = (n, s, e, d.is_signed())
+                read.append((n, s, e, d.is_signed()))
             except (TypeError, ValueError) as exc:
-                found = str(exc)
-            if key is not None:
-                seen[key] = found
-        if type(found) is str:
-            errors[i] = found
-            found = (0, 0, 0, False)
-        pairs.append((found[0], found[1]))  # type: ignore[index]
-        exps.append(found[2])  # type: ignore[index]
-        if found[3]:  # type: ignore[index]
-            negative_zero.append(i)
-    scale = max((s for _, s in pairs), default=0)
-    return [n * 10 ** (scale - s) for n, s in pairs], scale, exps, errors, negative_zero
+                read.append(str(exc))
+        ok = [(0, 0, 0, False) if isinstance(r, str) else r for r in read]
+        used = set(codes)
+        scale = max((ok[c][1] for c in used), default=0)
+        W_u = [r[0] * 10 ** (scale - r[1]) for r in ok]
+        errors = {i: read[c] for i, c in enumerate(codes) if isinstance(read[c], str)} if any(
+            isinstance(r, str) for r in read) else {}
+        negative_zero = [i for i, c in enumerate(codes) if ok[c][3]] if any(r[3] for r in ok) else []
+        code_arr = np.asarray(codes, dtype=np.int64)
+        try:
+            W = np.asarray(W_u, dtype=np.int64)[code_arr].tolist()
+        except OverflowError:
+            W = [W_u[c] for c in codes]
+        exps = np.asarray([r[2] for r in ok], dtype=np.int64)[code_arr].tolist() if ok else []
+    return W, scale, exps, errors, negative_zero
 
 
 def indicator_rows(
@@ -238,14 +265,34 @@ def indicator_rows(
         if col is not None and len(col) != n:
             raise ValueError(f"{name} has {len(col)} rows, not {n}")
     W, ws, wexp, weight_errors, negative_zero = weights_column(weights)
-    A, T, M, P, errors, shown = reduce_columns(
+    A, T, M, P, errors, shown, big_at = reduce_columns(
         targets, actuals, judgements if judgements is not None else [None] * n,
         lower_is_better if lower_is_better is not None else [None] * n, reducer=reducer)
     for i, message in weight_errors.items():  # the scalar engine reads the texts before the weight
         errors.setdefault(i, message)
-    (W_col, A_col, T_col), big = int64_columns(W, A, T)
-    return Rows(W_col, ws, np.asarray(wexp, dtype=np.int32), A_col, T_col, M, P, errors, shown,
-                frozenset(negative_zero), big)
+    W_col, big = weight_array(W, A, T, big_at)
+    return Rows(W_col, ws, np.asarray(wexp, dtype=np.int32), A, T, M, P, errors, shown, frozenset(negative_zero), big)
+
+
+def weight_array(W: list[int], A: np.ndarray, T: np.ndarray,
+                 big_at: dict[int, tuple[int, int]]) -> tuple[np.ndarray, dict[int, tuple[int, int, int]]]:
+    """The weight column as int64 and the side table of rows with any value beyond int64 (exact)."""
+    try:
+        W_col = np.array(W, dtype=np.int64)
+        big_w: list[int] = []
+    except OverflowError:
+        big_w = [i for i, w in enumerate(W) if w >= 2**63]
+        W_col = np.array([0 if w >= 2**63 else w for w in W], dtype=np.int64)
+    big = {i: (W[i], a, t) for i, (a, t) in big_at.items()}
+    for i in big_w:
+        a, t = big_at.get(i, (int(A[i]), int(T[i])))
+        big[i] = (W[i], a, t)
+    return W_col, big
+
+
+_CMP_CODES: Final = {">=": 0, ">": 1, "<=": 2, "<": 3, "==": 4}
+_MASK_OF_CODE: Final = np.array([MASKS[c] for c in _CMP_CODES], dtype=np.uint8)
+_POW10: Final = np.array([10**k for k in range(19)], dtype=np.int64)
 
 
 def reduce_columns(
@@ -256,35 +303,128 @@ def reduce_columns(
     *,
     reducer: Reducer | None = None,
     progress: Callable[[int], None] | None = None,
-) -> tuple[list[int], list[int], np.ndarray, np.ndarray, dict[int, str], dict[int, Fraction | str]]:
-    """``A, T`` (Python ints), ``mask, partial`` columns, per-row error messages and shown rates (see :class:`Rows`)."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, dict[int, str], dict[int, Fraction | str],
+           dict[int, tuple[int, int]]]:
+    """Columns ``A, T`` (int64), ``mask, partial``; per-row errors, shown rates, and rows beyond int64.
+
+    Each distinct text is read once (:meth:`Reducer._read`); numeric rows are then
+    combined in numpy exactly as :meth:`Reducer.row` combines one (unit check, common
+    scale, an actual's strict comparator meeting a strict target); every other row
+    (qualitative, judgements, errors, values near int64) goes through
+    :meth:`Reducer.row` itself.  Rows whose ``A`` or ``T`` do not fit int64 hold
+    ``(0, 1)`` and are listed with their exact values in the last dict.
+
+    Targets and actuals are texts; numbers (Decimal, int, a float that is an exact short
+    decimal) are read as the plain decimal text they stand for (``95`` as ``"95"``).
+    """
     red = reducer or Reducer()
     n = len(targets)
-    A: list[int] = []
-    T: list[int] = []
-    M: list[int] = []
-    P: list[bool] = []
     errors: dict[int, str] = {}
     shown: dict[int, Fraction | str] = {}
-    row = red.row
-    step = 50_000
-    for start in range(0, n, step):
-        stop = min(start + step, n)
-        for i, t, a, j, lb in zip(range(start, stop), targets[start:stop], actuals[start:stop],
-                                  judgements[start:stop], lower_is_better[start:stop], strict=True):
-            r = row(t, a, j, lb)
-            if type(r) is str:
-                errors[i] = r
-                r = _PLACEHOLDER
-            elif len(r) == 5:
-                shown[i] = r[4]
-            A.append(r[0])
-            T.append(r[1])
-            M.append(r[2])
-            P.append(r[3])
+    big: dict[int, tuple[int, int]] = {}
+    value_errors: dict[int, str] = {}
+    targets = _texts(targets, "target", value_errors)
+    actuals = _texts(actuals, "actual", value_errors)
+    with paused_gc():
+        # 1. each distinct text once
+        lowered = set(map(type, lower_is_better)) != {type(None)} and n > 0
+        t_index, t_codes = _codes(list(zip(targets, lower_is_better, strict=True)) if lowered else targets)
+        a_index, a_codes = _codes(actuals)
+        t_read = ([red._read(k[0], k[1], False) for k in t_index] if lowered  # type: ignore[index]
+                  else [red._read(k, None, False) for k in t_index])  # type: ignore[arg-type]
+        a_read = [red._read(k, None, True) for k in a_index]
         if progress is not None:
-            progress(stop)
-    return A, T, np.asarray(M, dtype=np.uint8), np.asarray(P, dtype=bool), errors, shown
+            progress(n // 2)
+        units: dict[str, int] = {}
+        t_num, t_val, t_sc, t_cmp, t_unit = _reading_table(t_read, units)
+        a_num, a_val, a_sc, a_cmp, a_unit = _reading_table(a_read, units)
+        compat = np.array([[units_compatible(u, v) for v in units] for u in units], dtype=bool).reshape(len(units),
+                                                                                                      len(units))
+        # 2. numeric rows, in numpy
+        tc = np.asarray(t_codes, dtype=np.int64)
+        ac = np.asarray(a_codes, dtype=np.int64)
+        numeric = t_num[tc] & a_num[ac]
+        if set(map(type, judgements)) != {type(None)} and n:
+            numeric &= np.fromiter((j is None for j in judgements), dtype=bool, count=n)
+        if len(units):
+            numeric &= compat[t_unit[tc], a_unit[ac]]
+        st, sa = t_sc[tc], a_sc[ac]
+        s = np.maximum(st, sa)
+        kt, ka = s - st, s - sa
+        numeric &= (kt < 19) & (ka < 19)
+        kt, ka = np.minimum(kt, 18), np.minimum(ka, 18)
+        T = t_val[tc]
+        A = a_val[ac]
+        numeric &= (T <= LIMIT // _POW10[kt]) & (A <= LIMIT // _POW10[ka])
+        T = np.where(numeric, T * _POW10[kt], 1)
+        A = np.where(numeric, A * _POW10[ka], 0)
+        code = t_cmp[tc]
+        fold = ((code == 1) | (code == 3)) & (a_cmp[ac] == code)  # an actual "> 95%" meets a target "> 95%"
+        M = _MASK_OF_CODE[code - fold]
+        M[~numeric] = MASKS[">"]
+        P = np.zeros(n, dtype=bool)
+        # 3. every other row, one by one (cached)
+        row = red.row
+        for i in np.flatnonzero(~numeric).tolist():
+            r = row(targets[i], actuals[i], judgements[i], lower_is_better[i])
+            if isinstance(r, str):
+                errors[i] = r
+                continue
+            a, t = int(r[0]), int(r[1])
+            if a < 2**63 and t < 2**63:
+                A[i], T[i] = a, t
+            else:
+                big[i] = (a, t)
+            M[i] = r[2]
+            P[i] = r[3]
+            if len(r) == 5:
+                shown[i] = r[4]
+        if progress is not None:
+            progress(n)
+    for i, message in value_errors.items():
+        errors[i] = message
+    return A, T, M, P, errors, shown, big
+
+
+def _codes(values: Sequence[Any]) -> tuple[dict[Any, int], list[int]]:
+    """Each distinct value's first-seen index, and every value's index (C-level loops)."""
+    index = {k: i for i, k in enumerate(dict.fromkeys(values))}
+    return index, list(map(index.__getitem__, values))
+
+
+def _reading_table(readings: list[Any], units: dict[str, int]) -> tuple[np.ndarray, ...]:
+    """Per distinct text: numeric?, value, scale, comparator code, unit id (numbers within LIMIT only)."""
+    k = len(readings)
+    num = np.zeros(k, dtype=bool)
+    val = np.zeros(k, dtype=np.int64)
+    sc = np.zeros(k, dtype=np.int64)
+    cmp = np.zeros(k, dtype=np.int64)
+    unit = np.zeros(k, dtype=np.int64)
+    for j, r in enumerate(readings):
+        if r[0] == "n" and r[2] <= LIMIT and r[3] < 19:
+            num[j] = True
+            val[j] = r[2]
+            sc[j] = r[3]
+            cmp[j] = _CMP_CODES[r[1]]
+            unit[j] = units.setdefault(r[4], len(units))
+    return num, val, sc, cmp, unit
+
+
+def _texts(values: Sequence[object], what: str, errors: dict[int, str]) -> Sequence[str]:
+    """The column as texts: numbers written out exactly (``Decimal('95.0')`` -> ``"95.0"``)."""
+    if set(map(type, values)) <= {str}:
+        return values  # type: ignore[return-value]
+    out: list[str] = []
+    for i, v in enumerate(values):
+        if isinstance(v, str):
+            out.append(v)
+            continue
+        try:
+            out.append(format(exact_decimal(v, what=what), "f"))
+        except (TypeError, ValueError) as exc:
+            errors.setdefault(i, str(exc))
+            out.append("")
+    return out
 
 
 def _fits(W: np.ndarray, A: np.ndarray, T: np.ndarray, b: Bounds) -> np.ndarray | None:
@@ -297,7 +437,8 @@ def _fits(W: np.ndarray, A: np.ndarray, T: np.ndarray, b: Bounds) -> np.ndarray 
     if b.w_max < 0:
         return np.zeros(len(W), dtype=bool)
     D = np.maximum(np.maximum(A, T), 1)
-    return (W <= b.w_max) & (D <= b.d_max) & (W <= b.wd_max // D)
+    fits: np.ndarray = (W <= b.w_max) & (D <= b.d_max) & (W <= b.wd_max // D)
+    return fits
 
 
 def _local(rows: np.ndarray, idx: np.ndarray | slice | None, n: int) -> np.ndarray:
@@ -305,8 +446,8 @@ def _local(rows: np.ndarray, idx: np.ndarray | slice | None, n: int) -> np.ndarr
     if idx is None:
         return rows
     if isinstance(idx, slice):
-        inside = rows[(rows >= idx.start) & (rows < idx.stop)]
-        return inside - idx.start
+        inside: np.ndarray = rows[(rows >= idx.start) & (rows < idx.stop)] - idx.start
+        return inside
     return np.flatnonzero(np.isin(idx, rows))
 
 
@@ -314,8 +455,10 @@ def _global(local: np.ndarray, idx: np.ndarray | slice | None) -> np.ndarray:
     if idx is None:
         return local
     if isinstance(idx, slice):
-        return local + idx.start
-    return idx[local]
+        shifted: np.ndarray = local + idx.start
+        return shifted
+    picked: np.ndarray = idx[local]
+    return picked
 
 
 def _kernel(c: RuleConstants, W: np.ndarray, A: np.ndarray, T: np.ndarray, M: np.ndarray,

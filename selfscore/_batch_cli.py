@@ -231,7 +231,8 @@ def _as_text(header: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequ
 
     align = tuple("right" if c in numeric else "left" for c in range(len(header)))
     tablefmt = "github" if fmt_name == "markdown" else "simple"
-    return tabulate(rows, headers=list(header), tablefmt=tablefmt, disable_numparse=True, colalign=align) + "\n"
+    text: str = tabulate(rows, headers=list(header), tablefmt=tablefmt, disable_numparse=True, colalign=align)
+    return text + "\n"
 
 
 _IND_KEYS: Final = ("department", "year", "item", "group", "category", "name", "target", "actual", "rate", "weight", "score")

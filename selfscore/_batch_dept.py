@@ -25,7 +25,7 @@ from typing import Any
 import attrs
 import numpy as np
 
-from ._batch import RowScores, Rows, int64_columns, reduce_columns, score_rows, weights_column
+from ._batch import RowScores, Rows, paused_gc, reduce_columns, score_rows, weight_array, weights_column
 from ._batch_parse import Reducer, exact_decimal, scaled
 from ._case import Case, Indicator, ItemInput
 from ._engine import Result, score
@@ -213,9 +213,11 @@ def _ranks(pos: np.ndarray, n: np.ndarray, leftover: str) -> np.ndarray:
     if leftover == "first":
         return pos
     if leftover == "last":
-        return n - 1 - pos
+        last: np.ndarray = n - 1 - pos
+        return last
     back = n - 1 - pos  # "ends": first, last, second, second-to-last, ...
-    return np.where(pos <= back, 2 * pos, 2 * back + 1)
+    ranks: np.ndarray = np.where(pos <= back, 2 * pos, 2 * back + 1)
+    return ranks
 
 
 class _Others:
@@ -287,26 +289,37 @@ def score_batch(
     scalar engine's, Decimal for Decimal; every department it refuses is reported
     with the reason instead, and the others are still scored.
     """
+    with paused_gc():
+        return _score_batch(spec, table, departments, reducer=reducer, progress=progress)
+
+
+def _score_batch(
+    spec: Spec,
+    table: IndicatorTable,
+    departments: Sequence[Department],
+    *,
+    reducer: Reducer | None = None,
+    progress: Progress | None = None,
+) -> BatchResult:
     tick: Progress = progress or (lambda stage, done, total: None)
     n_dept = len(departments)
     problems: list[list[str]] = [list(d.problems) for d in departments]
     items = tuple(it for it in spec.items() if it.kind == "indicators")
-    n_items = len(items)
     n_rows = len(table)
     dept_of = np.asarray(table.department, dtype=np.int64)
 
     # 0. rows -> (department, item): an indicator counts in every indicators item listing its group
     by_group: dict[str, list[int]] = {}
     for k, it in enumerate(items):
-        for g in it.groups:
-            by_group.setdefault(g, []).append(k)
-    all_groups = sorted({g for it in spec.items() for g in it.groups})
+        for grp in it.groups:
+            by_group.setdefault(grp, []).append(k)
+    all_groups = sorted({grp for it in spec.items() for grp in it.groups})
     src_list: list[int] = []
     item_list: list[int] = []
-    for i, g in enumerate(table.group):
-        found = by_group.get(g)
+    for i, group in enumerate(table.group):
+        found = by_group.get(group)
         if not found:
-            problems[int(dept_of[i])].append(f"{table.label(i)} group: 一级分组“{g}”不在评分规范 {spec.id} 中 "
+            problems[int(dept_of[i])].append(f"{table.label(i)} group: 一级分组“{group}”不在评分规范 {spec.id} 中 "
                                              f"(unknown group)；可用: {'、'.join(all_groups)}")
             continue
         for k in found:
@@ -325,8 +338,9 @@ def score_batch(
 
     # 1. reduce every indicator (scalar parsing, cached), in table order
     tick("reduce", 0, n_rows)
-    A, T, M, P, errors, shown = reduce_columns(table.target, table.actual, table.judgement, table.lower_is_better,
-                                               reducer=reducer, progress=lambda done: tick("reduce", done, n_rows))
+    A, T, M, P, errors, shown, big_at = reduce_columns(
+        table.target, table.actual, table.judgement, table.lower_is_better, reducer=reducer,
+        progress=lambda done: tick("reduce", done, n_rows))
     for i, message in errors.items():
         problems[int(dept_of[i])].append(f"{table.label(i)}: {message}")
 
@@ -368,31 +382,29 @@ def score_batch(
     if len(typed_rows):
         W[typed_rows] = [tw[r] * 10 ** (ws - tscale) for r in typed_rows.tolist()]
         wexp[typed_rows] = np.asarray(texps, dtype=np.int32)[typed_rows]
-    sums = np.add.reduceat(W, starts) if n else []
+    sums: list[int] = np.add.reduceat(W, starts).tolist() if n else []
     for g in range(len(starts)):
-        it = items[int(g_item[g])]
+        item = items[int(g_item[g])]
         if 0 < n_typed[g] < sizes[g]:
-            problems[int(g_dept[g])].append(f"二级指标 {it.name}: 部分指标填写了权重、部分没有 (weights typed for some indicators only)")
+            problems[int(g_dept[g])].append(f"二级指标 {item.name}: 部分指标填写了权重、部分没有 (weights typed for some indicators only)")
         elif n_typed[g] == sizes[g]:
-            assert it.points is not None
-            pts, ps = scaled(it.points)
+            assert item.points is not None
+            pts, ps = scaled(item.points)
             if int(sums[g]) * 10**ps != pts * 10**ws:
                 problems[int(g_dept[g])].append(
-                    f"二级指标 {it.name}: 权重合计 {fmt(_decimal(int(sums[g]), ws, -ws))} 不等于分值 {fmt(it.points)} "
+                    f"二级指标 {item.name}: 权重合计 {fmt(_decimal(int(sums[g]), ws, -ws))} 不等于分值 {fmt(item.points)} "
                     "(weights do not sum to the item's points)")
 
     # 3. the vector step, on the rows in scoring order
-    (_, A_col, T_col), big_table = int64_columns([0] * n_rows, A, T)
     src_list = src.tolist()
-    (W_col, _, _), big_weights = int64_columns(W.tolist(), [0] * n, [1] * n)
-    big: dict[int, tuple[int, int, int]] = {}
-    if big_table or big_weights:
-        for r, i in enumerate(src_list):
-            if i in big_table or r in big_weights:
-                big[r] = (int(W[r]), A[i], T[i])
-    rows = Rows(W_col, ws, wexp, A_col[src], T_col[src], M[src], P[src],
-                {r: errors[i] for r, i in enumerate(src_list) if i in errors},
-                {r: shown[i] for r, i in enumerate(src_list) if i in shown}, frozenset(negative_zero), big)
+    W_list = W.tolist()
+    big_scoring = {r: big_at[i] for r, i in enumerate(src_list) if i in big_at} if big_at else {}
+    A_s, T_s = A[src], T[src]
+    W_col, big = weight_array(W_list, A_s, T_s, big_scoring)
+    rows = Rows(W_col, ws, wexp, A_s, T_s, M[src], P[src],
+                {r: errors[i] for r, i in enumerate(src_list) if i in errors} if errors else {},
+                {r: shown[i] for r, i in enumerate(src_list) if i in shown} if shown else {},
+                frozenset(negative_zero), big)
     tick("score", 0, n)
     rules = [it.rule for it in items]
     if any(r is None for r in rules):  # pragma: no cover - spec_from_dict requires a rule for indicators items
@@ -481,7 +493,7 @@ def _assemble(spec: Spec, dept: Department, other: Result, d: int, index: dict[s
                 picked.append(None)
                 statuses.append(it.status)
     out_items: list[ItemScore] = []
-    parts_out = []
+    parts_out: list[tuple[str, str, Decimal | None, Decimal | None]] = []
     missing: list[str] = []
     known, known_exp, known_max = 0, 0, Decimal(0)
     total, total_exp = 0, 0
@@ -513,9 +525,9 @@ def _assemble(spec: Spec, dept: Department, other: Result, d: int, index: dict[s
             total += part_sum
             total_exp = min(total_exp, part_exp)
     partial = bool(missing)
-    value = None if partial else _decimal(total, scale, total_exp)
+    final = None if partial else _decimal(total, scale, total_exp)
     return DepartmentResult(
-        name=dept.name, year=dept.year, file=dept.file, score=value, max=other.max,
-        grade=None if value is None else spec.grade(value), partial=partial,
+        name=dept.name, year=dept.year, file=dept.file, score=final, max=other.max,
+        grade=None if final is None else spec.grade(final), partial=partial,
         known_score=_decimal(known, scale, known_exp), known_max=known_max, missing=tuple(missing),
         parts=tuple(parts_out), items=tuple(out_items))

@@ -25,7 +25,6 @@ import io
 import itertools
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final
 
@@ -172,7 +171,7 @@ def _xlsx_rows(path: Path, sheet: str | None) -> Iterator[list[str]]:
         wb.close()
 
 
-def _bool(text: str) -> bool | None | str:
+def _bool(text: str) -> bool | str | None:
     t = _norm_header(text)
     if not t:
         return None
@@ -309,8 +308,8 @@ def _fast_chunk(state: _State, chunk: list[list[str]], line0: int) -> bool:
     i = state.i
     if i["spec"] is not None or i["group"] is None or i["target"] is None:
         return False
-    cols = list(zip(*chunk))
-    if i["item"] is not None and any(cols[i["item"]]):  # type: ignore[index]
+    cols = list(zip(*chunk, strict=True))
+    if i["item"] is not None and any(cols[i["item"]]):
         return False
     depts = [x.strip() for x in cols[i["department"]]]  # type: ignore[index]
     groups = [x.strip() for x in cols[i["group"]]]
@@ -375,7 +374,7 @@ def _slow_row(state: _State, row: list[str], line: int) -> None:
     if missing:
         b.problems[d].append(f"{where}: 缺少 {', '.join(missing)} (missing)")
         return
-    lower = _bool(row[i["lower_is_better"]]) if i["lower_is_better"] is not None else None  # type: ignore[index]
+    lower = _bool(row[i["lower_is_better"]]) if i["lower_is_better"] is not None else None
     if isinstance(lower, str):
         b.problems[d].append(f"{where}: {lower}")
         lower = None
@@ -466,8 +465,11 @@ def read_input(
         rows = _csv_rows(p)
     else:
         raise UnreadableError(f"{p}: 不支持的输入格式 (unsupported input) “{p.suffix}”；可用 .csv、.xlsx 或案例目录")
-    batches, failures = _read_table(rows, str(p), spec_for if spec is None else (lambda _ref: spec_for(spec)), progress,
-                                    cells_checked=suffix in (".xlsx", ".xlsm"))
+    from ._batch import paused_gc
+
+    with paused_gc():
+        batches, failures = _read_table(rows, str(p), spec_for if spec is None else (lambda _ref: spec_for(spec)),
+                                        progress, cells_checked=suffix in (".xlsx", ".xlsm"))
     if spec is None and not batches and not failures:
         raise InputError([Problem("表格中没有数据行 (no data rows)", str(p))])
     return batches, failures

@@ -21,18 +21,17 @@ import math
 import numbers
 import re
 import unicodedata
-from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 
+from ._batch_vec import MASKS
 from ._completion import Completion, completion
 from ._errors import SelfScoreError
 from ._numbers import to_decimal
 from ._targets import Target, parse_actual, parse_target, units_compatible
-from ._batch_vec import MASKS
 
 __all__ = ["INT64_MAX", "Reducer", "exact_decimal", "int_column", "reduce_completion", "scaled"]
 
@@ -126,7 +125,7 @@ def _simple(text: str) -> tuple[str, str, str | None, str] | None:
 #   ("n", comparator, n, s, unit)   a number n / 10**s
 #   ("t", Target)                   anything else (qualitative) as the scalar parser read it
 #   ("e", message)                  the scalar parser's error
-Reading = tuple
+Reading = tuple[Any, ...]
 
 
 def _number_reading(t: Target) -> Reading:
@@ -150,7 +149,7 @@ class Reducer:
         self._target_templates: dict[tuple[str, str, bool, bool | None], Reading] = {}
         self._actual_templates: dict[tuple[str, str, bool], Reading] = {}
         self._units: dict[tuple[str, str], bool] = {}
-        self._slow: dict[tuple[object, ...], tuple[int, int, int, bool] | str] = {}
+        self._slow: dict[tuple[object, ...], tuple[int, int, int, bool, Fraction | str] | str] = {}
 
     # Readings ----------------------------------------------------------------
 
@@ -243,7 +242,7 @@ class Reducer:
                   lower: bool | None) -> tuple[int, int, int, bool, Fraction | str] | str:
         """Any other row: the scalar ``completion`` itself, reduced to the columns."""
         key = (target, actual, judgement, lower)
-        found = self._slow.get(key)
+        found: tuple[int, int, int, bool, Fraction | str] | str | None = self._slow.get(key)
         if found is not None:
             return found
         result: tuple[int, int, int, bool, Fraction | str] | str

@@ -162,8 +162,8 @@ def bounds(c: RuleConstants, weight_scale: int, out_scale: int, limit: int = LIM
         d_max = min(d_max, limit // 10 ** max(ws - p, 0))  # den = D * 10**(ws - p)
         w_max = min(w_max, (limit - 10 ** (so - p)) // 10 ** (so - ws))  # q*10**(so-p) <= Ws + 10**(so-p)
     elif c.kind == "fixed_deduction":
-        tn, ts = c.threshold
-        d_max = min(d_max, limit // 10**ts)  # N * 10**ts and tn * D
+        _tn, ts = c.threshold
+        d_max = min(d_max, limit // 10**ts)  # N * 10**ts and tn * D (tn <= 10**ts)
         pn, ps = c.points
         if pn * 10 ** (so - ps) > limit:  # the deduction at the output scale
             w_max = -1

@@ -265,6 +265,25 @@ def test_errors_are_the_scalar_engines() -> None:
         score_indicators(["≥95%"], ["3次"], ["4"], rule)
 
 
+@SETTINGS
+@given(rules, st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 3), st.integers(0, 10**6), st.integers(0, 3),
+                                 st.sampled_from(["int", "decimal", "float"])), min_size=1, max_size=10))
+def test_numbers_as_values(rule: s.IndicatorRule, values: list[tuple[int, int, int, int, str]]) -> None:
+    """Targets and actuals given as numbers read as the plain decimal text they stand for."""
+    def as_value(n: int, p: int, kind: str) -> object:
+        text = number(n, p)
+        return int(n) if kind == "int" else Decimal(text) if kind == "decimal" else float(text)
+
+    targets = [as_value(t, tp, kind) for t, tp, _a, _ap, kind in values]
+    actuals = [as_value(a, ap, kind) for _t, _tp, a, ap, kind in values]
+    got = score_rows(indicator_rows(targets, actuals, ["4"] * len(values)), rule).decimals()  # type: ignore[arg-type]
+    for t, a, g in zip(targets, actuals, got, strict=True):
+        text_t = format(Decimal(repr(t)) if isinstance(t, float) else Decimal(t), "f")  # type: ignore[arg-type]
+        text_a = format(Decimal(repr(a)) if isinstance(a, float) else Decimal(a), "f")  # type: ignore[arg-type]
+        want = scalar(rule, (text_t, text_a, "4", None, None))
+        assert same(want, g), (t, a, want, g)
+
+
 def test_many_rules_in_one_batch() -> None:
     rule_list = [s.Proportional(floor="0.6", rounding=s.Rounding(1)), s.FixedDeduction(threshold="0.9", points="1"),
                  s.StepDeduction(step="0.01", points="0.1", rounding=s.Rounding(3, "truncate"))]
