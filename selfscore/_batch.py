@@ -61,9 +61,9 @@ __all__ = [
     "int64_columns",
     "paused_gc",
     "reduce_columns",
-    "weight_array",
     "score_indicators",
     "score_rows",
+    "weight_array",
     "weights_column",
 ]
 
@@ -236,15 +236,20 @@ def weights_column(values: Sequence[object]) -> tuple[list[int], int, list[int],
         used = set(codes)
         scale = max((ok[c][1] for c in used), default=0)
         W_u = [r[0] * 10 ** (scale - r[1]) for r in ok]
-        errors = {i: read[c] for i, c in enumerate(codes) if isinstance(read[c], str)} if any(
-            isinstance(r, str) for r in read) else {}
+        errors: dict[int, str] = {}
+        if any(isinstance(r, str) for r in read):
+            for i, c in enumerate(codes):
+                message = read[c]
+                if isinstance(message, str):
+                    errors[i] = message
         negative_zero = [i for i, c in enumerate(codes) if ok[c][3]] if any(r[3] for r in ok) else []
         code_arr = np.asarray(codes, dtype=np.int64)
+        W: list[int]
         try:
             W = np.asarray(W_u, dtype=np.int64)[code_arr].tolist()
         except OverflowError:
             W = [W_u[c] for c in codes]
-        exps = np.asarray([r[2] for r in ok], dtype=np.int64)[code_arr].tolist() if ok else []
+        exps: list[int] = np.asarray([r[2] for r in ok], dtype=np.int64)[code_arr].tolist() if ok else []
     return W, scale, exps, errors, negative_zero
 
 
@@ -330,8 +335,8 @@ def reduce_columns(
         lowered = set(map(type, lower_is_better)) != {type(None)} and n > 0
         t_index, t_codes = _codes(list(zip(targets, lower_is_better, strict=True)) if lowered else targets)
         a_index, a_codes = _codes(actuals)
-        t_read = ([red._read(k[0], k[1], False) for k in t_index] if lowered  # type: ignore[index]
-                  else [red._read(k, None, False) for k in t_index])  # type: ignore[arg-type]
+        t_read = ([red._read(k[0], k[1], False) for k in t_index] if lowered
+                  else [red._read(k, None, False) for k in t_index])
         a_read = [red._read(k, None, True) for k in a_index]
         if progress is not None:
             progress(n // 2)
