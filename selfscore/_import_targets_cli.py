@@ -22,7 +22,7 @@ from ._import_targets import (
     department_skeleton,
     parse_target_export,
 )
-from ._io import write_text_atomic
+from ._io import decode_text, read_text, write_text_atomic
 
 __all__ = ["EXIT_INVALID", "EXIT_OK", "EXIT_UNREADABLE", "EXIT_USAGE", "decode_export", "main"]
 
@@ -76,41 +76,14 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def decode_export(raw: bytes) -> tuple[str, str]:
-    """The text of an export and the encoding used: UTF-8 (with or without BOM), UTF-16 with BOM, or GBK.
-
-    Raises ``ValueError`` when the bytes are none of these, or are binary.
-    """
-    if raw.startswith(b"\xef\xbb\xbf"):
-        candidates = ["utf-8-sig"]
-    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        candidates = ["utf-16"]
-    else:
-        candidates = ["utf-8", "gb18030"]
-    for encoding in candidates:
-        try:
-            text = raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if "\x00" in text:
-            raise ValueError("含有 NUL 字符，像是二进制文件 (contains NUL bytes: looks binary)")
-        return text, {"utf-8-sig": "UTF-8 (BOM)", "utf-16": "UTF-16", "utf-8": "UTF-8", "gb18030": "GBK"}[encoding]
-    raise ValueError("不是 UTF-8 或 GBK 编码的文本 (neither UTF-8 nor GBK text)")
+decode_export = decode_text  # kept for callers of the earlier name
 
 
 def _read(path: Path) -> tuple[str, str]:
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise _Unreadable(f"{path}: 文件不存在 (file not found)") from None
-    except IsADirectoryError:
-        raise _Unreadable(f"{path}: 是目录而不是文件 (is a directory)") from None
-    except OSError as exc:
-        raise _Unreadable(f"{path}: 无法读取 (cannot read): {exc.strerror or exc}") from None
-    try:
-        return decode_export(raw)
-    except ValueError as exc:
-        raise _Unreadable(f"{path}: {exc}") from None
+        return read_text(path)
+    except UnreadableError as exc:
+        raise _Unreadable(str(exc)) from None
 
 
 def _plan(result: ImportResult, args: argparse.Namespace, source: Path) -> list[tuple[Path, str]]:

@@ -14,6 +14,7 @@ from typing import Any
 
 from ._case import Case, case_from_dict
 from ._errors import InputError, Problem, SpecError, UnreadableError
+from ._io import read_bytes
 from ._spec import Spec, merge_spec_data, spec_from_dict
 
 __all__ = ["bundled_specs", "load_case", "load_case_and_spec", "load_spec", "read_toml"]
@@ -21,14 +22,7 @@ __all__ = ["bundled_specs", "load_case", "load_case_and_spec", "load_spec", "rea
 
 def read_toml(path: Path) -> dict[str, Any]:
     """Read a TOML file exactly; unreadable files raise UnreadableError, bad syntax InputError."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise UnreadableError(f"{path}: 文件不存在 (file not found)") from None
-    except IsADirectoryError:
-        raise UnreadableError(f"{path}: 是目录而不是文件 (is a directory)") from None
-    except OSError as exc:
-        raise UnreadableError(f"{path}: 无法读取 (cannot read): {exc.strerror}") from None
+    raw = read_bytes(path)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

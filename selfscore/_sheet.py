@@ -46,6 +46,7 @@ import attrs
 from ._case import Case, Deduction, Indicator, ItemInput, read_percent
 from ._completion import completion, read_judgement
 from ._errors import CaseError, DependencyError, InputError, Problem, SelfScoreError, UnreadableError
+from ._io import read_text
 from ._load import load_spec
 from ._numbers import exact_sum, fmt, mul, to_decimal
 from ._spec import Item, Part, Spec
@@ -223,29 +224,8 @@ class _Raw:
     merged: tuple[tuple[int, int, int, int], ...] = ()  # (min_row, min_col, max_row, max_col), 1-based
 
 
-def _decode(path: Path, raw: bytes) -> str:
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("gb18030")
-    except UnicodeDecodeError as exc:
-        raise UnreadableError(f"{path}: 不是 UTF-8 或 GBK 编码的 CSV (not UTF-8 or GBK text) at byte {exc.start}") from None
-
-
 def _read_csv(path: Path) -> list[_Raw]:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise UnreadableError(f"{path}: 文件不存在 (file not found)") from None
-    except IsADirectoryError:
-        raise UnreadableError(f"{path}: 是目录而不是文件 (is a directory)") from None
-    except OSError as exc:
-        raise UnreadableError(f"{path}: 无法读取 (cannot read): {exc.strerror}") from None
-    text = _decode(path, raw)
+    text, _encoding = read_text(path)
     grids = []
     for delimiter in (",", "\t", ";"):
         try:
