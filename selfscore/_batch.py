@@ -56,6 +56,7 @@ from ._targets import units_compatible
 __all__ = [
     "RowScores",
     "Rows",
+    "distinct_codes",
     "exact_decimal",
     "indicator_rows",
     "int64_columns",
@@ -205,7 +206,7 @@ def weights_column(values: Sequence[object]) -> tuple[list[int], int, list[int],
     with paused_gc():
         index: dict[object, int] = {}
         if set(map(type, values)) <= {str}:
-            index, codes = _codes(values)
+            index, codes = distinct_codes(values)
             distinct: list[object] = list(index)
         else:
             keys = [(Decimal, str(v)) if type(v) is Decimal else (type(v), v) for v in values]
@@ -333,8 +334,8 @@ def reduce_columns(
     with paused_gc():
         # 1. each distinct text once
         lowered = set(map(type, lower_is_better)) != {type(None)} and n > 0
-        t_index, t_codes = _codes(list(zip(targets, lower_is_better, strict=True)) if lowered else targets)
-        a_index, a_codes = _codes(actuals)
+        t_index, t_codes = distinct_codes(list(zip(targets, lower_is_better, strict=True)) if lowered else targets)
+        a_index, a_codes = distinct_codes(actuals)
         t_read = ([red._read(k[0], k[1], False) for k in t_index] if lowered
                   else [red._read(k, None, False) for k in t_index])
         a_read = [red._read(k, None, True) for k in a_index]
@@ -391,7 +392,7 @@ def reduce_columns(
     return A, T, M, P, errors, shown, big
 
 
-def _codes(values: Sequence[Any]) -> tuple[dict[Any, int], list[int]]:
+def distinct_codes(values: Sequence[Any]) -> tuple[dict[Any, int], list[int]]:
     """Each distinct value's first-seen index, and every value's index (C-level loops)."""
     index = {k: i for i, k in enumerate(dict.fromkeys(values))}
     return index, list(map(index.__getitem__, values))

@@ -25,7 +25,7 @@ from typing import Any
 import attrs
 import numpy as np
 
-from ._batch import RowScores, Rows, paused_gc, reduce_columns, score_rows, weight_array, weights_column
+from ._batch import Rows, RowScores, distinct_codes, paused_gc, reduce_columns, score_rows, weight_array, weights_column
 from ._batch_parse import Reducer, exact_decimal, scaled
 from ._case import Case, Indicator, ItemInput
 from ._engine import Result, score
@@ -314,19 +314,30 @@ def _score_batch(
         for grp in it.groups:
             by_group.setdefault(grp, []).append(k)
     all_groups = sorted({grp for it in spec.items() for grp in it.groups})
-    src_list: list[int] = []
-    item_list: list[int] = []
-    for i, group in enumerate(table.group):
-        found = by_group.get(group)
-        if not found:
-            problems[int(dept_of[i])].append(f"{table.label(i)} group: 一级分组“{group}”不在评分规范 {spec.id} 中 "
-                                             f"(unknown group)；可用: {'、'.join(all_groups)}")
-            continue
-        for k in found:
-            src_list.append(i)
-            item_list.append(k)
-    src = np.asarray(src_list, dtype=np.int64)
-    row_item = np.asarray(item_list, dtype=np.int64)
+    group_index, group_codes = distinct_codes(table.group)
+    if all(len(by_group.get(grp, ())) <= 1 for grp in group_index):  # each group in at most one item: numpy
+        item_of_group = np.array([by_group[grp][0] if grp in by_group else -1 for grp in group_index] or [-1],
+                                 dtype=np.int64)
+        row_items = item_of_group[np.asarray(group_codes, dtype=np.int64)] if n_rows else np.zeros(0, dtype=np.int64)
+        src = np.flatnonzero(row_items >= 0)
+        row_item = row_items[src]
+        unknown = np.flatnonzero(row_items < 0).tolist()
+    else:
+        src_list: list[int] = []
+        item_list: list[int] = []
+        unknown = []
+        for i, group in enumerate(table.group):
+            found = by_group.get(group)
+            if not found:
+                unknown.append(i)
+            for k in found or ():
+                src_list.append(i)
+                item_list.append(k)
+        src = np.asarray(src_list, dtype=np.int64)
+        row_item = np.asarray(item_list, dtype=np.int64)
+    for i in unknown:
+        problems[int(dept_of[i])].append(f"{table.label(i)} group: 一级分组“{table.group[i]}”不在评分规范 {spec.id} 中 "
+                                         f"(unknown group)；可用: {'、'.join(all_groups)}")
     row_dept = dept_of[src]
     # item-major: each rule's rows are contiguous (the kernel then works on views), and so is each
     # (department, item) group, which the sums need
@@ -350,16 +361,21 @@ def _score_batch(
     g_dept, g_item = row_dept[starts], row_item[starts]
     group_of_row = np.repeat(np.arange(len(starts)), sizes)
     pos = np.arange(n) - starts[group_of_row]
-    typed_values = [table.weight[i] for i in src.tolist()]
-    typed = np.fromiter((w is not None for w in typed_values), dtype=bool, count=n)
-    tw, tscale, texps, werrors, negative_zero = weights_column([Decimal(0) if w is None else w for w in typed_values])
-    for r, message in werrors.items():
-        i = int(src[r])
+    src_list = src.tolist()
+    weight_col = table.weight
+    typed_rows_list = [r for r, i in enumerate(src_list) if weight_col[i] is not None] if any(
+        w is not None for w in weight_col) else []
+    typed = np.zeros(n, dtype=bool)
+    typed[typed_rows_list] = True
+    tw, tscale, texps, werrors, typed_negative_zero = weights_column([weight_col[src_list[r]] for r in typed_rows_list])
+    negative_zero = [typed_rows_list[j] for j in typed_negative_zero]
+    for j, message in werrors.items():
+        i = src_list[typed_rows_list[j]]
         problems[int(dept_of[i])].append(f"{table.label(i)} weight: {message}")
     n_typed = np.add.reduceat(typed.astype(np.int64), starts) if n else np.zeros(0, dtype=np.int64)
     places = [it.split.places if it.split is not None else 2 for it in items]
     ws = max([tscale, *places])
-    W = np.zeros(n, dtype=object)
+    W_split = np.zeros(n, dtype=np.int64)  # split shares at `ws`; typed weights are set below
     wexp = np.zeros(n, dtype=np.int32)
     for k, it in enumerate(items):
         rows_k = np.flatnonzero((row_item == k) & ~typed)
@@ -372,22 +388,28 @@ def _score_batch(
                 problems[int(g_dept[g])].append(f"二级指标 {it.name}: 分值 {fmt(it.points)} 的小数位多于 {places[k]} 位")
             continue
         units *= 10 ** (places[k] - s)
-        nn = sizes[group_of_row[rows_k]].astype(object)
-        base = units // nn
-        spare = units - base * nn
-        share = base + (_ranks(pos[rows_k], sizes[group_of_row[rows_k]], it.split.leftover) < spare.astype(np.int64))
-        W[rows_k] = share * 10 ** (ws - places[k])
+        if units * 10 ** (ws - places[k]) >= 2**62:  # pragma: no cover - points of 10**16 and more
+            raise ValueError(f"item {it.key}: points too large to split: {it.points}")
+        nn = sizes[group_of_row[rows_k]]
+        base = np.int64(units) // nn
+        spare = np.int64(units) - base * nn
+        share = base + (_ranks(pos[rows_k], nn, it.split.leftover) < spare)
+        W_split[rows_k] = share * np.int64(10 ** (ws - places[k]))
         wexp[rows_k] = -places[k]
-    typed_rows = np.flatnonzero(typed)
-    if len(typed_rows):
-        W[typed_rows] = [tw[r] * 10 ** (ws - tscale) for r in typed_rows.tolist()]
-        wexp[typed_rows] = np.asarray(texps, dtype=np.int32)[typed_rows]
-    sums: list[int] = np.add.reduceat(W, starts).tolist() if n else []
+    W_list: list[int] = W_split.tolist()
+    for j, r in enumerate(typed_rows_list):
+        W_list[r] = tw[j] * 10 ** (ws - tscale)
+        wexp[r] = texps[j]
+    if typed_rows_list:
+        W_obj = np.array(W_list, dtype=object)
+        sums: list[int] = np.add.reduceat(W_obj, starts).tolist() if n else []
+    else:
+        sums = []
     for g in range(len(starts)):
         item = items[int(g_item[g])]
         if 0 < n_typed[g] < sizes[g]:
             problems[int(g_dept[g])].append(f"二级指标 {item.name}: 部分指标填写了权重、部分没有 (weights typed for some indicators only)")
-        elif n_typed[g] == sizes[g]:
+        elif n_typed[g] == sizes[g] and sums:
             assert item.points is not None
             pts, ps = scaled(item.points)
             if int(sums[g]) * 10**ps != pts * 10**ws:
@@ -396,11 +418,12 @@ def _score_batch(
                     "(weights do not sum to the item's points)")
 
     # 3. the vector step, on the rows in scoring order
-    src_list = src.tolist()
-    W_list = W.tolist()
     big_scoring = {r: big_at[i] for r, i in enumerate(src_list) if i in big_at} if big_at else {}
     A_s, T_s = A[src], T[src]
-    W_col, big = weight_array(W_list, A_s, T_s, big_scoring)
+    if typed_rows_list or big_scoring:
+        W_col, big = weight_array(W_list, A_s, T_s, big_scoring)
+    else:
+        W_col, big = W_split, {}
     rows = Rows(W_col, ws, wexp, A_s, T_s, M[src], P[src],
                 {r: errors[i] for r, i in enumerate(src_list) if i in errors} if errors else {},
                 {r: shown[i] for r, i in enumerate(src_list) if i in shown} if shown else {},
@@ -446,13 +469,15 @@ def _score_batch(
                     problems[d].append(f"items.{it.key}: 已列出指标时不能再按汇总扣分填报 "
                                        "(deductions are only for items whose indicators are not listed)")
         if problems[d]:
-            if rows_of is None:
-                rows_of = {}
-                for i, dd in enumerate(dept_of.tolist()):
-                    rows_of.setdefault(dd, []).append(i)
-            # a case file's department is explained by the scalar engine itself (the message `selfscore
-            # check` gives); a table's by the problems found here, which name the table's rows
-            reason = _scalar_reason(spec, dept, table, rows_of.get(d, [])) if dept.case is not None and not dept.problems else None
+            reason = None
+            if dept.case is not None and not dept.problems:
+                # a case file's department is explained by the scalar engine itself (the message `selfscore
+                # check` gives); a table's by the problems found here, which name the table's rows
+                if rows_of is None:
+                    rows_of = {}
+                    for i, dd in enumerate(dept_of.tolist()):
+                        rows_of.setdefault(dd, []).append(i)
+                reason = _scalar_reason(spec, dept, table, rows_of.get(d, []))
             results.append(DepartmentResult(name=dept.name, year=dept.year, file=dept.file,
                                             error=reason or "；".join(problems[d])))
         else:

@@ -228,3 +228,24 @@ def test_columnar_and_row_by_row_reading_agree(table: Path, monkeypatch: pytest.
         for col in ("group", "name", "target", "actual", "weight", "judgement", "lower_is_better", "category", "where"):
             assert list(getattr(a.table, col)) == list(getattr(b.table, col)), col
         assert a.table.department.tolist() == b.table.department.tolist()
+
+
+def test_spec_and_lower_is_better_columns(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A spec column splits the table into one batch per spec; 越低越好 makes a bare number a ceiling."""
+    p = tmp_path / "mixed.csv"
+    p.write_text(
+        "department,spec,year,group,name,target,actual,lower_is_better\n"
+        "甲,tianhe-2023,2023,产出指标,成本,2,3,是\n"
+        "甲,tianhe-2023,2023,效益指标,满意度,≥95%,96%,\n"
+        "乙,tianhe-2023-truncate,2023,产出指标,成本,2,3,否\n"
+        "乙,tianhe-2023-truncate,2023,效益指标,满意度,≥95%,96%,\n"
+        "丙,tianhe-2023,2023,产出指标,成本,2,3,也许\n",
+        encoding="utf-8")
+    code, out, err = run([str(p), "-f", "csv"], capsys)
+    got = summary_csv(out)
+    # 甲: a ceiling of 2 with 3 -> 2/3 of 20 = 13.3 (half-up, one decimal); 乙: 3 >= 2 met -> 20
+    assert got["甲"]["score"] == "33.3" and got["甲"]["spec"] == "tianhe-2023"
+    assert got["乙"]["score"] == "40" and got["乙"]["spec"] == "tianhe-2023-truncate"
+    assert code == 4 and "丙" in err and "越低越好" in err
+    code, out, _ = run([str(p)], capsys)
+    assert "评分规范" in out.splitlines()[0]
