@@ -122,10 +122,29 @@ def _csv_rows(path: Path) -> Iterator[list[str]]:
         except UnicodeDecodeError as exc:
             raise UnreadableError(f"{path}: 不是 UTF-8 或 GB18030 编码的文本 (not UTF-8/GB18030 text) at byte {exc.start}") from None
     del raw
+    yield from _split_csv(text, str(path))
+
+
+def _split_csv(text: str, file: str) -> Iterator[list[str]]:
+    """Rows of a CSV text, as :func:`csv.reader` reads them.
+
+    A text without quotes, NUL or a lone carriage return has nothing for the csv
+    module to interpret: each line split at commas is exactly what it would return
+    (and several times faster).
+    """
+    if '"' not in text and "\x00" not in text:
+        plain = text.replace("\r\n", "\n") if "\r" in text else text
+        if "\r" not in plain:
+            lines = plain.split("\n")
+            if lines and lines[-1] == "":
+                lines.pop()
+            for line in lines:
+                yield line.split(",") if line else []
+            return
     try:
         yield from csv.reader(io.StringIO(text, newline=""))
     except csv.Error as exc:
-        raise InputError([Problem(f"CSV 格式错误 (CSV syntax error): {exc}", str(path))]) from None
+        raise InputError([Problem(f"CSV 格式错误 (CSV syntax error): {exc}", file)]) from None
 
 
 def _cell_text(value: Any, number_format: str | None) -> str:

@@ -11,6 +11,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import selfscore as s
 from selfscore._batch_cli import _Progress, main
@@ -249,3 +251,14 @@ def test_spec_and_lower_is_better_columns(tmp_path: Path, capsys: pytest.Capture
     assert code == 4 and "丙" in err and "越低越好" in err
     code, out, _ = run([str(p)], capsys)
     assert "评分规范" in out.splitlines()[0]
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab,，\n\r 达标≥%9.\"\t")), max_size=60))
+def test_plain_csv_split_equals_the_csv_module(text: str) -> None:
+    from selfscore._batch_io import _split_csv
+
+    try:
+        want = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error:
+        return
+    assert list(_split_csv(text, "x.csv")) == want
