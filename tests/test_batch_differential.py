@@ -26,7 +26,7 @@ N_TEXTS = 30_000  # distinct (target, actual, judgement, lower) rows, each score
 WEIGHTS = ("3.34", "3.33", "4", "20", "2.5", "10", "0", "1.25", "6.67", "3.335", Decimal("4.00"), Decimal("1E+1"))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _completion(target: s.Target, actual: s.Target, judgement: str | None) -> s.Completion | str:
     try:
         return s.completion(target, actual, judgement=judgement)
@@ -34,7 +34,7 @@ def _completion(target: s.Target, actual: s.Target, judgement: str | None) -> s.
         return str(exc)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _target(text: str, lower: bool | None) -> s.Target | str:
     try:
         return s.parse_target(text, lower_is_better=lower)
@@ -42,7 +42,7 @@ def _target(text: str, lower: bool | None) -> s.Target | str:
         return str(exc)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _actual(text: str) -> s.Target | str:
     try:
         return s.parse_actual(text)
