@@ -11,8 +11,9 @@ indicators: the execution rate (``actual`` = ``95%``, one row per reporting peri
 checklist shortcomings and summary deductions (``deduction`` 扣分 + ``reason``
 扣分原因; a row without a deduction records "no shortcomings").
 
-CSV is read as UTF-8 (with or without BOM) or, failing that, GB18030 (what Excel
-saves on Chinese Windows).  Spreadsheet number cells are taken only when exact
+CSV (or tab-separated text) is read as UTF-8 with or without BOM, UTF-16 with BOM
+(Excel's "Unicode 文本", tab-separated) or GBK (Excel on Chinese Windows), as every
+input of selfscore is (``_io.read_text``).  Spreadsheet number cells are taken only when exact
 (see :func:`selfscore._batch_parse.exact_decimal`); a percentage cell (0.95 shown
 as 95%) is read as ``95%``.  Every problem is tied to its department, which is then
 reported and skipped; the other departments are scored.
@@ -108,29 +109,21 @@ def _columns(header: Sequence[str], file: str) -> dict[str, int]:
 
 
 def _csv_rows(path: Path) -> Iterator[list[str]]:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise UnreadableError(f"{path}: 文件不存在 (file not found)") from None
-    except OSError as exc:
-        raise UnreadableError(f"{path}: 无法读取 (cannot read): {exc.strerror}") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = raw.decode("gb18030")
-        except UnicodeDecodeError as exc:
-            raise UnreadableError(f"{path}: 不是 UTF-8 或 GB18030 编码的文本 (not UTF-8/GB18030 text) at byte {exc.start}") from None
-    del raw
-    yield from _split_csv(text, str(path))
+    """Rows of a CSV (or tab-separated) file in any encoding officers' files come in (see ``_io.read_text``)."""
+    from ._io import read_text
+
+    text, _encoding = read_text(path)
+    first = text.split("\n", 1)[0]
+    delimiter = "\t" if path.suffix.lower() == ".tsv" or ("\t" in first and "," not in first) else ","
+    yield from _split_csv(text, str(path), delimiter)
 
 
-def _split_csv(text: str, file: str) -> Iterator[list[str]]:
+def _split_csv(text: str, file: str, delimiter: str = ",") -> Iterator[list[str]]:
     """Rows of a CSV text, as :func:`csv.reader` reads them.
 
     A text without quotes, NUL or a lone carriage return has nothing for the csv
-    module to interpret: each line split at commas is exactly what it would return
-    (and several times faster).
+    module to interpret: each line split at the delimiter is exactly what it would
+    return (and several times faster).
     """
     if '"' not in text and "\x00" not in text:
         plain = text.replace("\r\n", "\n") if "\r" in text else text
@@ -139,10 +132,10 @@ def _split_csv(text: str, file: str) -> Iterator[list[str]]:
             if lines and lines[-1] == "":
                 lines.pop()
             for line in lines:
-                yield line.split(",") if line else []
+                yield line.split(delimiter) if line else []
             return
     try:
-        yield from csv.reader(io.StringIO(text, newline=""))
+        yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     except csv.Error as exc:
         raise InputError([Problem(f"CSV 格式错误 (CSV syntax error): {exc}", file)]) from None
 

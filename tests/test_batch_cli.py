@@ -124,6 +124,14 @@ def test_gb18030_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert summary_csv(out)["元岗街道"]["score"] == "39.9"
 
 
+def test_utf16_tab_separated(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Excel's "Unicode 文本" export: UTF-16 with BOM, tab-separated."""
+    p = tmp_path / "unicode.txt"
+    p.write_bytes((HEADER + ROWS).replace(",", "\t").encode("utf-16"))
+    code, out, _ = run([str(p), "--spec", "tianhe-2023", "-f", "csv"], capsys)
+    assert code == 4 and summary_csv(out)["元岗街道"]["score"] == "39.9"
+
+
 def test_xlsx_input_and_outputs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     openpyxl = pytest.importorskip("openpyxl")
     wb = openpyxl.Workbook()
