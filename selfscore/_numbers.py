@@ -37,8 +37,10 @@ ROUNDING_MODES: Final[dict[str, str]] = {
     "truncate": "截尾",
 }
 
-# Wide enough for any product of two table values; exact integer maths does the rest.
-_CTX = decimal.Context(prec=60, rounding=decimal.ROUND_HALF_UP, traps=[decimal.InvalidOperation, decimal.Inexact])
+# Unbounded precision: products, sums and differences are exact whatever their size
+# (Inexact is trapped as a guard); division is done on integers by div_round.
+_CTX = decimal.Context(prec=decimal.MAX_PREC, rounding=decimal.ROUND_HALF_UP,
+                       traps=[decimal.InvalidOperation, decimal.Inexact])
 
 
 def to_decimal(value: object, *, what: str = "value") -> Decimal:
@@ -156,7 +158,7 @@ def show_quotient(num: Decimal, den: Decimal, *, places: int = 6) -> str:
 
 
 def mul(*values: Decimal) -> Decimal:
-    """Exact product (the context is wide enough that nothing is rounded)."""
+    """Exact product, whatever the number of digits."""
     result = Decimal(1)
     for v in values:
         result = _CTX.multiply(result, v)

@@ -240,6 +240,9 @@ def _item(r: Reader, data: Mapping[str, Any], where: str) -> Item | None:
         split_data = r.table(data, "split", where)
         split = (_split(r, split_data, path(where, "split")) if split_data is not None
                  else Split(source="default: equal shares, cents to the ends"))
+        if points is not None and points != Rounding(split.places, "truncate").apply(points):
+            r.problem(path(where, "points"), f"分值 {fmt(points)} 的小数位多于均分的 {split.places} 位 "
+                                             "(points have more decimals than split.places)")
     elif kind is not None:
         for extra in ("groups", "split"):
             if extra in data:

@@ -359,3 +359,11 @@ def test_partial_share_is_exact_with_long_weights() -> None:
     weight = D("1" * 29 + ".5")  # 30 significant digits
     scored = apply_rule(AllOrNothing(partial_share="0.5", rounding=Rounding(2)), weight, PARTLY)
     assert scored.score == D("5" * 28 + ".75")  # 11.5 / 2 = 5.75, so 29 ones .5 / 2 = 28 fives .75
+
+
+def test_products_beyond_sixty_digits_stay_exact() -> None:
+    # 1 × 4999…9 / 9999…9 (70 digits) is just under one half: 0 at 0 places, never a rounded 1
+    from selfscore import completion, parse_actual, parse_target
+
+    done = completion(parse_target("9" * 70), parse_actual("4" + "9" * 69))
+    assert apply_rule(Proportional(floor="0", rounding=Rounding(0)), D(1), done).score == D(0)

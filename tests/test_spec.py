@@ -104,3 +104,15 @@ def test_floats_in_plain_data_are_refused() -> None:
     data = tomllib.loads(LIWAN)  # numbers read as binary floats
     with pytest.raises(SpecError, match="float"):
         selfscore.spec_from_dict(data)
+
+
+def test_item_points_must_fit_the_split_places(tmp_path: Path) -> None:
+    text = (ROOT / "scoring_specs/tianhe-2023.toml").read_text(encoding="utf-8")
+    text = text.replace("points = 20\n  source = \"002 自评表: 产出指标（分值20）\"",
+                        "points = 20.5\n  source = \"002 自评表: 产出指标（分值20）\"", 1)
+    text = text.replace("points = 20\n  source = \"002 自评表: 效益指标（分值20）\"",
+                        "points = 19.5\n  source = \"002 自评表: 效益指标（分值20）\"", 1)
+    text = text.replace("places = 2\n    leftover", "places = 0\n    leftover", 1)
+    found = problems(write(tmp_path, text))
+    assert found == [f"{tmp_path / 'spec.toml'}: parts[0].items[0].points: 分值 20.5 的小数位多于均分的 0 位 "
+                     "(points have more decimals than split.places)"]
