@@ -82,7 +82,7 @@ def test_extends_overrides_and_unknown_item(tmp_path: Path) -> None:
     assert spec.item("output").rule.floor == Decimal("0.5")  # type: ignore[union-attr]
     assert spec.item("benefit").rule.floor == Decimal("0.6")  # type: ignore[union-attr]
     bad = write(tmp_path, 'id = "x"\nextends = "tianhe-2023"\n[items.outptu.rule]\nfloor = 0.5\n', "bad.toml")
-    with pytest.raises(SpecError, match="items.outptu"):
+    with pytest.raises(SpecError, match=r"items\.outptu"):
         selfscore.load_spec(str(bad))
 
 
