@@ -92,7 +92,10 @@ def load_case_and_spec(path: Path | str, spec_ref: str | None = None) -> tuple[C
         problems.extend(exc.problems)
     ref = spec_ref or (case.spec if case else None)
     spec: Spec | None = None
-    if ref:
+    if case is not None and not (ref or "").strip():
+        names = ", ".join(sorted(e.name[:-5] for e in _specs_dir().iterdir() if e.name.endswith(".toml")))
+        problems.append(Problem(f"未指定评分规范 (no spec named)：请填写 spec，如 {names}，或使用 --spec", str(path), "spec"))
+    elif ref:
         try:
             spec = load_spec(ref, base_dir=Path(path).parent)
         except InputError as exc:

@@ -178,3 +178,11 @@ def test_xlsx_output_needs_an_output_file_and_is_written(tmp_path: Path) -> None
     ws = openpyxl.load_workbook(tmp_path / "自评表.xlsx")["自评表"]
     values = [c.value for row in ws.iter_rows() for c in row]
     assert 98.5 in values and "优" in values
+
+
+def test_case_without_a_spec_says_so(tmp_path: Path) -> None:
+    case = tmp_path / "skeleton.toml"
+    case.write_text('spec = ""\ndepartment = "某街道"\nyear = 2024\n', encoding="utf-8")
+    out = run("score", str(case))
+    assert out.returncode == 4 and "Traceback" not in out.stderr
+    assert "spec: 未指定评分规范 (no spec named)" in out.stderr
