@@ -210,6 +210,10 @@ def _template(args: argparse.Namespace) -> int:
     from ._load import load_spec
     from ._template import write_template
 
+    if Path(args.output).exists() and not args.force:
+        print(f"selfscore: 输出文件已存在，未覆盖 (output exists, not overwritten): {args.output}；"
+              "如需覆盖请加 --force", file=sys.stderr)
+        return EXIT_USAGE
     write_template(load_spec(args.spec, base_dir=Path.cwd()), args.output, overwrite=args.force)
     print(f"已写入 (written): {args.output}", file=sys.stderr)
     return EXIT_OK

@@ -161,7 +161,7 @@ def test_template_then_verify(tmp_path: Path) -> None:
     out = run("template", "--spec", "liwan-2024", "-o", str(tmp_path / "表.csv"))
     assert out.returncode == 0 and (tmp_path / "表.csv").read_text(encoding="utf-8-sig").count("\n") > 5
     again = run("template", "--spec", "liwan-2024", "-o", str(tmp_path / "表.csv"))
-    assert again.returncode == 3 and "未覆盖" in again.stderr
+    assert again.returncode == 2 and "未覆盖" in again.stderr
     wrong = run("verify", "tests/data/sheets/yuangang-2023-wrong.xlsx", "--spec", "tianhe-2023")
     assert wrong.returncode == 1 and "发现 12 处不符" in wrong.stdout
     assert "第12行 单项自评得分 (I12)：表中 (says) 3.95，应为 (should be) 3.9" in wrong.stdout
