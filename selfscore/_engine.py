@@ -192,9 +192,10 @@ def _deduct(points: Decimal, entries: Sequence[Deduction], label: str) -> tuple[
     return result, tuple(lines)
 
 
-def _result(item: Item, status: Status, score: Decimal | None, **more: Any) -> ItemResult:
+def _result(item: Item, status: Status, score: Decimal | None, *, rule_applied: bool = True, **more: Any) -> ItemResult:
+    sources = (item.source, item.rule_source) if rule_applied else (item.source,)
     return ItemResult(key=item.key, name=item.name, kind=item.kind, status=status, max=item.points, score=score,
-                      source="；".join(s for s in (item.source, item.rule_source) if s), **more)
+                      source="；".join(s for s in sources if s), **more)
 
 
 def _indicators_item(item: Item, case: Case, given: ItemInput | None, problems: _Problems) -> ItemResult:
@@ -206,7 +207,7 @@ def _indicators_item(item: Item, case: Case, given: ItemInput | None, problems: 
                          "已列出指标时不能再按汇总扣分填报 (deductions are only for items whose indicators are not listed)")
             return _result(item, "not_reported", None)
         value, lines = _deduct(item.points, given.deductions, "按报告记录的扣分")
-        return _result(item, "scored", value, deductions=given.deductions, trace=lines)
+        return _result(item, "scored", value, rule_applied=False, deductions=given.deductions, trace=lines)
     if not inds:
         return _result(item, "not_reported", None, trace=("未填报指标 (not reported)",))
     weights = _weights(item, inds, problems)
