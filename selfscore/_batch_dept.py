@@ -18,8 +18,9 @@ department read from a table.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 import attrs
@@ -37,8 +38,10 @@ __all__ = [
     "BatchResult",
     "Department",
     "DepartmentResult",
+    "CodedColumn",
     "IndicatorTable",
     "ItemScore",
+    "LineLabels",
     "department_case",
     "score_batch",
     "table_from_cases",
@@ -62,6 +65,107 @@ class Department:
     case: Case | None = None
     file: str = ""
     problems: tuple[str, ...] = ()
+
+
+class CodedColumn(Sequence[Any]):
+    """A column held as its distinct values and each row's index into them (what the CSV reader builds).
+
+    Reads like a list; the reduction works on ``codes`` and ``values`` directly, so each
+    distinct text is handled once and rows are combined with numpy.
+    """
+
+    __slots__ = ("codes", "values")
+
+    def __init__(self, values: list[Any], codes: np.ndarray) -> None:
+        self.values = values
+        self.codes = codes
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [self.values[c] for c in self.codes[i].tolist()]
+        return self.values[self.codes[i]]
+
+    def __iter__(self) -> Iterator[Any]:
+        return map(self.values.__getitem__, self.codes.tolist())
+
+    def __repr__(self) -> str:
+        return f"CodedColumn({len(self.codes)} rows, {len(self.values)} distinct)"
+
+
+class LineLabels(Sequence[str]):
+    """``第N行`` for each row's line number, made on demand (a million rows need only a handful)."""
+
+    __slots__ = ("lines",)
+
+    def __init__(self, lines: np.ndarray) -> None:
+        self.lines = lines
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [f"第{n}行" for n in self.lines[i].tolist()]
+        return f"第{int(self.lines[i])}行"
+
+    def __iter__(self) -> Iterator[str]:
+        return (f"第{n}行" for n in self.lines.tolist())
+
+
+def column_codes(values: Sequence[Any]) -> tuple[dict[Any, int], np.ndarray]:
+    """Each distinct value's index, and every row's index (from a :class:`CodedColumn` without a pass over rows)."""
+    if isinstance(values, CodedColumn):
+        index: dict[Any, int] = {}
+        trans = np.fromiter((index.setdefault(v, len(index)) for v in values.values), dtype=np.int64,
+                            count=len(values.values))
+        return index, trans[values.codes] if len(values.codes) else np.zeros(0, dtype=np.int64)
+    found, codes = distinct_codes(values)
+    return found, np.asarray(codes, dtype=np.int64)
+
+
+def reduce_table(table: IndicatorTable, *, reducer: Reducer | None = None,
+                 progress: Callable[[int], None] | None = None) -> tuple[
+        np.ndarray, np.ndarray, np.ndarray, np.ndarray, dict[int, str], dict[int, Fraction | str], dict[int, tuple[int, int]]]:
+    """:func:`selfscore._batch.reduce_columns` of the table's target, actual, judgement and 越低越好 columns.
+
+    When they are all CodedColumns, each distinct (target, actual, judgement, 越低越好)
+    combination is reduced once by ``reduce_columns`` itself and its results are
+    spread to the rows that share it (in row order, as ``reduce_columns`` gives them).
+    """
+    cols = (table.target, table.actual, table.judgement, table.lower_is_better)
+    n = len(table)
+    if not all(isinstance(c, CodedColumn) for c in cols) or n == 0:
+        return reduce_columns(*cols, reducer=reducer, progress=progress)
+    coded: list[CodedColumn] = list(cols)  # type: ignore[arg-type]
+    key = np.zeros(n, dtype=np.int64)
+    top = 1
+    for c in coded:
+        size = max(len(c.values), 1)
+        if top * size >= 2**62:  # renumber the combinations so far before widening the key
+            _u, key = np.unique(key, return_inverse=True)
+            top = len(_u)
+        key = key * size + c.codes
+        top *= size
+    _u, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    k = len(first)
+    picked = [[c.values[j] for j in c.codes[first].tolist()] for c in coded]
+    A_k, T_k, M_k, P_k, errors_k, shown_k, big_k = reduce_columns(
+        *picked, reducer=reducer, progress=None if progress is None else (lambda done: progress(done * n // k)))
+
+    def spread(found: dict[int, Any]) -> dict[int, Any]:
+        if not found:
+            return {}
+        has = np.zeros(k, dtype=bool)
+        has[list(found)] = True
+        rows = np.flatnonzero(has[inverse])
+        return dict(zip(rows.tolist(), map(found.__getitem__, inverse[rows].tolist()), strict=True))
+
+    return (A_k[inverse], T_k[inverse], M_k[inverse], P_k[inverse], spread(errors_k), spread(shown_k),
+            spread(big_k))
 
 
 @attrs.frozen(eq=False)
@@ -314,11 +418,11 @@ def _score_batch(
         for grp in it.groups:
             by_group.setdefault(grp, []).append(k)
     all_groups = sorted({grp for it in spec.items() for grp in it.groups})
-    group_index, group_codes = distinct_codes(table.group)
+    group_index, group_codes = column_codes(table.group)
     if all(len(by_group.get(grp, ())) <= 1 for grp in group_index):  # each group in at most one item: numpy
         item_of_group = np.array([by_group[grp][0] if grp in by_group else -1 for grp in group_index] or [-1],
                                  dtype=np.int64)
-        row_items = item_of_group[np.asarray(group_codes, dtype=np.int64)] if n_rows else np.zeros(0, dtype=np.int64)
+        row_items = item_of_group[group_codes] if n_rows else np.zeros(0, dtype=np.int64)
         src = np.flatnonzero(row_items >= 0)
         row_item = row_items[src]
         unknown = np.flatnonzero(row_items < 0).tolist()
@@ -349,9 +453,8 @@ def _score_batch(
 
     # 1. reduce every indicator (scalar parsing, cached), in table order
     tick("reduce", 0, n_rows)
-    A, T, M, P, errors, shown, big_at = reduce_columns(
-        table.target, table.actual, table.judgement, table.lower_is_better, reducer=reducer,
-        progress=lambda done: tick("reduce", done, n_rows))
+    A, T, M, P, errors, shown, big_at = reduce_table(table, reducer=reducer,
+                                                     progress=lambda done: tick("reduce", done, n_rows))
     for i, message in errors.items():
         problems[int(dept_of[i])].append(f"{table.label(i)}: {message}")
 
@@ -363,11 +466,18 @@ def _score_batch(
     pos = np.arange(n) - starts[group_of_row]
     src_list = src.tolist()
     weight_col = table.weight
-    typed_rows_list = [r for r, i in enumerate(src_list) if weight_col[i] is not None] if any(
-        w is not None for w in weight_col) else []
+    if isinstance(weight_col, CodedColumn):  # which rows have a weight, from the distinct values
+        has_weight = np.array([v is not None for v in weight_col.values], dtype=bool)
+        typed_codes = weight_col.codes[src] if n else np.zeros(0, dtype=np.int64)
+        typed_rows_list = np.flatnonzero(has_weight[typed_codes]).tolist() if has_weight.any() else []
+        typed_values = [weight_col.values[c] for c in typed_codes[typed_rows_list].tolist()]
+    else:
+        typed_rows_list = [r for r, i in enumerate(src_list) if weight_col[i] is not None] if any(
+            w is not None for w in weight_col) else []
+        typed_values = [weight_col[src_list[r]] for r in typed_rows_list]
     typed = np.zeros(n, dtype=bool)
     typed[typed_rows_list] = True
-    tw, tscale, texps, werrors, typed_negative_zero = weights_column([weight_col[src_list[r]] for r in typed_rows_list])
+    tw, tscale, texps, werrors, typed_negative_zero = weights_column(typed_values)
     negative_zero = [typed_rows_list[j] for j in typed_negative_zero]
     for j, message in werrors.items():
         i = src_list[typed_rows_list[j]]

@@ -32,7 +32,7 @@ from typing import Any, Final
 import attrs
 import numpy as np
 
-from ._batch_dept import Department, IndicatorTable, table_from_cases
+from ._batch_dept import CodedColumn, Department, IndicatorTable, LineLabels, table_from_cases
 from ._batch_parse import exact_decimal
 from ._case import case_from_dict
 from ._errors import InputError, Problem, SelfScoreError, UnreadableError
@@ -204,8 +204,10 @@ class _TableBuilder:
         self.problems: list[list[str]] = []
         self.items: list[dict[str, dict[str, Any]]] = []
         self.files: list[str] = []
-        self.cols: dict[str, list[Any]] = {k: [] for k in ("department", "group", "name", "target", "actual", "weight",
-                                                            "judgement", "lower_is_better", "category", "where")}
+        self.cols: dict[str, _Column] = {k: _Column() for k in ("group", "name", "target", "actual", "weight",
+                                                                  "judgement", "lower_is_better", "category")}
+        self.department = _Ints()
+        self.lines = _Ints()
 
     def dept(self, name: str, year: str, file: str) -> int:
         key = (name, year)
@@ -238,11 +240,82 @@ class _TableBuilder:
                     problems.extend(str(attrs.evolve(p, file="")) for p in exc.problems)
             departments.append(Department(name=name, year=year_int, items=items, file=self.files[d],
                                           problems=tuple(problems)))
-        c = self.cols
-        table = IndicatorTable(department=np.asarray(c["department"], dtype=np.int64), group=c["group"], name=c["name"],
+        c = {k: col.build() for k, col in self.cols.items()}
+        table = IndicatorTable(department=self.department.build(), group=c["group"], name=c["name"],
                                target=c["target"], actual=c["actual"], weight=c["weight"], judgement=c["judgement"],
-                               lower_is_better=c["lower_is_better"], category=c["category"], where=c["where"])
+                               lower_is_better=c["lower_is_better"], category=c["category"],
+                               where=LineLabels(self.lines.build()))
         return table, departments
+
+
+class _Column:
+    """One column of a table being read: runs of values, or of codes into a table of distinct values."""
+
+    def __init__(self) -> None:
+        self.parts: list[tuple[list[Any], np.ndarray | None]] = []
+        self.pending: list[Any] = []
+
+    def append(self, value: Any) -> None:
+        self.pending.append(value)
+
+    def extend(self, values: Iterable[Any]) -> None:
+        self.pending.extend(values)
+
+    def extend_coded(self, values: list[Any], codes: np.ndarray) -> None:
+        """Rows ``values[codes[r]]`` (``values`` should be shared between calls: it is translated once)."""
+        self._flush()
+        self.parts.append((values, codes))
+
+    def _flush(self) -> None:
+        if self.pending:
+            self.parts.append((self.pending, None))
+            self.pending = []
+
+    def build(self) -> CodedColumn:
+        self._flush()
+        index: dict[Any, int] = {}
+        translated: dict[int, np.ndarray] = {}
+        out = []
+        for values, codes in self.parts:
+            if codes is None:
+                found = dict.fromkeys(values)
+                for v in found:
+                    index.setdefault(v, len(index))
+                out.append(np.fromiter(map(index.__getitem__, values), dtype=np.int64, count=len(values)))
+                continue
+            trans = translated.get(id(values))
+            if trans is None:
+                trans = translated[id(values)] = np.fromiter((index.setdefault(v, len(index)) for v in values),
+                                                             dtype=np.int64, count=len(values))
+            out.append(trans[codes])
+        return CodedColumn(list(index), np.concatenate(out) if out else np.zeros(0, dtype=np.int64))
+
+
+class _Ints:
+    """An int64 column being read, from single values and arrays."""
+
+    def __init__(self) -> None:
+        self.parts: list[np.ndarray] = []
+        self.pending: list[int] = []
+
+    def append(self, value: int) -> None:
+        self.pending.append(value)
+
+    def extend(self, values: Iterable[int] | np.ndarray) -> None:
+        if isinstance(values, np.ndarray):
+            self._flush()
+            self.parts.append(values.astype(np.int64, copy=False))
+        else:
+            self.pending.extend(values)
+
+    def _flush(self) -> None:
+        if self.pending:
+            self.parts.append(np.asarray(self.pending, dtype=np.int64))
+            self.pending = []
+
+    def build(self) -> np.ndarray:
+        self._flush()
+        return np.concatenate(self.parts) if self.parts else np.zeros(0, dtype=np.int64)
 
 
 _CHUNK: Final = 65_536
@@ -344,7 +417,7 @@ def _fast_chunk(state: _State, chunk: list[list[str]], line0: int) -> bool:
     codes = [index[k] if k in index else b.dept(k[0], k[1], file) for k in zip(depts, years, strict=True)]
     lines = range(line0, line0 + len(chunk))
     c = b.cols
-    c["department"].extend(codes)
+    b.department.extend(codes)
     c["group"].extend(groups)
     c["name"].extend([n.strip() or f"第{n_}行" for n, n_ in zip(cols[i["name"]], lines, strict=True)]
                      if i["name"] is not None else [f"第{n_}行" for n_ in lines])
@@ -355,7 +428,7 @@ def _fast_chunk(state: _State, chunk: list[list[str]], line0: int) -> bool:
                           else [None] * len(chunk))
     c["lower_is_better"].extend(lower)
     c["category"].extend([x.strip() for x in cols[i["category"]]] if i["category"] is not None else [""] * len(chunk))
-    c["where"].extend([f"第{n_}行" for n_ in lines])
+    b.lines.extend(lines)
     return True
 
 
@@ -392,7 +465,7 @@ def _slow_row(state: _State, row: list[str], line: int) -> None:
         lower = None
     name = row[i["name"]].strip() if i["name"] is not None else ""
     c = b.cols
-    c["department"].append(d)
+    b.department.append(d)
     c["group"].append(row[i["group"]].strip())  # type: ignore[index]
     c["name"].append(name or where)
     c["target"].append(row[i["target"]])  # type: ignore[index]
@@ -401,7 +474,7 @@ def _slow_row(state: _State, row: list[str], line: int) -> None:
     c["judgement"].append((row[i["judgement"]].strip() if i["judgement"] is not None else "") or None)
     c["lower_is_better"].append(lower)
     c["category"].append(row[i["category"]].strip() if i["category"] is not None else "")
-    c["where"].append(where)
+    b.lines.append(line)
 
 
 def _item_row(b: _TableBuilder, d: int, ref: str, row: list[str], where: str, i_name: int | None,
