@@ -110,12 +110,190 @@ def _columns(header: Sequence[str], file: str) -> dict[str, int]:
 
 def _csv_rows(path: Path) -> Iterator[list[str]]:
     """Rows of a CSV (or tab-separated) file in any encoding officers' files come in (see ``_io.read_text``)."""
-    from ._io import read_text
+    source = _csv_source(path, plain=False)
+    assert not isinstance(source, _PlainCsv)
+    return source
 
-    text, _encoding = read_text(path)
+
+def _csv_source(path: Path, *, plain: bool = True) -> _PlainCsv | Iterator[list[str]]:
+    """A CSV file as a :class:`_PlainCsv` when it is plain enough to be cut up in numpy, else its rows."""
+    from ._io import decode_text, read_bytes
+
+    raw = read_bytes(path)
+    try:
+        text, encoding = decode_text(raw)
+    except ValueError as exc:
+        raise UnreadableError(f"{path}: {exc}") from None
     first = text.split("\n", 1)[0]
     delimiter = "\t" if path.suffix.lower() == ".tsv" or ("\t" in first and "," not in first) else ","
-    yield from _split_csv(text, str(path), delimiter)
+    if plain and (found := _PlainCsv.of(raw, text, encoding, delimiter)) is not None:
+        return found
+    return _split_csv(text, str(path), delimiter)
+
+
+_WORD_MASKS: Final = np.array([(1 << (8 * k)) - 1 for k in range(8)] + [2**64 - 1], dtype=np.uint64)
+_MIX: Final = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _texts(data: bytes, starts: np.ndarray, ends: np.ndarray) -> list[str]:
+    """The cells ``data[starts[i]:ends[i]]`` as texts: gathered with newlines between them and decoded at once
+    (a cell holds no newline)."""
+    if len(starts) < 64:
+        return [data[a:b].decode("utf-8") for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
+    sizes = ends - starts + 1  # each cell and a newline
+    out_start = np.cumsum(sizes) - sizes
+    index = np.arange(int(sizes.sum()), dtype=np.int64) + np.repeat(starts - out_start, sizes)
+    gathered = np.frombuffer(data, dtype=np.uint8)[np.minimum(index, len(data) - 1)]
+    gathered[out_start + sizes - 1] = 10
+    return gathered[:-1].tobytes().decode("utf-8").split("\n")
+
+
+class _PlainCsv:
+    """A CSV text without quotes or lone carriage returns, every line holding the header's number of
+    cells (or none: a blank line), cut into cells with numpy on its UTF-8 bytes.
+
+    Such a text is what :func:`_split_csv` splits at newlines and delimiters (``csv.reader``
+    would read it alike), so a cell is the bytes between two delimiters, decoded.  Each
+    column is read as its distinct texts and every row's index into them
+    (:meth:`column`): cells are hashed eight bytes at a time, grouped by hash, and every
+    cell is then compared with the first cell of its group, byte for byte, so that the
+    grouping is exact (on the rare collision the column is grouped by its decoded texts).
+    Only the distinct texts become Python strings.
+    """
+
+    def __init__(self, data: bytes, header: list[str], delimiter: str, seps: np.ndarray, cell_end: np.ndarray,
+                 first: np.ndarray, blank: np.ndarray, line_start: np.ndarray, line_end: np.ndarray) -> None:
+        self.data = data
+        self.header = header
+        self.delimiter = delimiter
+        self.n = len(first)
+        self.first = first  # per data row: its first cell
+        self.blank = blank
+        self.line_start = line_start
+        self.line_end = line_end
+        self.cell_start = np.concatenate(([0], seps[:-1] + 1)) if len(seps) else seps
+        self.cell_end = cell_end
+        # the eight bytes from each offset on, as one uint64 (unaligned, little-endian)
+        self.window = np.ndarray(shape=(len(data) + 8,), dtype="<u8", buffer=data + bytes(16), offset=0, strides=(1,))
+        self._columns: dict[int, tuple[list[str], np.ndarray]] = {}
+        self._derived: dict[tuple[int, str], tuple[list[Any], np.ndarray]] = {}
+        self._tests: dict[tuple[int, str, str], np.ndarray] = {}
+
+    @classmethod
+    def of(cls, raw: bytes, text: str, encoding: str, delimiter: str) -> _PlainCsv | None:
+        if '"' in text or "\x00" in text:
+            return None
+        if encoding == "UTF-8":
+            data = raw
+        elif encoding == "UTF-8 (BOM)":
+            data = raw[3:]
+        else:
+            try:
+                data = text.encode("utf-8")
+            except UnicodeEncodeError:
+                return None
+        crlf = b"\r" in data
+        if crlf and data.count(b"\r") != data.count(b"\r\n"):
+            return None
+        buf = np.frombuffer(data, dtype=np.uint8)
+        seps = np.flatnonzero((buf == 10) | (buf == ord(delimiter)))
+        if not data.endswith(b"\n"):
+            seps = np.append(seps, len(data))
+        is_nl = np.ones(len(seps), dtype=bool)
+        is_nl[seps < len(data)] = buf[seps[seps < len(data)]] == 10
+        ends = np.flatnonzero(is_nl)  # per line: the index of the separator that ends it
+        if len(ends) < 2:
+            return None
+        cells = np.diff(ends, prepend=-1)
+        line_start = np.concatenate(([0], seps[ends[:-1]] + 1))
+        cell_end = seps
+        if crlf:  # a CR before LF ends the line's last cell (as "\r\n" -> "\n" leaves it)
+            cell_end = seps.copy()
+            at = ends[seps[ends] < len(data)]
+            cr = at[buf[seps[at] - 1] == 13] if len(at) else at
+            cell_end[cr] -= 1
+        line_end = cell_end[ends]
+        header = data[: line_end[0]].decode("utf-8").split(delimiter) if line_end[0] else []
+        width = len(header)
+        if width == 0:
+            return None
+        blank = line_end == line_start
+        if not ((cells == width) | blank)[1:].all():
+            return None
+        first = ends - cells + 1
+        return cls(data, header, delimiter, seps, cell_end, first[1:], blank[1:], line_start[1:], line_end[1:])
+
+    def column(self, j: int) -> tuple[list[str], np.ndarray]:
+        """Column ``j``'s distinct texts and every data row's index into them."""
+        found = self._columns.get(j)
+        if found is None:
+            cell = np.where(self.blank, self.first, self.first + j)
+            found = self._columns[j] = self._distinct(self.cell_start[cell], self.cell_end[cell])
+        return found
+
+    def derived(self, j: int, how: str, f: Callable[[str], Any]) -> tuple[list[Any], np.ndarray]:
+        """``f`` of column ``j``'s texts: its distinct results, and every row's index into them."""
+        key = (j, how)
+        found = self._derived.get(key)
+        if found is None:
+            values, codes = self.column(j)
+            results = list(map(f, values))
+            index = {v: c for c, v in enumerate(dict.fromkeys(results))}
+            trans = np.fromiter(map(index.__getitem__, results), dtype=np.int64, count=len(results))
+            found = self._derived[key] = (list(index), trans[codes])
+        return found
+
+    def any(self, j: int, how: str, test: Callable[[Any], bool], r0: int, r1: int) -> bool:
+        """Whether ``test`` holds for any of rows ``r0:r1`` of column ``j`` (``how``: as :meth:`derived` gives it)."""
+        values, codes = self.column(j) if not how else self.derived(j, how, _DERIVED[how])
+        key = (j, how, test.__name__)
+        mask = self._tests.get(key)
+        if mask is None:
+            mask = self._tests[key] = np.fromiter(map(test, values), dtype=bool, count=len(values))
+        return bool(mask[codes[r0:r1]].any())
+
+    def rows(self, r0: int, r1: int) -> list[list[str]]:
+        """Data rows ``r0:r1`` as :func:`_split_csv` gives them."""
+        if r0 >= r1:
+            return []
+        text = self.data[int(self.line_start[r0]): int(self.line_end[r1 - 1])].decode("utf-8").replace("\r\n", "\n")
+        return [line.split(self.delimiter) if line else [] for line in text.split("\n")]
+
+    def _words(self, starts: np.ndarray, lengths: np.ndarray, k: int) -> np.ndarray:
+        """Bytes ``8k .. 8k+7`` of the cells as uint64 (zero past a cell's end)."""
+        w: np.ndarray = self.window[starts + 8 * k]
+        return w & _WORD_MASKS[np.minimum(lengths - 8 * k, 8)]
+
+    def _distinct(self, starts: np.ndarray, ends: np.ndarray) -> tuple[list[str], np.ndarray]:
+        n = len(starts)
+        lengths = ends - starts
+        h = lengths.astype(np.uint64)
+        h ^= self._words(starts, lengths, 0)
+        h *= _MIX
+        k, rows = 1, np.flatnonzero(lengths > 8)  # longer cells, eight more bytes at a time
+        while len(rows):
+            h[rows] = (h[rows] ^ self._words(starts[rows], lengths[rows], k)) * _MIX
+            k += 1
+            rows = rows[lengths[rows] > 8 * k]
+        h ^= h >> np.uint64(29)
+        _u, first, codes = np.unique(h, return_index=True, return_inverse=True)
+        codes = codes.reshape(-1)
+        rep = first[codes]
+        rep_starts = starts[rep]
+        same = bool(np.array_equal(lengths[rep], lengths)) and bool(
+            np.array_equal(self._words(starts, lengths, 0), self._words(rep_starts, lengths, 0)))
+        k, rows = 1, np.flatnonzero(lengths > 8)
+        while same and len(rows):
+            ln = lengths[rows]
+            same = bool(np.array_equal(self._words(starts[rows], ln, k), self._words(rep_starts[rows], ln, k)))
+            k += 1
+            rows = rows[lengths[rows] > 8 * k]
+        data = self.data
+        if not same:  # a 64-bit hash collision between two different cells
+            texts = [data[a:b].decode("utf-8") for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
+            index = {t: c for c, t in enumerate(dict.fromkeys(texts))}
+            return list(index), np.fromiter(map(index.__getitem__, texts), dtype=np.int64, count=n)
+        return _texts(data, starts[first], ends[first]), codes.astype(np.int64, copy=False)
 
 
 def _split_csv(text: str, file: str, delimiter: str = ",") -> Iterator[list[str]]:
@@ -277,18 +455,26 @@ class _Column:
         translated: dict[int, np.ndarray] = {}
         out = []
         for values, codes in self.parts:
-            if codes is None:
-                found = dict.fromkeys(values)
-                for v in found:
-                    index.setdefault(v, len(index))
-                out.append(np.fromiter(map(index.__getitem__, values), dtype=np.int64, count=len(values)))
-                continue
-            trans = translated.get(id(values))
+            trans = translated.get(id(values)) if codes is not None else None
             if trans is None:
-                trans = translated[id(values)] = np.fromiter((index.setdefault(v, len(index)) for v in values),
-                                                             dtype=np.int64, count=len(values))
+                new = [v for v in dict.fromkeys(values) if v not in index]
+                index.update(zip(new, range(len(index), len(index) + len(new)), strict=True))
+                trans = np.fromiter(map(index.__getitem__, values), dtype=np.int64, count=len(values))
+                if codes is None:
+                    out.append(trans)
+                    continue
+                translated[id(values)] = trans
             out.append(trans[codes])
-        return CodedColumn(list(index), np.concatenate(out) if out else np.zeros(0, dtype=np.int64))
+        codes_all = np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
+        values_all = list(index)
+        used = np.zeros(len(values_all), dtype=bool)
+        used[codes_all] = True
+        if not used.all():  # values only rows read otherwise referred to: keep the ones in use
+            keep = np.flatnonzero(used)
+            renumber = np.cumsum(used) - 1
+            values_all = [values_all[k] for k in keep.tolist()]
+            codes_all = renumber[codes_all]
+        return CodedColumn(values_all, codes_all)
 
 
 class _Ints:
@@ -322,29 +508,47 @@ _CHUNK: Final = 65_536
 _LOWER: Final[dict[str, bool | None]] = {"": None, **{k: True for k in _TRUE}, **{k: False for k in _FALSE}}
 
 
-def _read_table(rows: Iterable[list[str]], file: str, spec_for: Callable[[str], Spec],
+def _read_table(rows: Iterable[list[str]] | _PlainCsv, file: str, spec_for: Callable[[str], Spec],
                 progress: Callable[[int], None] | None, *, cells_checked: bool = False) -> tuple[list[Batch], list[Failure]]:
     """Rows of a table (header first) into batches.
 
-    Chunks of rows are transposed into columns (``zip(*rows)``) and taken column by
-    column when they are plain indicator rows under one spec; chunks with anything
-    else (spec or item columns in use, blank or incomplete rows, yes/no words to
-    check, spreadsheet cells that failed) go row by row.
+    Chunks of rows are taken column by column when they are plain indicator rows under
+    one spec: from a :class:`_PlainCsv` as codes into each column's distinct texts
+    (:func:`_coded_chunk`), else transposed into columns (``zip(*rows)``,
+    :func:`_fast_chunk`).  Chunks with anything else (spec or item columns in use,
+    blank or incomplete rows, yes/no words to check, spreadsheet cells that failed) go
+    row by row.
     """
-    it = iter(rows)
-    header = next(it, None)
+    plain = rows if isinstance(rows, _PlainCsv) else None
+    it = iter(()) if plain is not None else iter(rows)  # type: ignore[arg-type]
+    header = plain.header if plain is not None else next(it, None)
     if header is None:
         raise InputError([Problem("文件为空 (empty file)", file)])
     col = _columns(header, file)
     state = _State(file, spec_for, {k: col.get(k) for k in HEADERS}, len(header))
     line = 2
     while True:
-        chunk = list(itertools.islice(it, _CHUNK))
+        if plain is not None:
+            r0 = line - 2
+            r1 = min(r0 + _CHUNK, plain.n)
+            if r0 >= r1:
+                break
+            if _coded_chunk(state, plain, r0, r1, line):
+                line += r1 - r0
+                if progress is not None:
+                    progress(line - 2)
+                continue
+            chunk = plain.rows(r0, r1)
+        else:
+            chunk = list(itertools.islice(it, _CHUNK))
         if not chunk:
             break
+        longer = False
         if any(len(r) != state.width for r in chunk):
+            longer = any(len(r) > state.width for r in chunk)  # extra cells: row by row (they are ignored there)
             chunk = [r + [""] * (state.width - len(r)) if len(r) < state.width else r for r in chunk]
-        if not (cells_checked and any("\x00" in c for r in chunk for c in r)) and _fast_chunk(state, chunk, line):
+        if (not longer and not (cells_checked and any("\x00" in c for r in chunk for c in r))
+                and _fast_chunk(state, chunk, line)):
             pass
         else:
             for offset, row in enumerate(chunk):
@@ -428,6 +632,96 @@ def _fast_chunk(state: _State, chunk: list[list[str]], line0: int) -> bool:
                           else [None] * len(chunk))
     c["lower_is_better"].extend(lower)
     c["category"].extend([x.strip() for x in cols[i["category"]]] if i["category"] is not None else [""] * len(chunk))
+    b.lines.extend(lines)
+    return True
+
+
+_EMPTY: Final[list[Any]] = [""]
+_NONE: Final[list[Any]] = [None]
+_BAD_WORD: Final = object()
+
+
+def _strip(text: str) -> str:
+    return text.strip()
+
+
+def _strip_or_none(text: str) -> str | None:
+    return text.strip() or None
+
+
+def _lower_word(text: str) -> object:
+    return _LOWER.get(text.strip().lower(), _BAD_WORD)
+
+
+def _blank(text: str) -> bool:
+    return not text.strip()
+
+
+def _bad_word(value: object) -> bool:
+    return value is _BAD_WORD
+
+
+_DERIVED: Final[dict[str, Callable[[str], Any]]] = {"strip": _strip, "lower": _lower_word}
+
+
+def _coded_chunk(state: _State, src: _PlainCsv, r0: int, r1: int, line0: int) -> bool:
+    """:func:`_fast_chunk` for data rows ``r0:r1`` of a plain CSV, on codes: the same decision, the same columns."""
+    i = state.i
+    if i["spec"] is not None or i["group"] is None or i["target"] is None:
+        return False
+    m = r1 - r0
+    if i["item"] is not None and src.any(i["item"], "", bool, r0, r1):
+        return False
+    if (src.any(i["department"], "strip", _blank, r0, r1) or src.any(i["group"], "strip", _blank, r0, r1)  # type: ignore[arg-type]
+            or src.any(i["target"], "", _blank, r0, r1)):
+        return False
+    if i["lower_is_better"] is not None and src.any(i["lower_is_better"], "lower", _bad_word, r0, r1):
+        return False
+    d_values, d_codes = src.derived(i["department"], "strip", _strip)  # type: ignore[arg-type]
+    g_values, g_codes = src.derived(i["group"], "strip", _strip)
+    t_values, t_codes = src.column(i["target"])
+    dc, gc, tc = d_codes[r0:r1], g_codes[r0:r1], t_codes[r0:r1]
+    b = state.builder("", f"第{line0}行")
+    if b is None:
+        return True
+    if i["year"] is not None:
+        y_values, y_codes = src.derived(i["year"], "strip", _strip)
+        yc = y_codes[r0:r1]
+    else:
+        y_values, yc = _EMPTY, np.zeros(m, dtype=np.int64)
+    # departments in the order they first appear, as the row-by-row reader numbers them
+    key = dc * len(y_values) + yc
+    _u, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")
+    number = np.empty(len(first), dtype=np.int64)
+    index, file = b.index, state.file
+    for j, k in zip(order.tolist(), key[first[order]].tolist(), strict=True):
+        name_year = (d_values[k // len(y_values)], y_values[k % len(y_values)])
+        number[j] = index[name_year] if name_year in index else b.dept(name_year[0], name_year[1], file)
+    b.department.extend(number[inverse.reshape(-1)])
+    c = b.cols
+    c["group"].extend_coded(g_values, gc)
+    lines = np.arange(line0, line0 + m, dtype=np.int64)
+    if i["name"] is not None:
+        n_values, n_codes = src.derived(i["name"], "strip", _strip)
+        nc = n_codes[r0:r1]
+        if all(n_values[c_] for c_ in np.unique(nc).tolist()):
+            c["name"].extend_coded(n_values, nc)
+        else:
+            c["name"].extend([n_values[c_] or f"第{n_}行" for c_, n_ in zip(nc.tolist(), lines.tolist(), strict=True)])
+    else:
+        c["name"].extend([f"第{n_}行" for n_ in lines.tolist()])
+    c["target"].extend_coded(t_values, tc)
+    zeros = np.zeros(m, dtype=np.int64)
+    for key_, j_, how, f in (("actual", i["actual"], "", None), ("weight", i["weight"], "strip_or_none", _strip_or_none),
+                             ("judgement", i["judgement"], "strip_or_none", _strip_or_none),
+                             ("lower_is_better", i["lower_is_better"], "lower", _lower_word),
+                             ("category", i["category"], "strip", _strip)):
+        if j_ is None:
+            c[key_].extend_coded(_NONE if key_ in ("weight", "judgement", "lower_is_better") else _EMPTY, zeros)
+        else:
+            values, codes = src.column(j_) if f is None else src.derived(j_, how, f)
+            c[key_].extend_coded(values, codes[r0:r1])
     b.lines.extend(lines)
     return True
 
@@ -547,7 +841,7 @@ def read_input(
     if suffix in (".xlsx", ".xlsm"):
         rows: Iterable[list[str]] = _xlsx_rows(p, sheet)
     elif suffix in (".csv", ".txt", ".tsv"):
-        rows = _csv_rows(p)
+        rows = _csv_source(p)  # type: ignore[assignment]
     else:
         raise UnreadableError(f"{p}: 不支持的输入格式 (unsupported input) “{p.suffix}”；可用 .csv、.xlsx 或案例目录")
     from ._batch import paused_gc

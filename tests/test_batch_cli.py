@@ -227,17 +227,111 @@ def test_weights_are_decimals_as_typed(table: Path, capsys: pytest.CaptureFixtur
     assert Decimal(rows[2]["score"]) == Decimal("9.9")
 
 
+def _read_ways(path: Path, monkeypatch: pytest.MonkeyPatch, spec: str = "tianhe-2023") -> list[tuple[list, list]]:
+    """``read_input`` three ways: numpy-cut CSV when plain, the columnar reader on rows, and row by row."""
+    import selfscore._batch_io as bio
+
+    out = []
+    with monkeypatch.context() as m:
+        out.append(bio.read_input(path, spec=spec))
+        m.setattr(bio._PlainCsv, "of", classmethod(lambda cls, *a: None))
+        out.append(bio.read_input(path, spec=spec))
+        m.setattr(bio, "_fast_chunk", lambda *a: False)
+        out.append(bio.read_input(path, spec=spec))
+    return out
+
+
+def _assert_same_reading(ways: list[tuple[list, list]]) -> None:
+    from selfscore._batch_dept import score_batch
+
+    first, first_failures = ways[0]
+    for other, failures in ways[1:]:
+        assert failures == first_failures
+        for a, b in zip(first, other, strict=True):
+            assert a.departments == b.departments
+            for col in ("group", "name", "target", "actual", "weight", "judgement", "lower_is_better", "category", "where"):
+                assert list(getattr(a.table, col)) == list(getattr(b.table, col)), col
+            assert a.table.department.tolist() == b.table.department.tolist()
+            ra, rb = (score_batch(x.spec, x.table, x.departments) for x in (a, b))
+            assert ra.departments == rb.departments
+
+
 def test_columnar_and_row_by_row_reading_agree(table: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import selfscore._batch_io as bio
 
-    fast, _ = bio.read_input(table, spec="tianhe-2023")
-    monkeypatch.setattr(bio, "_fast_chunk", lambda *a: False)
-    slow, _ = bio.read_input(table, spec="tianhe-2023")
-    for a, b in zip(fast, slow, strict=True):
-        assert a.departments == b.departments
-        for col in ("group", "name", "target", "actual", "weight", "judgement", "lower_is_better", "category", "where"):
-            assert list(getattr(a.table, col)) == list(getattr(b.table, col)), col
-        assert a.table.department.tolist() == b.table.department.tolist()
+    assert isinstance(bio._csv_source(table), bio._PlainCsv)
+    _assert_same_reading(_read_ways(table, monkeypatch))
+    monkeypatch.setattr(bio, "_CHUNK", 2)  # chunks of two rows: departments and codes across chunks
+    _assert_same_reading(_read_ways(table, monkeypatch))
+
+
+ADVERSARIAL = [
+    # (name, plain?, encoding, text)
+    ("quotes", False, "utf-8", '部门,一级指标,三级指标,年度目标值,年度实现值\n"甲, 街道",产出指标,"x\ny",≥95%,96%\n乙,产出指标,b,"1,000次",900次\n'),
+    ("bom-crlf", True, "utf-8-sig", "部门,一级指标,三级指标,年度目标值,年度实现值\r\n甲,产出指标,a,≥95%,96%\r\n甲,效益指标,b,达标,达标\r\n"),
+    ("lone-cr", False, "utf-8", "部门,一级指标,三级指标,年度目标值,年度实现值\r甲,产出指标,a,≥95%,96%\r"),
+    ("gbk-blank", True, "gb18030", "部门,一级指标,三级指标,年度目标值,年度实现值,越低越好\n甲,产出指标,a,≥95%,96%,否\n\n"
+     "乙 ,产出指标, ,≤5,4,是\n,,,,,\n 甲,效益指标,c,达标,达标,\n"),
+    ("blank-cells", True, "utf-8", "部门,一级指标,三级指标,年度目标值,年度实现值,分值\n甲,产出指标,a, ,96%,\n\u3000,产出指标,a,1,1,\n"
+     "乙,,a,1,1,\n丙,产出指标,a,1,1, 5 \n丙,效益指标,b,1,1,x\n"),
+    ("bad-lower", True, "utf-8", "部门,一级指标,三级指标,年度目标值,年度实现值,越低越好\n甲,产出指标,a,5,4,也许\n乙,产出指标,a,5,4,Yes\n"),
+    ("ragged", False, "utf-8", "部门,一级指标,三级指标,年度目标值,年度实现值\n甲,产出指标,a,≥95%,96%,多余\n甲,效益指标,b,达标\n"),
+    ("items", True, "utf-8", "部门,一级指标,三级指标,年度目标值,年度实现值,评分项,扣分,扣分原因\n甲,产出指标,a,≥95%,96%,,,\n"
+     "甲,,,,95%,预算执行率,,\n乙,产出指标,a,1,1,,,\n"),
+    ("year-tab", True, "utf-16", "部门\t年度\t一级指标\t年度目标值\t年度实现值\n甲\t2023\t产出指标\t1\t1\n甲\t二〇二三\t产出指标\t1\t1\n"
+     "甲\t 2023\t效益指标\t2\t1\n"),
+    ("header-only", False, "utf-8", "部门,一级指标,年度目标值\n"),
+    ("long-cells", True, "utf-8", "部门,一级指标,三级指标,年度目标值,年度实现值\n" + "".join(
+        f"{'很长的部门名称' * (k % 5 + 1)},产出指标,{'指' * k},{k}{'次' * (k % 9)},{k}{'次' * (k % 9)}\n" for k in range(40))),
+]
+
+
+@pytest.mark.parametrize("name,plain,encoding,text", ADVERSARIAL, ids=[a[0] for a in ADVERSARIAL])
+def test_adversarial_csv_reads_the_same_every_way(name: str, plain: bool, encoding: str, text: str, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    import selfscore._batch_io as bio
+
+    p = tmp_path / ("t.tsv" if "\t" in text else "t.csv")
+    p.write_bytes(text.encode(encoding))
+    assert isinstance(bio._csv_source(p), bio._PlainCsv) == plain
+    try:
+        ways = _read_ways(p, monkeypatch)
+    except s.InputError as exc:  # the same refusal every way
+        with monkeypatch.context() as m:
+            m.setattr(bio._PlainCsv, "of", classmethod(lambda cls, *a: None))
+            with pytest.raises(s.InputError) as again:
+                bio.read_input(p, spec="tianhe-2023")
+        assert str(again.value) == str(exc)
+        return
+    _assert_same_reading(ways)
+    monkeypatch.setattr(bio, "_CHUNK", 1)
+    _assert_same_reading(_read_ways(p, monkeypatch))
+
+
+def test_hash_collisions_fall_back_to_texts(table: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With every cell hashed alike, the byte comparison catches it and the texts are grouped exactly."""
+    import numpy as np
+
+    import selfscore._batch_io as bio
+
+    want = _read_ways(table, monkeypatch)[0]
+    monkeypatch.setattr(bio, "_MIX", np.uint64(0))
+    _assert_same_reading([want, bio.read_input(table, spec="tianhe-2023")])
+
+
+@given(st.lists(st.lists(st.text(alphabet="ab ,\n\r\t\u3000", max_size=4), min_size=3, max_size=3), max_size=6))
+def test_plain_csv_cells_equal_the_split(rows: list[list[str]]) -> None:
+    """Cells cut from the bytes are the cells :func:`_split_csv` gives, whenever the text is taken as plain."""
+    from selfscore._batch_io import _PlainCsv, _split_csv
+
+    text = "\n".join(["a,b,c"] + [",".join(r) for r in rows])
+    found = _PlainCsv.of(text.encode(), text, "UTF-8", ",")
+    if found is None:
+        return
+    want = list(_split_csv(text, "x.csv"))[1:]
+    got = [[found.column(j)[0][found.column(j)[1][r]] for j in range(3)] for r in range(found.n)]
+    assert [r or ["", "", ""] for r in want] == got
+    assert found.rows(0, found.n) == want
 
 
 def test_spec_and_lower_is_better_columns(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
