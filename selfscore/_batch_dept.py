@@ -36,9 +36,9 @@ from ._spec import Item, Spec
 
 __all__ = [
     "BatchResult",
+    "CodedColumn",
     "Department",
     "DepartmentResult",
-    "CodedColumn",
     "IndicatorTable",
     "ItemScore",
     "LineLabels",

@@ -145,7 +145,8 @@ def _texts(data: bytes, starts: np.ndarray, ends: np.ndarray) -> list[str]:
     index = np.arange(int(sizes.sum()), dtype=np.int64) + np.repeat(starts - out_start, sizes)
     gathered = np.frombuffer(data, dtype=np.uint8)[np.minimum(index, len(data) - 1)]
     gathered[out_start + sizes - 1] = 10
-    return gathered[:-1].tobytes().decode("utf-8").split("\n")
+    texts: list[str] = gathered[:-1].tobytes().decode("utf-8").split("\n")
+    return texts
 
 
 class _PlainCsv:
@@ -262,7 +263,8 @@ class _PlainCsv:
     def _words(self, starts: np.ndarray, lengths: np.ndarray, k: int) -> np.ndarray:
         """Bytes ``8k .. 8k+7`` of the cells as uint64 (zero past a cell's end)."""
         w: np.ndarray = self.window[starts + 8 * k]
-        return w & _WORD_MASKS[np.minimum(lengths - 8 * k, 8)]
+        masked: np.ndarray = w & _WORD_MASKS[np.minimum(lengths - 8 * k, 8)]
+        return masked
 
     def _distinct(self, starts: np.ndarray, ends: np.ndarray) -> tuple[list[str], np.ndarray]:
         n = len(starts)
