@@ -29,7 +29,7 @@ from typing import Final
 import attrs
 
 from ._errors import TargetError
-from ._targets import parse_target
+from ._targets import _read_unit, parse_target
 
 __all__ = [
     "LEVEL1",
@@ -552,6 +552,15 @@ class _Parsed:
     merged: bool = False  # a label occurs twice: text of another record ran into this one
 
 
+_VALUE_OPEN = re.compile(r"指标值\s*[:：][^;；]*$")
+
+
+def _value_continues(pieces: Sequence[tuple[_Line, str, str]], idx: int) -> bool:
+    """A bare number inside a value, followed by its unit (消杀天数 / 22 / 天以上), is content."""
+    so_far = "".join(raw for _, raw, _ in pieces[:idx])
+    return bool(_VALUE_OPEN.search(so_far)) and bool(_read_unit(pieces[idx + 1][2].lstrip()))
+
+
 def _record_view(stream: _Stream, rec: _Record) -> tuple[_Stream, int, list[ImportMessage]]:
     """The record's own text, without amounts rows (and a repeated project header) inside it.
 
@@ -577,6 +586,7 @@ def _record_view(stream: _Stream, rec: _Record) -> tuple[_Stream, int, list[Impo
                 and after
                 and not re.match(r"[\d.%‰<>=≥≤~:+\-、约为达第]", before)
                 and not re.match(r"[\d.%‰\-、]", after)
+                and not _value_continues(pieces, idx)
             ):
                 excluded.add(idx)
                 messages.append(

@@ -978,3 +978,24 @@ def test_decode_export() -> None:
     assert cli.decode_export("一".encode("utf-16")) == ("一", "UTF-16")
     with pytest.raises(ValueError):
         cli.decode_export(b"\x80\x80")
+
+
+def test_a_bare_number_inside_a_value_is_content_not_a_page_number() -> None:
+    # 公共区域每月日常消杀天数 / 22 / 天以上。 (found by the property test above)
+    index = next(i for i in RECORD_LINES if LONG_LINES[i].startswith("22天以上"))
+    lines = list(LONG_LINES)
+    lines[index : index + 1] = ["22", LONG_LINES[index][2:]]
+    assert signature(parse("\n".join(lines))) == LONG_SIGNATURE
+
+
+@pytest.mark.slow
+def test_every_single_line_break_inside_a_record_changes_nothing() -> None:
+    # about a minute: every place a line can break inside the long export's records
+    for index in RECORD_LINES:
+        line = LONG_LINES[index]
+        for at in range(1, len(line)):
+            if line[at - 1].isspace() or line[at].isspace():
+                continue
+            lines = list(LONG_LINES)
+            lines[index : index + 1] = [line[:at], line[at:]]
+            assert signature(parse("\n".join(lines))) == LONG_SIGNATURE, (index, line[:at], line[at:])
