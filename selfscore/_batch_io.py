@@ -856,15 +856,36 @@ def read_input(
     return batches, failures
 
 
+_SHEET_SUFFIXES: Final = (".xlsx", ".xlsm", ".csv")
+
+
+def _sheet_case(f: Path, spec: str | None) -> tuple[Any, Spec]:
+    """An officer's 自评表 in the folder: its 单位名称 line names the department, else the file name."""
+    from ._sheet import read_sheet, sheet_case
+
+    if spec is None:
+        raise InputError([Problem("自评表文件须用 --spec 指定评分规范 (spreadsheets need --spec)", str(f))])
+    sp = load_spec(spec, base_dir=Path.cwd())
+    sheet = read_sheet(f)
+    built = sheet_case(sheet, sp, department=sheet.department or f.stem)
+    if built.problems:
+        raise InputError(built.problems)
+    return built.case, sp
+
+
 def _read_folder(p: Path, spec: str | None) -> tuple[list[Batch], list[Failure]]:
-    files = sorted(p.rglob("*.toml")) if p.is_dir() else [p]
+    if p.is_dir():
+        files = sorted(f for f in p.rglob("*") if f.suffix.lower() in (".toml", *_SHEET_SUFFIXES)
+                       and not f.name.startswith((".", "~$")))
+    else:
+        files = [p]
     if not files:
-        raise InputError([Problem("目录中没有案例文件 (no *.toml case files)", str(p))])
+        raise InputError([Problem("目录中没有案例文件或自评表 (no *.toml cases or .xlsx/.csv tables)", str(p))])
     by_spec: dict[str, tuple[Spec, list[Any]]] = {}
     failures: list[Failure] = []
     for f in files:
         try:
-            case, sp = load_case_and_spec(f, spec)
+            case, sp = _sheet_case(f, spec) if f.suffix.lower() in _SHEET_SUFFIXES else load_case_and_spec(f, spec)
         except UnreadableError as exc:
             failures.append(Failure(f.stem, str(f), str(exc), 3))
             continue

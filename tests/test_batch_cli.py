@@ -366,3 +366,20 @@ def test_plain_csv_split_equals_the_csv_module(text: str) -> None:
     except csv.Error:
         return
     assert list(_split_csv(text, "x.csv")) == want
+
+
+def test_folder_of_officers_spreadsheets(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import shutil
+
+    sheets = ROOT / "tests/data/sheets"
+    shutil.copy(sheets / "yuangang-2023.xlsx", tmp_path / "元岗.xlsx")
+    shutil.copy(sheets / "yuangang-2023-gbk.csv", tmp_path / "元岗-gbk.csv")
+    shutil.copy(sheets / "yuangang-2023-wrong.xlsx", tmp_path / "错表.xlsx")
+    (tmp_path / "~$元岗.xlsx").write_bytes(b"Excel lock file")  # ignored, as Excel's lock files should be
+    code, out, err = run([str(tmp_path), "--spec", "tianhe-2023", "--format", "csv"], capsys)
+    assert code == 4
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert sorted(r["score"] for r in rows) == ["", "39.9", "39.9"]
+    assert "✗ 错表" in err and "19.99，不等于该项分值 20" in err
+    code, _, err = run([str(tmp_path)], capsys)
+    assert code == 4 and "自评表文件须用 --spec 指定评分规范" in err
