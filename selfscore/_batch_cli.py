@@ -27,7 +27,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final, TextIO
 
-from ._errors import InputError, SelfScoreError, UnreadableError
+from ._errors import SelfScoreError, UnreadableError
 
 __all__ = ["main"]
 
@@ -346,20 +346,11 @@ def main(args: list[str]) -> int:
         progress.close()
         print(f"selfscore batch: 用法错误 (usage error): {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except InputError as exc:
-        progress.close()
-        print(f"selfscore batch: 输入有误 (invalid input)，共 {len(exc.problems)} 处：", file=sys.stderr)
-        for problem in exc.problems:
-            print(f"  {problem}", file=sys.stderr)
-        return EXIT_INVALID
-    except UnreadableError as exc:
-        progress.close()
-        print(f"selfscore batch: 无法读取 (unreadable): {exc}", file=sys.stderr)
-        return EXIT_UNREADABLE
     except SelfScoreError as exc:
         progress.close()
-        print(f"selfscore batch: 输入有误 (invalid input): {exc}", file=sys.stderr)
-        return EXIT_INVALID
+        from ._cli import report_error
+
+        return report_error(exc, prog="selfscore batch")
     except _Usage as exc:
         progress.close()
         print(f"selfscore batch: 用法错误 (usage error): {exc}", file=sys.stderr)

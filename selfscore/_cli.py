@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ._errors import DependencyError, InputError, SelfScoreError, UnreadableError
 
-__all__ = ["EXIT_INVALID", "EXIT_MISMATCH", "EXIT_OK", "EXIT_UNREADABLE", "EXIT_USAGE", "main"]
+__all__ = ["EXIT_INVALID", "EXIT_MISMATCH", "EXIT_OK", "EXIT_UNREADABLE", "EXIT_USAGE", "main", "report_error"]
 
 EXIT_OK = 0
 EXIT_MISMATCH = 1
@@ -100,20 +100,21 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _report(exc: SelfScoreError) -> int:
+def report_error(exc: SelfScoreError, *, prog: str = "selfscore") -> int:
+    """Print a user error to stderr, one line per problem, and return its exit code."""
     if isinstance(exc, InputError):
         problems = exc.problems
-        print(f"selfscore: 输入有误 (invalid input)，共 {len(problems)} 处：", file=sys.stderr)
+        print(f"{prog}: 输入有误 (invalid input)，共 {len(problems)} 处：", file=sys.stderr)
         for problem in problems:
             print(f"  {problem}", file=sys.stderr)
         return EXIT_INVALID
     if isinstance(exc, DependencyError):
-        print(f"selfscore: 缺少可选依赖 (missing optional dependency): {exc}", file=sys.stderr)
+        print(f"{prog}: 缺少可选依赖 (missing optional dependency): {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
     if isinstance(exc, UnreadableError):
-        print(f"selfscore: 无法读取 (unreadable): {exc}", file=sys.stderr)
+        print(f"{prog}: 无法读取 (unreadable): {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
-    print(f"selfscore: 输入有误 (invalid input): {exc}", file=sys.stderr)
+    print(f"{prog}: 输入有误 (invalid input): {exc}", file=sys.stderr)
     return EXIT_INVALID
 
 
@@ -263,7 +264,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             return _delegate(args_list[0], args_list[1:])
         except SelfScoreError as exc:
-            return _report(exc)
+            return report_error(exc)
     parser = _parser()
     try:
         args = parser.parse_args(args_list)
@@ -276,7 +277,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         commands = {"score": _score, "check": _check, "specs": _specs, "template": _template, "verify": _verify}
         return commands[args.command](args)
     except SelfScoreError as exc:
-        return _report(exc)
+        return report_error(exc)
     except BrokenPipeError:
         return EXIT_OK
     except KeyboardInterrupt:
