@@ -27,14 +27,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final, TextIO
 
+from ._cli import EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE, EXIT_USAGE
 from ._errors import SelfScoreError, UnreadableError
 
 __all__ = ["main"]
 
-EXIT_OK: Final = 0
-EXIT_USAGE: Final = 2
-EXIT_UNREADABLE: Final = 3
-EXIT_INVALID: Final = 4
 
 SUMMARY_FORMATS: Final = ("table", "markdown", "json", "csv", "xlsx")
 INDICATOR_FORMATS: Final = ("table", "markdown", "json", "csv", "xlsx", "narrative")

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn, TextIO
 
+from ._cli import EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE, EXIT_USAGE
 from ._errors import UnreadableError
 from ._import_targets import (
     ImportResult,
@@ -26,10 +27,6 @@ from ._io import decode_text, read_text, write_text_atomic
 
 __all__ = ["EXIT_INVALID", "EXIT_OK", "EXIT_UNREADABLE", "EXIT_USAGE", "decode_export", "main"]
 
-EXIT_OK = 0
-EXIT_USAGE = 2
-EXIT_UNREADABLE = 3
-EXIT_INVALID = 4
 
 _PROG = "selfscore import-targets"
 
