@@ -350,7 +350,7 @@ def test_missing_openpyxl_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -
 
 
 def test_cli_exit_codes_for_sheet_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from selfscore._cli import _report
+    from selfscore._cli import report_error as _report
 
     with pytest.raises(CaseError) as invalid:
         read_sheet(SHEETS / "formula-no-cache.xlsx")
