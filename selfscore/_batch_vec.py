@@ -280,18 +280,7 @@ def kernel_int64(
         keep = np.greater_equal(N, D)
         np.logical_or(keep, met, out=keep)
         pn, ps = c.points
-        diff = Ws - i64(pn * 10 ** (so - ps))
-        pos = np.greater(diff, 0)
-        np.multiply(diff, pos, out=diff, casting="unsafe")  # max(diff, 0)
-        np.subtract(Ws, diff, out=tmp)
-        np.multiply(tmp, keep, out=tmp, casting="unsafe")
-        np.add(diff, tmp, out=diff)  # keep ? Ws : max(diff, 0)
-        b = branch.view(np.uint8)
-        # FULL 0 when kept, DIFF 3 when the difference is positive, ZERO 1 otherwise
-        np.multiply(pos.view(np.uint8), np.uint8(2), out=b)
-        np.add(b, np.uint8(1), out=b)
-        np.multiply(b, np.logical_not(keep).view(np.uint8), out=b)
-        return diff, branch
+        return _keep_or_deducted(Ws, Ws - i64(pn * 10 ** (so - ps)), keep, tmp, branch)
     if c.kind == "step_deduction":
         pn, ps = c.points
         sn, ss = c.step
@@ -304,17 +293,7 @@ def kernel_int64(
             _half_up_in_place(N, D, q, tmp)
         if so != p:
             np.multiply(q, i64(10 ** (so - p)), out=q)
-        diff = np.subtract(Ws, q, out=q)
-        pos = np.greater(diff, 0)
-        np.multiply(diff, pos, out=diff, casting="unsafe")
-        np.subtract(Ws, diff, out=tmp)
-        np.multiply(tmp, met, out=tmp, casting="unsafe")
-        np.add(diff, tmp, out=diff)  # met ? Ws : max(diff, 0)
-        b = branch.view(np.uint8)
-        np.multiply(pos.view(np.uint8), np.uint8(2), out=b)
-        np.add(b, np.uint8(1), out=b)
-        np.multiply(b, np.logical_not(met).view(np.uint8), out=b)
-        return diff, branch
+        return _keep_or_deducted(Ws, np.subtract(Ws, q, out=q), met, tmp, branch)
     raise AssertionError(c.kind)  # pragma: no cover
 
 
@@ -404,3 +383,19 @@ def kernel(
     if obj and score.dtype != object:
         score = score.astype(object)
     return score, branch
+
+
+def _keep_or_deducted(Ws: np.ndarray, diff: np.ndarray, keep: np.ndarray, tmp: np.ndarray,
+                      branch: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``keep ? Ws : max(diff, 0)`` in place in ``diff``, and the branch taken per row
+    (FULL 0 when kept, DIFF 3 when the difference is positive, ZERO 1 otherwise)."""
+    pos = np.greater(diff, 0)
+    np.multiply(diff, pos, out=diff, casting="unsafe")  # max(diff, 0)
+    np.subtract(Ws, diff, out=tmp)
+    np.multiply(tmp, keep, out=tmp, casting="unsafe")
+    np.add(diff, tmp, out=diff)
+    b = branch.view(np.uint8)
+    np.multiply(pos.view(np.uint8), np.uint8(2), out=b)
+    np.add(b, np.uint8(1), out=b)
+    np.multiply(b, np.logical_not(keep).view(np.uint8), out=b)
+    return diff, branch
