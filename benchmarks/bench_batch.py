@@ -49,8 +49,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import selfscore as s
-from selfscore._batch import Rows, indicator_rows, score_rows
-from selfscore._batch_vec import MASKS
+from selfscore.batch.rows import Rows, indicator_rows, score_rows
+from selfscore.batch.vec import MASKS
 
 RULES: list[s.IndicatorRule] = [
     s.Proportional(floor="0.6", rounding=s.Rounding(1, "half_up"), partial_share="0.5"),
@@ -262,8 +262,8 @@ source = "benchmark"
 
 
 def bench_csv(n: int, seed: int) -> None:
-    from selfscore._batch_dept import score_batch
-    from selfscore._batch_io import read_input
+    from selfscore.batch.dept import score_batch
+    from selfscore.batch.io import read_input
 
     print(f"\n## CSV: {n:,} indicator rows, {n // 20:,} departments (`selfscore batch` stages)")
     rows_text, _ = generate(n, seed)

@@ -6,19 +6,19 @@ scores are Decimals rounded once at the step a scoring spec declares.
 
 from __future__ import annotations
 
-from ._case import Case, Deduction, Indicator, ItemInput, Period, case_from_dict
-from ._completion import OUTCOMES, Completion, Outcome, completion, read_judgement
-from ._engine import Difference, IndicatorResult, ItemResult, PartResult, Result, compare_expected, score
-from ._errors import CaseError, DependencyError, InputError, Problem, SelfScoreError, SpecError, TargetError, UnreadableError
-from ._load import bundled_specs, load_case, load_case_and_spec, load_spec
-from ._numbers import Rounding, div_round, fmt, fmt_percent, to_decimal
-from ._render import render, result_to_json
-from ._rules import AllOrNothing, FixedDeduction, IndicatorRule, Proportional, Scored, StepDeduction, apply_rule
-from ._sheet import load_sheet_case
-from ._spec import GradeBand, Item, Part, Spec, Split, spec_from_dict
-from ._split import check_weights, split_points
-from ._targets import Target, format_target, parse_actual, parse_target
-from ._verify import SheetDifference, verify
+from selfscore.core.case import Case, Deduction, Indicator, ItemInput, Period, case_from_dict
+from selfscore.core.completion import OUTCOMES, Completion, Outcome, completion, read_judgement
+from selfscore.core.engine import Difference, IndicatorResult, ItemResult, PartResult, Result, compare_expected, score
+from selfscore.core.errors import CaseError, DependencyError, InputError, Problem, SelfScoreError, SpecError, TargetError, UnreadableError
+from selfscore.core.numbers import Rounding, div_round, fmt, fmt_percent, to_decimal
+from selfscore.core.rules import AllOrNothing, FixedDeduction, IndicatorRule, Proportional, Scored, StepDeduction, apply_rule
+from selfscore.core.spec import GradeBand, Item, Part, Spec, Split, spec_from_dict
+from selfscore.core.split import check_weights, split_points
+from selfscore.core.targets import Target, format_target, parse_actual, parse_target
+from selfscore.inputs.load import bundled_specs, load_case, load_case_and_spec, load_spec
+from selfscore.inputs.sheet import load_sheet_case
+from selfscore.outputs.render import render, result_to_json
+from selfscore.outputs.verify import SheetDifference, verify
 
 __version__ = "0.1.0"
 

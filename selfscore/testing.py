@@ -22,10 +22,10 @@ from fractions import Fraction
 
 from hypothesis import strategies as st
 
-from ._completion import Completion
-from ._numbers import ROUNDING_MODES, Rounding, to_decimal
-from ._rules import AllOrNothing, FixedDeduction, IndicatorRule, Proportional, StepDeduction
-from ._targets import COMPARATORS, Target, format_target
+from selfscore.core.completion import Completion
+from selfscore.core.numbers import ROUNDING_MODES, Rounding, to_decimal
+from selfscore.core.rules import AllOrNothing, FixedDeduction, IndicatorRule, Proportional, StepDeduction
+from selfscore.core.targets import COMPARATORS, Target, format_target
 
 __all__ = [
     "GRADE_LEVELS",

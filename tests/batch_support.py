@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 import selfscore as s
-from selfscore._rules import IndicatorRule
+from selfscore.core.rules import IndicatorRule
 
 Row = tuple[str, str, object, "str | None", "bool | None"]  # target, actual, weight, judgement, lower_is_better
 
@@ -33,7 +33,7 @@ def same(a: Decimal | str | None, b: Decimal | str | None) -> bool:
 
 
 def batch(rule: IndicatorRule, rows: Sequence[Row]) -> list[Decimal | str]:
-    from selfscore._batch import indicator_rows, score_rows
+    from selfscore.batch.rows import indicator_rows, score_rows
 
     r = indicator_rows([x[0] for x in rows], [x[1] for x in rows], [x[2] for x in rows],
                        judgements=[x[3] for x in rows], lower_is_better=[x[4] for x in rows])

@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import selfscore as s
-from selfscore._batch_cli import _Progress, main
+from selfscore.cli.batch import _Progress, main
 
 ROOT = Path(__file__).resolve().parent.parent
 HEADER = "部门,一级指标,二级指标,三级指标,年度目标值,年度实现值,分值,评分项,扣分,扣分原因\n"
@@ -155,7 +155,7 @@ def test_xlsx_input_and_outputs(tmp_path: Path, capsys: pytest.CaptureFixture[st
 
 
 def test_spreadsheet_cells_are_exact() -> None:
-    from selfscore._batch_io import _cell_text
+    from selfscore.batch.io import _cell_text
 
     assert _cell_text(0.95, "0%") == "95%" and _cell_text(0.9866, "0.00%") == "98.66%"
     assert _cell_text(3.34, "General") == "3.34" and _cell_text(20.0, "General") == "20" and _cell_text(7, None) == "7"
@@ -209,7 +209,7 @@ def test_progress_bar_only_draws_when_enabled() -> None:
 
 
 def test_single_case_path_does_not_import_numpy() -> None:
-    code = ("import sys; from selfscore._cli import main; rc = main(['score', 'cases/jinhua-2024.toml', '-f', 'json']);"
+    code = ("import sys; from selfscore.cli.main import main; rc = main(['score', 'cases/jinhua-2024.toml', '-f', 'json']);"
             "assert rc == 0; assert 'numpy' not in sys.modules, 'numpy imported'; print('ok', file=sys.stderr)")
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False,
                           env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
@@ -229,7 +229,7 @@ def test_weights_are_decimals_as_typed(table: Path, capsys: pytest.CaptureFixtur
 
 def _read_ways(path: Path, monkeypatch: pytest.MonkeyPatch, spec: str = "tianhe-2023") -> list[tuple[list, list]]:
     """``read_input`` three ways: numpy-cut CSV when plain, the columnar reader on rows, and row by row."""
-    import selfscore._batch_io as bio
+    import selfscore.batch.io as bio
 
     out = []
     with monkeypatch.context() as m:
@@ -242,7 +242,7 @@ def _read_ways(path: Path, monkeypatch: pytest.MonkeyPatch, spec: str = "tianhe-
 
 
 def _assert_same_reading(ways: list[tuple[list, list]]) -> None:
-    from selfscore._batch_dept import score_batch
+    from selfscore.batch.dept import score_batch
 
     first, first_failures = ways[0]
     for other, failures in ways[1:]:
@@ -257,7 +257,7 @@ def _assert_same_reading(ways: list[tuple[list, list]]) -> None:
 
 
 def test_columnar_and_row_by_row_reading_agree(table: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import selfscore._batch_io as bio
+    import selfscore.batch.io as bio
 
     assert isinstance(bio._csv_source(table), bio._PlainCsv)
     _assert_same_reading(_read_ways(table, monkeypatch))
@@ -291,7 +291,7 @@ ADVERSARIAL = [
 @pytest.mark.parametrize("name,plain,encoding,text", ADVERSARIAL, ids=[a[0] for a in ADVERSARIAL])
 def test_adversarial_csv_reads_the_same_every_way(name: str, plain: bool, encoding: str, text: str, tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    import selfscore._batch_io as bio
+    import selfscore.batch.io as bio
 
     p = tmp_path / ("t.tsv" if "\t" in text else "t.csv")
     p.write_bytes(text.encode(encoding))
@@ -314,7 +314,7 @@ def test_hash_collisions_fall_back_to_texts(table: Path, monkeypatch: pytest.Mon
     """With every cell hashed alike, the byte comparison catches it and the texts are grouped exactly."""
     import numpy as np
 
-    import selfscore._batch_io as bio
+    import selfscore.batch.io as bio
 
     want = _read_ways(table, monkeypatch)[0]
     monkeypatch.setattr(bio, "_MIX", np.uint64(0))
@@ -324,7 +324,7 @@ def test_hash_collisions_fall_back_to_texts(table: Path, monkeypatch: pytest.Mon
 @given(st.lists(st.lists(st.text(alphabet="ab ,\n\r\t\u3000", max_size=4), min_size=3, max_size=3), max_size=6))
 def test_plain_csv_cells_equal_the_split(rows: list[list[str]]) -> None:
     """Cells cut from the bytes are the cells :func:`_split_csv` gives, whenever the text is taken as plain."""
-    from selfscore._batch_io import _PlainCsv, _split_csv
+    from selfscore.batch.io import _PlainCsv, _split_csv
 
     text = "\n".join(["a,b,c"] + [",".join(r) for r in rows])
     found = _PlainCsv.of(text.encode(), text, "UTF-8", ",")
@@ -359,7 +359,7 @@ def test_spec_and_lower_is_better_columns(tmp_path: Path, capsys: pytest.Capture
 
 @given(st.text(alphabet=st.sampled_from(list("ab,，\n\r 达标≥%9.\"\t")), max_size=60))
 def test_plain_csv_split_equals_the_csv_module(text: str) -> None:
-    from selfscore._batch_io import _split_csv
+    from selfscore.batch.io import _split_csv
 
     try:
         want = list(csv.reader(io.StringIO(text, newline="")))

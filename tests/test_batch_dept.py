@@ -17,7 +17,7 @@ import pytest
 from batch_support import random_row
 
 import selfscore as s
-from selfscore._batch_dept import DepartmentResult, score_batch, table_from_cases
+from selfscore.batch.dept import DepartmentResult, score_batch, table_from_cases
 
 D = Decimal
 

@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 from test_batch import rules
 
 import selfscore as s
-from selfscore._batch_dept import _ranks
-from selfscore._batch_parse import Reducer, _simple, exact_decimal, scaled
-from selfscore._batch_vec import MASKS, bounds, kernel, kernel_int64, rule_constants
+from selfscore.batch.dept import _ranks
+from selfscore.batch.parse import Reducer, _simple, exact_decimal, scaled
+from selfscore.batch.vec import MASKS, bounds, kernel, kernel_int64, rule_constants
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -132,7 +132,7 @@ def test_specs_lists_sources() -> None:
 
 def test_single_case_cli_does_not_import_numpy() -> None:
     code = ("import sys, runpy; sys.argv=['selfscore','score','cases/jinhua-2024.toml'];"
-            "from selfscore._cli import main; main(); assert 'numpy' not in sys.modules, 'numpy imported'")
+            "from selfscore.cli.main import main; main(); assert 'numpy' not in sys.modules, 'numpy imported'")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
 

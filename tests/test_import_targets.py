@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from selfscore import _import_targets_cli as cli
-from selfscore._import_targets import (
+from selfscore.cli import import_targets as cli
+from selfscore.inputs.import_targets import (
     LEVEL1,
     LEVEL2,
     ImportedIndicator,
@@ -964,7 +964,7 @@ def test_cli_failed_write_leaves_no_temporary_file(tmp_path: Path, monkeypatch: 
     def refuse(src: str, dst: str) -> None:
         raise PermissionError(13, "Permission denied", dst)
 
-    import selfscore._io as io_module
+    import selfscore.outputs.files as io_module
 
     monkeypatch.setattr(io_module.os, "replace", refuse)
     out = tmp_path / "out"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from selfscore import UnreadableError
-from selfscore._io import atomic_write, write_text_atomic
+from selfscore.outputs.files import atomic_write, write_text_atomic
 
 
 def test_new_file_gets_umask_permissions_not_temp_file_ones(tmp_path: Path) -> None:

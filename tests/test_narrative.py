@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import selfscore
-from selfscore._narrative import completion_bands, narrative
+from selfscore.outputs.narrative import completion_bands, narrative
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -13,7 +13,7 @@ import attrs
 import pytest
 
 from selfscore import Rounding, div_round, fmt, fmt_percent, to_decimal
-from selfscore._numbers import ROUNDING_MODES, fraction_to_decimal, mul, show_quotient
+from selfscore.core.numbers import ROUNDING_MODES, fraction_to_decimal, mul, show_quotient
 
 # --- to_decimal ------------------------------------------------------------------
 

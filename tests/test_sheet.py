@@ -14,7 +14,7 @@ import pytest
 
 import selfscore
 from selfscore import CaseError, InputError, UnreadableError
-from selfscore._sheet import _number_text, load_sheet_case, read_number, read_sheet
+from selfscore.inputs.sheet import _number_text, load_sheet_case, read_number, read_sheet
 
 ROOT = Path(__file__).resolve().parent.parent
 SHEETS = ROOT / "tests" / "data" / "sheets"
@@ -350,7 +350,7 @@ def test_missing_openpyxl_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -
 
 
 def test_cli_exit_codes_for_sheet_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from selfscore._cli import report_error as _report
+    from selfscore.cli.main import report_error as _report
 
     with pytest.raises(CaseError) as invalid:
         read_sheet(SHEETS / "formula-no-cache.xlsx")

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from selfscore import SelfScoreError, Target, TargetError, format_target, parse_actual, parse_target
-from selfscore._targets import units_compatible
+from selfscore.core.targets import units_compatible
 
 SEEDS = Path(os.environ.get("SELFSCORE_SEEDS", Path(__file__).resolve().parents[2] / "shared" / "seeds"))
 SEED_FILES = {

@@ -12,9 +12,9 @@ import pytest
 
 import selfscore
 from selfscore import UnreadableError
-from selfscore._sheet import load_sheet_case, read_sheet
-from selfscore._template import HEADER, template_rows, write_template
-from selfscore._verify import verify
+from selfscore.inputs.sheet import load_sheet_case, read_sheet
+from selfscore.outputs.template import HEADER, template_rows, write_template
+from selfscore.outputs.verify import verify
 
 ROOT = Path(__file__).resolve().parent.parent
 

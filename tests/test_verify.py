@@ -9,7 +9,7 @@ import pytest
 
 import selfscore
 from selfscore import CaseError
-from selfscore._verify import SheetDifference, differences_to_json, render_differences, verify
+from selfscore.outputs.verify import SheetDifference, differences_to_json, render_differences, verify
 
 ROOT = Path(__file__).resolve().parent.parent
 SHEETS = ROOT / "tests" / "data" / "sheets"

@@ -13,8 +13,8 @@ import pytest
 
 import selfscore
 from selfscore import SelfScoreError, UnreadableError
-from selfscore._render import table_rows
-from selfscore._xlsx_out import SHEET_HEADERS, write_result_xlsx
+from selfscore.outputs.render import table_rows
+from selfscore.outputs.xlsx import SHEET_HEADERS, write_result_xlsx
 
 openpyxl = pytest.importorskip("openpyxl")
 

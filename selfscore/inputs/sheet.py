@@ -1,6 +1,6 @@
 """Reading an officer's indicator table (自评表) from CSV or .xlsx into a Case (an I/O edge).
 
-The layout (documented in the README, written by :func:`~selfscore._template.write_template`):
+The layout (documented in the README, written by :func:`~selfscore.outputs.template.write_template`):
 
 - A header row, found anywhere in the first 30 rows (title and 单位名称 rows may stand
   above it; a two-row header is read too).  Required columns: 一级指标, 二级指标,
@@ -43,14 +43,14 @@ from typing import Any, Final, Literal
 
 import attrs
 
-from ._case import Case, Deduction, Indicator, ItemInput, read_percent
-from ._completion import completion, read_judgement
-from ._errors import CaseError, DependencyError, InputError, Problem, SelfScoreError, UnreadableError
-from ._io import read_text
-from ._load import load_spec
-from ._numbers import exact_sum, fmt, mul, to_decimal
-from ._spec import Item, Part, Spec
-from ._targets import parse_actual, parse_target
+from selfscore.core.case import Case, Deduction, Indicator, ItemInput, read_percent
+from selfscore.core.completion import completion, read_judgement
+from selfscore.core.errors import CaseError, DependencyError, InputError, Problem, SelfScoreError, UnreadableError
+from selfscore.core.numbers import exact_sum, fmt, mul, to_decimal
+from selfscore.core.spec import Item, Part, Spec
+from selfscore.core.targets import parse_actual, parse_target
+from selfscore.inputs.files import read_text
+from selfscore.inputs.load import load_spec
 
 __all__ = [
     "COLUMNS",

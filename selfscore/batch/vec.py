@@ -34,7 +34,7 @@ from typing import Any, Final
 import attrs
 import numpy as np
 
-from ._rules import AllOrNothing, FixedDeduction, IndicatorRule, Proportional, StepDeduction
+from selfscore.core.rules import AllOrNothing, FixedDeduction, IndicatorRule, Proportional, StepDeduction
 
 __all__ = [
     "BRANCH_DIFF",

@@ -28,8 +28,8 @@ from typing import Final
 
 import attrs
 
-from ._errors import TargetError
-from ._targets import _read_unit, parse_target
+from selfscore.core.errors import TargetError
+from selfscore.core.targets import _read_unit, parse_target
 
 __all__ = [
     "LEVEL1",

@@ -28,10 +28,10 @@ from typing import Any
 
 import attrs
 
-from ._engine import IndicatorResult, ItemResult, PartResult, Result
-from ._errors import DependencyError, SelfScoreError
-from ._io import atomic_write, check_output
-from ._numbers import fmt, fmt_percent
+from selfscore.core.engine import IndicatorResult, ItemResult, PartResult, Result
+from selfscore.core.errors import DependencyError, SelfScoreError
+from selfscore.core.numbers import fmt, fmt_percent
+from selfscore.outputs.files import atomic_write, check_output
 
 __all__ = ["SHEET_HEADERS", "write_result_xlsx"]
 

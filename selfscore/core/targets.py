@@ -18,7 +18,7 @@ from typing import Final, Literal
 
 import attrs
 
-from ._errors import TargetError
+from selfscore.core.errors import TargetError
 
 __all__ = [
     "COMPARATORS",
@@ -363,6 +363,6 @@ def format_target(target: Target) -> str:
     if target.kind == "qualitative":
         return target.level or target.text
     assert target.value is not None and target.comparator is not None
-    from ._numbers import fmt
+    from selfscore.core.numbers import fmt
 
     return f"{_SYMBOL_OUT[target.comparator]}{fmt(target.value)}{target.unit}"

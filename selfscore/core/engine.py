@@ -14,14 +14,14 @@ from typing import Any, Literal
 
 import attrs
 
-from ._case import Case, Deduction, Indicator, ItemInput
-from ._completion import Completion, completion
-from ._errors import CaseError, Problem, SelfScoreError
-from ._numbers import exact_sum, fmt, fmt_percent, sub
-from ._rules import apply_rule
-from ._spec import Item, Spec
-from ._split import split_points
-from ._targets import Target, parse_actual, parse_target
+from selfscore.core.case import Case, Deduction, Indicator, ItemInput
+from selfscore.core.completion import Completion, completion
+from selfscore.core.errors import CaseError, Problem, SelfScoreError
+from selfscore.core.numbers import exact_sum, fmt, fmt_percent, sub
+from selfscore.core.rules import apply_rule
+from selfscore.core.spec import Item, Spec
+from selfscore.core.split import split_points
+from selfscore.core.targets import Target, parse_actual, parse_target
 
 __all__ = ["Difference", "IndicatorResult", "ItemResult", "PartResult", "Result", "compare_expected", "score"]
 

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from ._errors import DependencyError, InputError, SelfScoreError, UnreadableError
+from selfscore.core.errors import DependencyError, InputError, SelfScoreError, UnreadableError
 
 __all__ = ["EXIT_INVALID", "EXIT_MISMATCH", "EXIT_OK", "EXIT_UNREADABLE", "EXIT_USAGE", "main", "report_error"]
 
@@ -57,7 +57,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    from . import __version__
+    from selfscore import __version__
 
     parser.add_argument("--version", action="version", version=f"selfscore {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -119,21 +119,21 @@ def report_error(exc: SelfScoreError, *, prog: str = "selfscore") -> int:
 
 
 def _score(args: argparse.Namespace) -> int:
-    from ._engine import score
-    from ._io import write_text_atomic
-    from ._load import load_case_and_spec
-    from ._render import render
+    from selfscore.core.engine import score
+    from selfscore.inputs.load import load_case_and_spec
+    from selfscore.outputs.files import write_text_atomic
+    from selfscore.outputs.render import render
 
     if args.format == "xlsx" and not args.output:
         print("selfscore: 用法错误 (usage error): --format xlsx 需要用 -o FILE.xlsx 指定输出文件", file=sys.stderr)
         return EXIT_USAGE
-    from ._sheet import is_sheet
+    from selfscore.inputs.sheet import is_sheet
 
     if is_sheet(args.case):
         if not args.spec:
             print("selfscore: 用法错误 (usage error): 读取 .xlsx/.csv 自评表需要 --spec 指定评分规范", file=sys.stderr)
             return EXIT_USAGE
-        from ._sheet import load_sheet_case
+        from selfscore.inputs.sheet import load_sheet_case
 
         case, spec = load_sheet_case(args.case, args.spec, department=args.department, year=args.year)
     else:
@@ -141,7 +141,7 @@ def _score(args: argparse.Namespace) -> int:
     result = score(spec, case)
     inputs = [Path(args.case)] + ([Path(args.spec)] if args.spec and Path(args.spec).is_file() else [])
     if args.format == "xlsx":
-        from ._xlsx_out import write_result_xlsx
+        from selfscore.outputs.xlsx import write_result_xlsx
 
         write_result_xlsx(result, Path(args.output), inputs=inputs)
     else:
@@ -168,8 +168,8 @@ def _case_files(paths: Sequence[str]) -> list[Path]:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from ._engine import compare_expected, score
-    from ._load import load_case_and_spec
+    from selfscore.core.engine import compare_expected, score
+    from selfscore.inputs.load import load_case_and_spec
 
     files = _case_files(args.paths or ["cases"])
     if not files:
@@ -208,8 +208,8 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _template(args: argparse.Namespace) -> int:
-    from ._load import load_spec
-    from ._template import write_template
+    from selfscore.inputs.load import load_spec
+    from selfscore.outputs.template import write_template
 
     if Path(args.output).exists() and not args.force:
         print(f"selfscore: 输出文件已存在，未覆盖 (output exists, not overwritten): {args.output}；"
@@ -223,8 +223,8 @@ def _template(args: argparse.Namespace) -> int:
 def _verify(args: argparse.Namespace) -> int:
     import json
 
-    from ._load import load_spec
-    from ._verify import differences_to_json, render_differences, verify
+    from selfscore.inputs.load import load_spec
+    from selfscore.outputs.verify import differences_to_json, render_differences, verify
 
     diffs = verify(args.table, load_spec(args.spec, base_dir=Path.cwd()))
     if args.format == "json":
@@ -235,8 +235,8 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _specs(_args: argparse.Namespace) -> int:
-    from ._load import bundled_specs
-    from ._numbers import fmt
+    from selfscore.core.numbers import fmt
+    from selfscore.inputs.load import bundled_specs
 
     for spec in bundled_specs():
         parts = " + ".join(f"{p.name} {'?' if p.unknown or p.points is None else fmt(p.points)}" for p in spec.parts)
@@ -248,10 +248,10 @@ def _specs(_args: argparse.Namespace) -> int:
 
 def _delegate(command: str, rest: list[str]) -> int:
     if command == "import-targets":
-        from ._import_targets_cli import main as import_main
+        from selfscore.cli.import_targets import main as import_main
 
         return int(import_main(rest))
-    from ._batch_cli import main as batch_main
+    from selfscore.cli.batch import main as batch_main
 
     return int(batch_main(rest))
 

@@ -11,8 +11,8 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from ._errors import Problem
-from ._numbers import to_decimal
+from selfscore.core.errors import Problem
+from selfscore.core.numbers import to_decimal
 
 __all__ = ["Reader"]
 

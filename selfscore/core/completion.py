@@ -14,9 +14,9 @@ from typing import Final, Literal
 
 import attrs
 
-from ._errors import TargetError
-from ._numbers import fmt, fmt_percent
-from ._targets import Target, units_compatible
+from selfscore.core.errors import TargetError
+from selfscore.core.numbers import fmt, fmt_percent
+from selfscore.core.targets import Target, units_compatible
 
 __all__ = ["OUTCOMES", "Completion", "Outcome", "completion", "read_judgement"]
 

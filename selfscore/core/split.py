@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Final, Literal
 
-from ._errors import SelfScoreError
-from ._numbers import exact_sum, fmt, to_decimal
+from selfscore.core.errors import SelfScoreError
+from selfscore.core.numbers import exact_sum, fmt, to_decimal
 
 __all__ = ["LEFTOVER_ORDERS", "check_weights", "split_points"]
 

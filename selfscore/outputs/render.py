@@ -13,8 +13,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from ._engine import IndicatorResult, ItemResult, Result
-from ._numbers import fmt, fmt_percent
+from selfscore.core.engine import IndicatorResult, ItemResult, Result
+from selfscore.core.numbers import fmt, fmt_percent
 
 __all__ = ["FORMATS", "HEADERS", "render", "result_to_json", "table_rows"]
 
@@ -242,7 +242,7 @@ def render(result: Result, fmt_name: str = "table", *, explain: bool = False) ->
     if fmt_name == "json":
         return json.dumps(result_to_json(result, explain=explain), ensure_ascii=False, indent=2) + "\n"
     if fmt_name == "narrative":
-        from ._narrative import narrative
+        from selfscore.outputs.narrative import narrative
 
         return narrative(result)
     raise ValueError(f"unknown format {fmt_name!r}")

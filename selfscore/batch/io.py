@@ -14,7 +14,7 @@ checklist shortcomings and summary deductions (``deduction`` 扣分 + ``reason``
 CSV (or tab-separated text) is read as UTF-8 with or without BOM, UTF-16 with BOM
 (Excel's "Unicode 文本", tab-separated) or GBK (Excel on Chinese Windows), as every
 input of selfscore is (``_io.read_text``).  Spreadsheet number cells are taken only when exact
-(see :func:`selfscore._batch_parse.exact_decimal`); a percentage cell (0.95 shown
+(see :func:`selfscore.batch.parse.exact_decimal`); a percentage cell (0.95 shown
 as 95%) is read as ``95%``.  Every problem is tied to its department, which is then
 reported and skipped; the other departments are scored.
 """
@@ -32,13 +32,13 @@ from typing import Any, Final
 import attrs
 import numpy as np
 
-from ._batch_dept import CodedColumn, Department, IndicatorTable, LineLabels, table_from_cases
-from ._batch_parse import exact_decimal
-from ._case import case_from_dict
-from ._errors import InputError, Problem, SelfScoreError, UnreadableError
-from ._load import load_case_and_spec, load_spec
-from ._numbers import fmt
-from ._spec import Spec
+from selfscore.batch.dept import CodedColumn, Department, IndicatorTable, LineLabels, table_from_cases
+from selfscore.batch.parse import exact_decimal
+from selfscore.core.case import case_from_dict
+from selfscore.core.errors import InputError, Problem, SelfScoreError, UnreadableError
+from selfscore.core.numbers import fmt
+from selfscore.core.spec import Spec
+from selfscore.inputs.load import load_case_and_spec, load_spec
 
 __all__ = ["HEADERS", "Batch", "Failure", "SpecNeeded", "read_input"]
 
@@ -117,7 +117,7 @@ def _csv_rows(path: Path) -> Iterator[list[str]]:
 
 def _csv_source(path: Path, *, plain: bool = True) -> _PlainCsv | Iterator[list[str]]:
     """A CSV file as a :class:`_PlainCsv` when it is plain enough to be cut up in numpy, else its rows."""
-    from ._io import decode_text, read_bytes
+    from selfscore.inputs.files import decode_text, read_bytes
 
     raw = read_bytes(path)
     try:
@@ -846,7 +846,7 @@ def read_input(
         rows = _csv_source(p)  # type: ignore[assignment]
     else:
         raise UnreadableError(f"{p}: 不支持的输入格式 (unsupported input) “{p.suffix}”；可用 .csv、.xlsx 或案例目录")
-    from ._batch import paused_gc
+    from selfscore.batch.rows import paused_gc
 
     with paused_gc():
         batches, failures = _read_table(rows, str(p), spec_for if spec is None else (lambda _ref: spec_for(spec)),
@@ -861,7 +861,7 @@ _SHEET_SUFFIXES: Final = (".xlsx", ".xlsm", ".csv")
 
 def _sheet_case(f: Path, spec: str | None) -> tuple[Any, Spec]:
     """An officer's 自评表 in the folder: its 单位名称 line names the department, else the file name."""
-    from ._sheet import read_sheet, sheet_case
+    from selfscore.inputs.sheet import read_sheet, sheet_case
 
     if spec is None:
         raise InputError([Problem("自评表文件须用 --spec 指定评分规范 (spreadsheets need --spec)", str(f))])

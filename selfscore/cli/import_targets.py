@@ -1,6 +1,6 @@
 """``selfscore import-targets FILE``: project target table exports -> case skeletons.
 
-The file-facing edge of :mod:`selfscore._import_targets`: reads the export (UTF-8,
+The file-facing edge of :mod:`selfscore.inputs.import_targets`: reads the export (UTF-8,
 UTF-8 with BOM, or GBK), parses it, prints a summary with every notice and warning
 to stderr, and writes one case skeleton per project (or one department case with
 ``--single``) atomically, never over an existing file unless ``--force``.
@@ -14,16 +14,17 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn, TextIO
 
-from ._cli import EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE, EXIT_USAGE
-from ._errors import UnreadableError
-from ._import_targets import (
+from selfscore.cli.main import EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE, EXIT_USAGE
+from selfscore.core.errors import UnreadableError
+from selfscore.inputs.files import decode_text, read_text
+from selfscore.inputs.import_targets import (
     ImportResult,
     case_file_name,
     case_skeleton,
     department_skeleton,
     parse_target_export,
 )
-from ._io import decode_text, read_text, write_text_atomic
+from selfscore.outputs.files import write_text_atomic
 
 __all__ = ["EXIT_INVALID", "EXIT_OK", "EXIT_UNREADABLE", "EXIT_USAGE", "decode_export", "main"]
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from ._engine import IndicatorResult, ItemResult, PartResult, Result
-from ._numbers import fmt, fmt_percent
+from selfscore.core.engine import IndicatorResult, ItemResult, PartResult, Result
+from selfscore.core.numbers import fmt, fmt_percent
 
 __all__ = ["completion_bands", "narrative"]
 

@@ -9,17 +9,17 @@ that the scalar engine gives::
 It works in three steps:
 
 1. :func:`indicator_rows` reduces each row to integers (scalar parsing, cached;
-   see :mod:`selfscore._batch_parse`): the weight at one scale for the batch, the
+   see :mod:`selfscore.batch.parse`): the weight at one scale for the batch, the
    actual and target at a scale common to the row, a comparator mask and a
    部分达成 flag.
-2. :func:`score_rows` runs the vector kernel (:mod:`selfscore._batch_vec`) on int64
+2. :func:`score_rows` runs the vector kernel (:mod:`selfscore.batch.vec`) on int64
    arrays.  Before computing, each rule's bounds say which rows keep every
    intermediate within 2**62; rows that do not fit run through the same kernel on
    Python integers (object arrays), which is exact at any size.
 3. :meth:`RowScores.decimals` turns the integers into Decimals, at the output edge.
 
 Scores stay integers (at :attr:`RowScores.scale` decimal places) for sums per
-item, part and department (:mod:`selfscore._batch_dept`).
+item, part and department (:mod:`selfscore.batch.dept`).
 """
 
 from __future__ import annotations
@@ -35,8 +35,8 @@ from typing import Any, Final
 import attrs
 import numpy as np
 
-from ._batch_parse import Reducer, exact_decimal, scaled
-from ._batch_vec import (
+from selfscore.batch.parse import Reducer, exact_decimal, scaled
+from selfscore.batch.vec import (
     BRANCH_DIFF,
     BRANCH_FULL,
     BRANCH_ROUNDED,
@@ -49,9 +49,9 @@ from ._batch_vec import (
     kernel_int64,
     rule_constants,
 )
-from ._errors import SelfScoreError
-from ._rules import IndicatorRule
-from ._targets import units_compatible
+from selfscore.core.errors import SelfScoreError
+from selfscore.core.rules import IndicatorRule
+from selfscore.core.targets import units_compatible
 
 __all__ = [
     "RowScores",
@@ -94,7 +94,7 @@ class Rows:
     ``weight`` holds integers at ``weight_scale`` decimal places; ``weight_exp`` each
     weight's own Decimal exponent (the scalar engine returns the weight as given).
     ``actual``/``target`` are integers at a scale common to their row.  ``mask`` is the
-    comparator (see :data:`selfscore._batch_vec.MASKS`), ``partial`` marks 部分达成.
+    comparator (see :data:`selfscore.batch.vec.MASKS`), ``partial`` marks 部分达成.
     Integer columns are int64; a row with a value beyond int64 holds a placeholder
     there and its exact values in ``big`` (row -> ``(W, A, T)``), and is scored on the
     exact wide path.  ``errors`` maps a row number to the scalar engine's message for a row that
@@ -485,7 +485,7 @@ def _kernel(c: RuleConstants, W: np.ndarray, A: np.ndarray, T: np.ndarray, M: np
 class RowScores:
     """Scores of :class:`Rows`: integers at ``scale`` decimal places, and how each was reached.
 
-    ``branch`` fixes each score's Decimal exponent (see :mod:`selfscore._batch_vec`);
+    ``branch`` fixes each score's Decimal exponent (see :mod:`selfscore.batch.vec`);
     ``rule`` is each row's rule index; ``wide`` marks rows scored on the exact
     wide path; ``errors`` maps row numbers to messages (those rows have no score).
     """

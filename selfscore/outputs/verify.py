@@ -20,14 +20,14 @@ from typing import Any, Final
 
 import attrs
 
-from ._completion import OUTCOMES, Completion
-from ._engine import IndicatorResult, ItemResult, Result, score
-from ._errors import CaseError
-from ._load import load_spec
-from ._numbers import ROUNDING_MODES, Rounding, div_round, exact_sum, fmt, fmt_percent, mul
-from ._rules import Proportional
-from ._sheet import RowInfo, Sheet, SheetRow, read_number, read_sheet, sheet_case
-from ._spec import Item, Spec
+from selfscore.core.completion import OUTCOMES, Completion
+from selfscore.core.engine import IndicatorResult, ItemResult, Result, score
+from selfscore.core.errors import CaseError
+from selfscore.core.numbers import ROUNDING_MODES, Rounding, div_round, exact_sum, fmt, fmt_percent, mul
+from selfscore.core.rules import Proportional
+from selfscore.core.spec import Item, Spec
+from selfscore.inputs.load import load_spec
+from selfscore.inputs.sheet import RowInfo, Sheet, SheetRow, read_number, read_sheet, sheet_case
 
 __all__ = ["KINDS", "SheetDifference", "differences_to_json", "render_differences", "verify"]
 

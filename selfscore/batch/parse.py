@@ -27,11 +27,11 @@ from typing import Any, Final
 
 import numpy as np
 
-from ._batch_vec import MASKS
-from ._completion import Completion, completion
-from ._errors import SelfScoreError
-from ._numbers import to_decimal
-from ._targets import Target, parse_actual, parse_target, units_compatible
+from selfscore.batch.vec import MASKS
+from selfscore.core.completion import Completion, completion
+from selfscore.core.errors import SelfScoreError
+from selfscore.core.numbers import to_decimal
+from selfscore.core.targets import Target, parse_actual, parse_target, units_compatible
 
 __all__ = ["INT64_MAX", "Reducer", "exact_decimal", "int_column", "reduce_completion", "scaled"]
 
@@ -138,7 +138,7 @@ class Reducer:
     """Reduces (target, actual, judgement, lower_is_better) rows to integer columns.
 
     One instance keeps its caches across calls (a batch, or a CLI run).  Each row
-    becomes ``(A, T, mask, partial)`` as :mod:`selfscore._batch_vec` defines them,
+    becomes ``(A, T, mask, partial)`` as :mod:`selfscore.batch.vec` defines them,
     or an error message, which is the scalar engine's own.
     """
 

@@ -15,11 +15,11 @@ from typing import Any, Final, Literal
 
 import attrs
 
-from ._errors import Problem, SpecError
-from ._numbers import ROUNDING_MODES, Rounding, exact_sum, fmt
-from ._rules import AllOrNothing, FixedDeduction, IndicatorRule, Proportional, StepDeduction
-from ._split import LEFTOVER_ORDERS
-from ._validate import Reader, path
+from selfscore.core.errors import Problem, SpecError
+from selfscore.core.numbers import ROUNDING_MODES, Rounding, exact_sum, fmt
+from selfscore.core.rules import AllOrNothing, FixedDeduction, IndicatorRule, Proportional, StepDeduction
+from selfscore.core.split import LEFTOVER_ORDERS
+from selfscore.core.validate import Reader, path
 
 __all__ = ["ITEM_KINDS", "RULE_KINDS", "GradeBand", "Item", "Part", "Spec", "Split", "merge_spec_data", "spec_from_dict"]
 

@@ -21,9 +21,9 @@ from typing import TypeAlias
 
 import attrs
 
-from ._completion import Completion
-from ._errors import SelfScoreError
-from ._numbers import Rounding, div_round, fmt, fmt_percent, mul, show_quotient, sub, to_decimal
+from selfscore.core.completion import Completion
+from selfscore.core.errors import SelfScoreError
+from selfscore.core.numbers import Rounding, div_round, fmt, fmt_percent, mul, show_quotient, sub, to_decimal
 
 __all__ = [
     "AllOrNothing",

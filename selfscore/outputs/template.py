@@ -1,6 +1,6 @@
 """``template``: a blank indicator table (自评表) for a spec, as .xlsx or CSV, to fill in by hand.
 
-The table has the layout :mod:`selfscore._sheet` reads: a title, a 单位名称 line, the
+The table has the layout :mod:`selfscore.inputs.sheet` reads: a title, a 单位名称 line, the
 header (一级指标, 二级指标, 三级指标, 年度目标值, 年度实现值, 完成率, 分值, 得分, 偏差原因,
 判断结果), one row per indicator category of each indicator group, one row per other
 level-2 item, and notes.  Rows left empty are ignored when the table is read back.
@@ -13,10 +13,10 @@ import io
 from pathlib import Path
 from typing import Final
 
-from ._errors import DependencyError, UnreadableError
-from ._io import atomic_write
-from ._numbers import fmt
-from ._spec import Spec
+from selfscore.core.errors import DependencyError, UnreadableError
+from selfscore.core.numbers import fmt
+from selfscore.core.spec import Spec
+from selfscore.outputs.files import atomic_write
 
 __all__ = ["HEADER", "template_rows", "write_template"]
 

@@ -1,6 +1,6 @@
 """``selfscore batch INPUT``: score many departments at once.
 
-INPUT is a CSV or .xlsx table with a department column (see :mod:`selfscore._batch_io`)
+INPUT is a CSV or .xlsx table with a department column (see :mod:`selfscore.batch.io`)
 or a folder of case files.  Output: a summary table with one row per department
 (rank, score, max, grade, partial), optionally every indicator's score in any of
 the score formats, a progress bar on stderr for long runs on a terminal, and one
@@ -27,8 +27,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final, TextIO
 
-from ._cli import EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE, EXIT_USAGE
-from ._errors import SelfScoreError, UnreadableError
+from selfscore.cli.main import EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE, EXIT_USAGE
+from selfscore.core.errors import SelfScoreError, UnreadableError
 
 __all__ = ["main"]
 
@@ -121,7 +121,7 @@ class _Progress:
 
 
 def _dec(value: Decimal | None) -> str:
-    from ._numbers import fmt
+    from selfscore.core.numbers import fmt
 
     return _DASH if value is None else fmt(value)
 
@@ -249,8 +249,8 @@ def _indicator_rows(scored: list[tuple[Any, Any]], *, english: bool) -> tuple[li
 
 def _narrative(scored: list[tuple[Any, Any]], progress: _Progress) -> str:
     """Each scored department's 自评报告 text, from the scalar engine (it needs every trace)."""
-    from ._engine import score
-    from ._render import render
+    from selfscore.core.engine import score
+    from selfscore.outputs.render import render
 
     parts = []
     for batch, result in scored:
@@ -263,7 +263,7 @@ def _narrative(scored: list[tuple[Any, Any]], progress: _Progress) -> str:
 
 
 def _write(path: str, text: str, inputs: Sequence[Path]) -> None:
-    from ._io import write_text_atomic
+    from selfscore.outputs.files import write_text_atomic
 
     if path == "-":
         sys.stdout.write(text)
@@ -294,7 +294,7 @@ def _write_xlsx(path: str, title: str, headers: Sequence[str], rows: Sequence[Se
         from openpyxl.cell import WriteOnlyCell
     except ImportError:  # pragma: no cover - depends on the environment
         raise UnreadableError("写入 .xlsx 需要 openpyxl (pip install 'selfscore[xlsx]')") from None
-    from ._io import atomic_write
+    from selfscore.outputs.files import atomic_write
 
     def save(tmp: str) -> None:
         wb = openpyxl.Workbook(write_only=True)
@@ -335,7 +335,7 @@ def main(args: list[str]) -> int:
         print("selfscore batch: 用法错误 (usage error): --indicators-format 需要 --indicators FILE", file=sys.stderr)
         return EXIT_USAGE
     progress = _Progress(sys.stderr, enabled=not ns.no_progress and sys.stderr.isatty())
-    from ._batch_io import SpecNeeded
+    from selfscore.batch.io import SpecNeeded
 
     try:
         return _run(ns, ind_format, progress)
@@ -345,7 +345,7 @@ def main(args: list[str]) -> int:
         return EXIT_USAGE
     except SelfScoreError as exc:
         progress.close()
-        from ._cli import report_error
+        from selfscore.cli.main import report_error
 
         return report_error(exc, prog="selfscore batch")
     except _Usage as exc:
@@ -384,9 +384,9 @@ class _Usage(Exception):
 
 
 def _run(ns: argparse.Namespace, ind_format: str | None, progress: _Progress) -> int:
-    from ._batch_dept import score_batch
-    from ._batch_io import read_input
-    from ._batch_parse import Reducer
+    from selfscore.batch.dept import score_batch
+    from selfscore.batch.io import read_input
+    from selfscore.batch.parse import Reducer
 
     if ns.format == "xlsx" and not ns.output:
         raise _Usage("--format xlsx 需要用 -o FILE.xlsx 指定输出文件 (xlsx needs -o FILE)")

@@ -1,7 +1,7 @@
 """Department-level batch scoring: many departments under one spec, exactly as ``score(spec, case)``.
 
 Indicator rows of every department go through the vector engine together
-(:mod:`selfscore._batch`); the spec's structure is then applied in integers:
+(:mod:`selfscore.batch.rows`); the spec's structure is then applied in integers:
 points split over each (department, item)'s indicators (or typed weights checked
 to sum up), sums per item, part and department, partial results and grades.
 
@@ -26,13 +26,13 @@ from typing import Any
 import attrs
 import numpy as np
 
-from ._batch import Rows, RowScores, distinct_codes, paused_gc, reduce_columns, score_rows, weight_array, weights_column
-from ._batch_parse import Reducer, exact_decimal, scaled
-from ._case import Case, Indicator, ItemInput
-from ._engine import Result, score
-from ._errors import InputError, SelfScoreError
-from ._numbers import fmt, fmt_percent
-from ._spec import Item, Spec
+from selfscore.batch.parse import Reducer, exact_decimal, scaled
+from selfscore.batch.rows import Rows, RowScores, distinct_codes, paused_gc, reduce_columns, score_rows, weight_array, weights_column
+from selfscore.core.case import Case, Indicator, ItemInput
+from selfscore.core.engine import Result, score
+from selfscore.core.errors import InputError, SelfScoreError
+from selfscore.core.numbers import fmt, fmt_percent
+from selfscore.core.spec import Item, Spec
 
 __all__ = [
     "BatchResult",
@@ -129,7 +129,7 @@ def column_codes(values: Sequence[Any]) -> tuple[dict[Any, int], np.ndarray]:
 def reduce_table(table: IndicatorTable, *, reducer: Reducer | None = None,
                  progress: Callable[[int], None] | None = None) -> tuple[
         np.ndarray, np.ndarray, np.ndarray, np.ndarray, dict[int, str], dict[int, Fraction | str], dict[int, tuple[int, int]]]:
-    """:func:`selfscore._batch.reduce_columns` of the table's target, actual, judgement and 越低越好 columns.
+    """:func:`selfscore.batch.rows.reduce_columns` of the table's target, actual, judgement and 越低越好 columns.
 
     When they are all CodedColumns, each distinct (target, actual, judgement, 越低越好)
     combination is reduced once by ``reduce_columns`` itself and its results are

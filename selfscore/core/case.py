@@ -15,9 +15,9 @@ from typing import Any, Final
 
 import attrs
 
-from ._errors import CaseError
-from ._numbers import to_decimal
-from ._validate import Reader, path
+from selfscore.core.errors import CaseError
+from selfscore.core.numbers import to_decimal
+from selfscore.core.validate import Reader, path
 
 __all__ = ["Case", "Deduction", "Indicator", "ItemInput", "Period", "case_from_dict", "read_percent"]
 

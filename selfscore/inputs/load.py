@@ -12,10 +12,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ._case import Case, case_from_dict
-from ._errors import InputError, Problem, SpecError, UnreadableError
-from ._io import read_bytes
-from ._spec import Spec, merge_spec_data, spec_from_dict
+from selfscore.core.case import Case, case_from_dict
+from selfscore.core.errors import InputError, Problem, SpecError, UnreadableError
+from selfscore.core.spec import Spec, merge_spec_data, spec_from_dict
+from selfscore.inputs.files import read_bytes
 
 __all__ = ["bundled_specs", "load_case", "load_case_and_spec", "load_spec", "read_toml"]
 
