@@ -24,6 +24,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import os
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -108,24 +109,31 @@ def _columns(header: Sequence[str], file: str) -> dict[str, int]:
     return found
 
 
-def _csv_rows(path: Path) -> Iterator[list[str]]:
-    """Rows of a CSV (or tab-separated) file in any encoding officers' files come in (see ``_io.read_text``)."""
-    source = _csv_source(path, plain=False)
-    assert not isinstance(source, _PlainCsv)
-    return source
+#: Read plain UTF-8 CSV through pyarrow when it is installed (see :mod:`selfscore.batch.arrow`); the environment
+#: variable SELFSCORE_NO_PYARROW=1 turns it off (the results are the same either way).
+USE_PYARROW: bool = os.environ.get("SELFSCORE_NO_PYARROW", "") in ("", "0")
 
 
-def _csv_source(path: Path, *, plain: bool = True) -> _PlainCsv | Iterator[list[str]]:
-    """A CSV file as a :class:`_PlainCsv` when it is plain enough to be cut up in numpy, else its rows."""
+def _csv_source(path: Path, *, plain: bool = True) -> CodedSource | Iterator[list[str]]:
+    """A CSV file as a :class:`CodedSource` when it is plain enough to be read by columns (pyarrow where
+    installed, else cut up in numpy), else its rows."""
     from selfscore.inputs.files import decode_text, read_bytes
 
     raw = read_bytes(path)
+    first_bytes = raw.split(b"\n", 1)[0]
+    tsv = path.suffix.lower() == ".tsv"
+    if plain and USE_PYARROW and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        from selfscore.batch.arrow import csv_source
+
+        delimiter = "\t" if tsv or (b"\t" in first_bytes and b"," not in first_bytes) else ","
+        if (arrow := csv_source(raw, delimiter)) is not None:
+            return arrow
     try:
         text, encoding = decode_text(raw)
     except ValueError as exc:
         raise UnreadableError(f"{path}: {exc}") from None
     first = text.split("\n", 1)[0]
-    delimiter = "\t" if path.suffix.lower() == ".tsv" or ("\t" in first and "," not in first) else ","
+    delimiter = "\t" if tsv or ("\t" in first and "," not in first) else ","
     if plain and (found := _PlainCsv.of(raw, text, encoding, delimiter)) is not None:
         return found
     return _split_csv(text, str(path), delimiter)
@@ -149,7 +157,49 @@ def _texts(data: bytes, starts: np.ndarray, ends: np.ndarray) -> list[str]:
     return texts
 
 
-class _PlainCsv:
+class CodedSource:
+    """A table read column by column: each column's distinct texts and every data row's index into them.
+
+    Subclasses give :meth:`column` and :meth:`rows`; :meth:`derived` and :meth:`any` work on the
+    distinct values only.  ``n`` data rows follow the header, data row ``r`` on line ``r + 2``.
+    """
+
+    header: list[str]
+    n: int
+
+    def __init__(self) -> None:
+        self._derived: dict[tuple[int, str], tuple[list[Any], np.ndarray]] = {}
+        self._tests: dict[tuple[int, str, str], np.ndarray] = {}
+
+    def column(self, j: int) -> tuple[list[str], np.ndarray]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def rows(self, r0: int, r1: int) -> list[list[str]]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def derived(self, j: int, how: str, f: Callable[[str], Any]) -> tuple[list[Any], np.ndarray]:
+        """``f`` of column ``j``'s texts: its distinct results, and every row's index into them."""
+        key = (j, how)
+        found = self._derived.get(key)
+        if found is None:
+            values, codes = self.column(j)
+            results = list(map(f, values))
+            index = {v: c for c, v in enumerate(dict.fromkeys(results))}
+            trans = np.fromiter(map(index.__getitem__, results), dtype=np.int64, count=len(results))
+            found = self._derived[key] = (list(index), trans[codes])
+        return found
+
+    def any(self, j: int, how: str, test: Callable[[Any], bool], r0: int, r1: int) -> bool:
+        """Whether ``test`` holds for any of rows ``r0:r1`` of column ``j`` (``how``: as :meth:`derived` gives it)."""
+        values, codes = self.column(j) if not how else self.derived(j, how, _DERIVED[how])
+        key = (j, how, test.__name__)
+        mask = self._tests.get(key)
+        if mask is None:
+            mask = self._tests[key] = np.fromiter(map(test, values), dtype=bool, count=len(values))
+        return bool(mask[codes[r0:r1]].any())
+
+
+class _PlainCsv(CodedSource):
     """A CSV text without quotes or lone carriage returns, every line holding the header's number of
     cells (or none: a blank line), cut into cells with numpy on its UTF-8 bytes.
 
@@ -164,6 +214,7 @@ class _PlainCsv:
 
     def __init__(self, data: bytes, header: list[str], delimiter: str, seps: np.ndarray, cell_end: np.ndarray,
                  first: np.ndarray, blank: np.ndarray, line_start: np.ndarray, line_end: np.ndarray) -> None:
+        super().__init__()
         self.data = data
         self.header = header
         self.delimiter = delimiter
@@ -177,8 +228,6 @@ class _PlainCsv:
         # the eight bytes from each offset on, as one uint64 (unaligned, little-endian)
         self.window = np.ndarray(shape=(len(data) + 8,), dtype="<u8", buffer=data + bytes(16), offset=0, strides=(1,))
         self._columns: dict[int, tuple[list[str], np.ndarray]] = {}
-        self._derived: dict[tuple[int, str], tuple[list[Any], np.ndarray]] = {}
-        self._tests: dict[tuple[int, str, str], np.ndarray] = {}
 
     @classmethod
     def of(cls, raw: bytes, text: str, encoding: str, delimiter: str) -> _PlainCsv | None:
@@ -231,27 +280,6 @@ class _PlainCsv:
             cell = np.where(self.blank, self.first, self.first + j)
             found = self._columns[j] = self._distinct(self.cell_start[cell], self.cell_end[cell])
         return found
-
-    def derived(self, j: int, how: str, f: Callable[[str], Any]) -> tuple[list[Any], np.ndarray]:
-        """``f`` of column ``j``'s texts: its distinct results, and every row's index into them."""
-        key = (j, how)
-        found = self._derived.get(key)
-        if found is None:
-            values, codes = self.column(j)
-            results = list(map(f, values))
-            index = {v: c for c, v in enumerate(dict.fromkeys(results))}
-            trans = np.fromiter(map(index.__getitem__, results), dtype=np.int64, count=len(results))
-            found = self._derived[key] = (list(index), trans[codes])
-        return found
-
-    def any(self, j: int, how: str, test: Callable[[Any], bool], r0: int, r1: int) -> bool:
-        """Whether ``test`` holds for any of rows ``r0:r1`` of column ``j`` (``how``: as :meth:`derived` gives it)."""
-        values, codes = self.column(j) if not how else self.derived(j, how, _DERIVED[how])
-        key = (j, how, test.__name__)
-        mask = self._tests.get(key)
-        if mask is None:
-            mask = self._tests[key] = np.fromiter(map(test, values), dtype=bool, count=len(values))
-        return bool(mask[codes[r0:r1]].any())
 
     def rows(self, r0: int, r1: int) -> list[list[str]]:
         """Data rows ``r0:r1`` as :func:`_split_csv` gives them."""
@@ -510,7 +538,7 @@ _CHUNK: Final = 65_536
 _LOWER: Final[dict[str, bool | None]] = {"": None, **{k: True for k in _TRUE}, **{k: False for k in _FALSE}}
 
 
-def _read_table(rows: Iterable[list[str]] | _PlainCsv, file: str, spec_for: Callable[[str], Spec],
+def _read_table(rows: Iterable[list[str]] | CodedSource, file: str, spec_for: Callable[[str], Spec],
                 progress: Callable[[int], None] | None, *, cells_checked: bool = False) -> tuple[list[Batch], list[Failure]]:
     """Rows of a table (header first) into batches.
 
@@ -521,7 +549,7 @@ def _read_table(rows: Iterable[list[str]] | _PlainCsv, file: str, spec_for: Call
     blank or incomplete rows, yes/no words to check, spreadsheet cells that failed) go
     row by row.
     """
-    plain = rows if isinstance(rows, _PlainCsv) else None
+    plain = rows if isinstance(rows, CodedSource) else None
     it = iter(()) if plain is not None else iter(rows)  # type: ignore[arg-type]
     header = plain.header if plain is not None else next(it, None)
     if header is None:
@@ -666,7 +694,7 @@ def _bad_word(value: object) -> bool:
 _DERIVED: Final[dict[str, Callable[[str], Any]]] = {"strip": _strip, "lower": _lower_word}
 
 
-def _coded_chunk(state: _State, src: _PlainCsv, r0: int, r1: int, line0: int) -> bool:
+def _coded_chunk(state: _State, src: CodedSource, r0: int, r1: int, line0: int) -> bool:
     """:func:`_fast_chunk` for data rows ``r0:r1`` of a plain CSV, on codes: the same decision, the same columns."""
     i = state.i
     if i["spec"] is not None or i["group"] is None or i["target"] is None:

@@ -179,16 +179,19 @@ def _check_groups(items: Sequence[Item], weight_col: Sequence[Any], src: np.ndar
     """Groups typed in part, or whose typed weights do not add up (with core's own message)."""
     out: list[tuple[int, str]] = []
     n_typed = np.add.reduceat(typed.astype(np.int64), g.starts)
-    for grp in np.flatnonzero(n_typed > 0).tolist():
+    want = [int(it.points.scaleb(ws)) if it.points is not None else 0 for it in items]
+    off = (n_typed > 0) & (n_typed < g.sizes)
+    whole = np.flatnonzero((n_typed > 0) & ~off)
+    if len(whole):  # fully typed groups whose weights do not add up to the item's points
+        expected = np.array(want, dtype=object)[g.item[whole]]
+        whole = whole[np.asarray(sums[whole], dtype=object) != expected]
+    for grp in sorted(np.flatnonzero(off).tolist() + whole.tolist()):
         item = items[int(g.item[grp])]
         assert item.points is not None
-        rows = range(int(g.starts[grp]), int(g.starts[grp] + g.sizes[grp]))
-        if n_typed[grp] < g.sizes[grp]:
+        if off[grp]:
             out.append((-1 - grp, f"二级指标 {item.name}: 部分指标填写了权重、部分没有 (weights typed for some indicators only)"))
             continue
-        pts, ps = scaled(item.points)
-        if int(sums[grp]) * 10**ps == pts * 10**ws:
-            continue
+        rows = range(int(g.starts[grp]), int(g.starts[grp] + g.sizes[grp]))
         try:
             check_weights([exact_decimal(weight_col[int(src[r])], what="weight") for r in rows], item.points)
         except (SelfScoreError, TypeError, ValueError) as exc:
