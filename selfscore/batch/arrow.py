@@ -49,12 +49,11 @@ class ArrowSource(CodedSource):
 
 def _plain(data: bytes, delimiter: str) -> bool:
     """Whether pyarrow reads ``data`` (without BOM) exactly as the batch's own reader does."""
-    if b'"' in data or b"\x00" in data or not data.strip():
+    if b'"' in data or b"\x00" in data or data.isspace() or not data:
         return False
-    if data.count(b"\r") != data.count(b"\r\n"):
+    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
         return False
-    lines = data.replace(b"\r\n", b"\n")
-    return not (b"\n\n" in lines or lines.startswith(b"\n")) and delimiter in (",", "\t")
+    return not (b"\n\n" in data or b"\n\r\n" in data or data.startswith((b"\n", b"\r\n"))) and delimiter in (",", "\t")
 
 
 def csv_source(raw: bytes, delimiter: str) -> ArrowSource | None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from fractions import Fraction
@@ -35,6 +36,9 @@ __all__ = ["KEYS", "IndicatorColumns", "concat", "indicator_columns", "rate_code
 KEYS: Final = ("department", "year", "item", "item_key", "group", "category", "name", "target", "actual", "rate",
                "weight", "score")
 CHUNK: Final = 32_768
+#: Where output goes: bytes, or a uint8 array (a chunk of rows), as ``BinaryIO.write`` takes them.
+Sink = Callable[[Any], object]
+_SPECIAL: Final = re.compile('[,"\r\n]')
 
 
 @attrs.frozen(eq=False)
@@ -103,13 +107,28 @@ def indicator_columns(result: Any) -> IndicatorColumns:
     return IndicatorColumns(values, codes)
 
 
+def dense_unique(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(key, return_inverse=True)`` without sorting when the keys span a small range."""
+    if len(key) == 0:
+        return key[:0], np.zeros(0, dtype=np.int64)
+    lo, hi = int(key.min()), int(key.max())
+    if hi - lo > 4 * len(key) + 65_536:
+        uniq, inverse = np.unique(key, return_inverse=True)
+        return uniq, inverse.reshape(-1).astype(np.int64)
+    present = np.zeros(hi - lo + 1, dtype=bool)
+    present[key - lo] = True
+    renumber = np.cumsum(present) - 1
+    uniq = np.flatnonzero(present) + lo
+    return uniq.astype(key.dtype), renumber[key - lo]
+
+
 def _decimal_codes(n: np.ndarray, scale: int, exp: np.ndarray) -> tuple[list[str], np.ndarray]:
     """Texts of the Decimals ``n / 10**scale`` with exponents ``exp``: each distinct one formatted once."""
     if n.dtype != object and len(n) and int(np.abs(n).max()) < 2**56 and int(np.abs(exp).max()) < 64:
         key = n * 128 + (exp.astype(np.int64) + 64)
-        uniq, codes = np.unique(key, return_inverse=True)
+        uniq, codes = dense_unique(key)
         texts = [fmt(decimal_at(k >> 7, scale, (k & 127) - 64)) for k in uniq.tolist()]
-        return texts, codes.reshape(-1).astype(np.int64)
+        return texts, codes
     pairs = [fmt(decimal_at(int(v), scale, int(e))) for v, e in zip(n.tolist(), exp.tolist(), strict=True)]
     found, codes = value_codes(pairs)
     return found, codes
@@ -146,22 +165,20 @@ def rate_codes(rows: Rows, keep: np.ndarray) -> tuple[list[str], np.ndarray]:
     q = np.zeros(len(keep), dtype=np.int64)
     n_, d_ = num[fits] * 10_000, den[fits]
     q[fits] = n_ // d_ + ((n_ % d_) * 2 >= d_)
-    uniq, codes = np.unique(q, return_inverse=True)
+    uniq, codes = dense_unique(q)
     texts = [f"{fmt(Decimal(k).scaleb(-2))}%" for k in uniq.tolist()]
-    codes = codes.reshape(-1).astype(np.int64)
     special = np.zeros(len(rows), dtype=bool)
     special[list(rows.shown)] = True
     special[list(rows.big)] = True
     at = np.flatnonzero(special[keep] | ~fits)
     if len(at):
         index = {t: c for c, t in enumerate(texts)}
-        printed: dict[Any, str] = {}
-        for i, r in zip(at.tolist(), keep[at].tolist(), strict=True):
-            shown = rows.shown_rate(r)
-            text = printed.get(shown)
-            if text is None:
-                text = printed[shown] = shown if isinstance(shown, str) else fmt_percent(Fraction(shown))
-            codes[i] = index.setdefault(text, len(index))
+        printed: dict[Any, int] = {}
+        rs = keep[at].tolist()
+        for shown in set(map(rows.shown_rate, rs)):
+            text = shown if isinstance(shown, str) else fmt_percent(Fraction(shown))
+            printed[shown] = index.setdefault(text, len(index))
+        codes[at] = np.fromiter(map(printed.__getitem__, map(rows.shown_rate, rs)), dtype=np.int64, count=len(rs))
         texts = list(index)
     return texts, codes
 
@@ -169,7 +186,7 @@ def rate_codes(rows: Rows, keep: np.ndarray) -> tuple[list[str], np.ndarray]:
 # --- writers -----------------------------------------------------------------
 
 
-def _gather(blob: np.ndarray, offsets: list[np.ndarray], codes: list[np.ndarray], r0: int, r1: int) -> bytes:
+def _gather(blob: np.ndarray, offsets: list[np.ndarray], codes: list[np.ndarray], r0: int, r1: int) -> np.ndarray:
     """Rows ``r0:r1``: for each row, the pieces ``blob[offsets[c][code] : offsets[c][code + 1]]`` of every column."""
     starts = np.stack([off[cd[r0:r1]] for off, cd in zip(offsets, codes, strict=True)], axis=1).ravel()
     ends = np.stack([off[cd[r0:r1] + 1] for off, cd in zip(offsets, codes, strict=True)], axis=1).ravel()
@@ -182,7 +199,7 @@ def _gather(blob: np.ndarray, offsets: list[np.ndarray], codes: list[np.ndarray]
         index[0] = starts[0]
         index[np.cumsum(sizes)[:-1]] = starts[1:] - ends[:-1] + 1
         np.cumsum(index, out=index)
-    return bytes(blob[index].data)
+    return blob[index]
 
 
 def _pieces(encoded: list[list[bytes]]) -> tuple[np.ndarray, list[np.ndarray]]:
@@ -199,24 +216,24 @@ def _pieces(encoded: list[list[bytes]]) -> tuple[np.ndarray, list[np.ndarray]]:
 
 
 def _stream(cols: IndicatorColumns, keys: Sequence[str], encoded: list[list[bytes]],
-            write: Callable[[bytes], object]) -> None:
+            write: Sink) -> None:
     blob, offsets = _pieces(encoded)
     codes = [cols.codes[k] for k in keys]
     for r0 in range(0, len(cols), CHUNK):
-        write(_gather(blob, offsets, codes, r0, min(r0 + CHUNK, len(cols))))
+        write(_gather(blob, offsets, codes, r0, min(r0 + CHUNK, len(cols))).data)
 
 
 def _csv_cell(value: Any) -> str:
     """A cell as ``csv.writer`` writes it inside a row (quoted when needed)."""
     text = "" if value is None else str(value)
-    if text == "":
-        return ""
+    if not _SPECIAL.search(text):
+        return text
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerow([text])
     return out.getvalue()[:-1]
 
 
-def write_csv(cols: IndicatorColumns, keys: Sequence[str], header: Sequence[str], write: Callable[[bytes], object]) -> None:
+def write_csv(cols: IndicatorColumns, keys: Sequence[str], header: Sequence[str], write: Sink) -> None:
     """The rows as CSV (``csv.writer``, ``\\n`` line ends): each distinct cell encoded once."""
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerow(list(header))
@@ -227,7 +244,7 @@ def write_csv(cols: IndicatorColumns, keys: Sequence[str], header: Sequence[str]
     _stream(cols, keys, encoded, write)
 
 
-def write_json(cols: IndicatorColumns, keys: Sequence[str], write: Callable[[bytes], object]) -> None:
+def write_json(cols: IndicatorColumns, keys: Sequence[str], write: Sink) -> None:
     """The rows as ``json.dumps(records, ensure_ascii=False, indent=1) + "\\n"`` writes them."""
     if len(cols) == 0:
         write(b"[]\n")
@@ -239,12 +256,11 @@ def write_json(cols: IndicatorColumns, keys: Sequence[str], write: Callable[[byt
         tail = ",\n" if c < last else "\n },\n"
         encoded.append([f'{head}  {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}{tail}'.encode() for v in cols.values[k]])
     write(b"[\n")
-    pending = [b""]
+    pending: list[Any] = [b""]
 
-    def hold_last(chunk: bytes) -> None:  # the last record ends "}\n]" rather than "},\n"
-        if pending[0]:
-            write(pending[0])
+    def hold_last(chunk: Any) -> None:  # the last record ends "}\n]" rather than "},\n"
+        write(pending[0])
         pending[0] = chunk
 
     _stream(cols, keys, encoded, hold_last)
-    write(pending[0][:-2] + b"\n]\n")
+    write(bytes(pending[0])[:-2] + b"\n]\n")

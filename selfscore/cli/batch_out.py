@@ -212,10 +212,10 @@ def indicator_output(scored: list[tuple[Any, Any]], fmt_name: str, target: str, 
         write_text(target, text, inputs)
 
 
-def _write_bytes(target: str, produce: Callable[[Callable[[bytes], object]], None], inputs: Sequence[Path]) -> None:
+def _write_bytes(target: str, produce: Callable[[Callable[[Any], object]], None], inputs: Sequence[Path]) -> None:
     """Stream what ``produce`` writes (UTF-8 bytes, whole rows at a time) to ``target`` ("-": stdout)."""
     if target == "-":
-        produce(lambda chunk: sys.stdout.write(chunk.decode("utf-8")))
+        produce(lambda chunk: sys.stdout.write(bytes(chunk).decode("utf-8")))
         return
     from selfscore.outputs.files import atomic_write
 
