@@ -120,7 +120,7 @@ def _csv_source(path: Path, *, plain: bool = True) -> CodedSource | Iterator[lis
     from selfscore.inputs.files import decode_text, read_bytes
 
     raw = read_bytes(path)
-    first_bytes = raw.split(b"\n", 1)[0]
+    first_bytes = raw[: raw.find(b"\n") % (len(raw) + 1)]
     tsv = path.suffix.lower() == ".tsv"
     if plain and USE_PYARROW and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         from selfscore.batch.arrow import csv_source
@@ -481,6 +481,9 @@ class _Column:
 
     def build(self) -> CodedColumn:
         self._flush()
+        shared = {id(values) for values, _codes in self.parts}
+        if len(shared) == 1 and all(codes is not None for _v, codes in self.parts):  # one table of distinct values
+            return _used_only(self.parts[0][0], np.concatenate([c for _v, c in self.parts]))
         index: dict[Any, int] = {}
         translated: dict[int, np.ndarray] = {}
         out = []
@@ -496,15 +499,19 @@ class _Column:
                 translated[id(values)] = trans
             out.append(trans[codes])
         codes_all = np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
-        values_all = list(index)
-        used = np.zeros(len(values_all), dtype=bool)
-        used[codes_all] = True
-        if not used.all():  # values only rows read otherwise referred to: keep the ones in use
-            keep = np.flatnonzero(used)
-            renumber = np.cumsum(used) - 1
-            values_all = [values_all[k] for k in keep.tolist()]
-            codes_all = renumber[codes_all]
-        return CodedColumn(values_all, codes_all)
+        return _used_only(list(index), codes_all)
+
+
+def _used_only(values: list[Any], codes: np.ndarray) -> CodedColumn:
+    """The column with only the distinct values some row refers to (in their order)."""
+    used = np.zeros(len(values), dtype=bool)
+    used[codes] = True
+    if not used.all():
+        keep = np.flatnonzero(used)
+        renumber = np.cumsum(used) - 1
+        values = [values[k] for k in keep.tolist()]
+        codes = renumber[codes]
+    return CodedColumn(values, codes)
 
 
 class _Ints:
