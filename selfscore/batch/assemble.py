@@ -127,128 +127,176 @@ def _scalar_reason(spec: Spec, dept: Department, table: IndicatorTable, rows: Se
 @attrs.frozen(eq=False)
 class ItemSums:
     """Indicator items' scores per (department, item) group: integers at ``scale``, with the exponent Decimal
-    addition gives (``0 + s1 + s2 ...``)."""
+    addition gives (``0 + s1 + s2 ...``); ``group[d, k]`` is department ``d``'s group for item ``k`` (-1: none)."""
 
-    at: dict[tuple[int, int], int]  # (department, item index) -> group
-    sums: list[int]
-    exps: list[int]
+    group: np.ndarray
+    sums: np.ndarray
+    exps: np.ndarray
     scale: int
 
     @classmethod
-    def of(cls, scores: RowScores, g: Groups) -> ItemSums:
+    def of(cls, scores: RowScores, g: Groups, n_dept: int, n_items: int) -> ItemSums:
         if len(scores):
             values = scores.values
             if values.dtype != object and int(values.max(initial=0)) > 2**62 // max(int(g.sizes.max()), 1):
                 values = values.astype(object)
-            sums = np.add.reduceat(values, g.starts).tolist()
-            exps = np.minimum(np.minimum.reduceat(scores.exponents(), g.starts), 0).tolist()
+            sums = np.add.reduceat(values, g.starts)
+            exps = np.minimum(np.minimum.reduceat(scores.exponents(), g.starts), 0).astype(np.int64)
         else:
-            sums, exps = [], []
-        at = {(d, k): i for i, (d, k) in enumerate(zip(g.dept.tolist(), g.item.tolist(), strict=True))}
-        return cls(at, sums, exps, scores.scale)
+            sums, exps = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        group = np.full((n_dept, n_items), -1, dtype=np.int64)
+        group[g.dept, g.item] = np.arange(len(g.starts))
+        return cls(group, sums, exps, scores.scale)
 
 
 def assemble_all(spec: Spec, table: IndicatorTable, departments: Sequence[Department], problems: list[list[str]],
                  items: tuple[Item, ...], sums: ItemSums, tick: Callable[[str, int, int], None]) -> list[DepartmentResult]:
     """Every department's result, or why it cannot be scored (``problems`` found so far, and the scalar
-    engine's own reason for a department read from a case file)."""
+    engine's own reason for a department read from a case file).
+
+    Departments with the same scalar result for their other items and the same indicator items
+    scored are assembled together, in numpy (:func:`_cohort`).
+    """
     others = _Others(spec)
     index = {it.key: k for k, it in enumerate(items)}
-    results: list[DepartmentResult] = []
-    rows_of: dict[int, list[int]] = {}
-    n_dept = len(departments)
-    tick("aggregate", 0, n_dept)
+    results: list[DepartmentResult | None] = [None] * len(departments)
+    cohorts: dict[tuple[int, tuple[int, ...]], list[int]] = {}
+    found: dict[int, Result] = {}
+    has = sums.group >= 0
+    tick("aggregate", 0, len(departments))
     for d, dept in enumerate(departments):
         other = others.get(dept) if not dept.problems else "；".join(dept.problems)
         if isinstance(other, str):
             if not dept.problems:
                 problems[d].append(other)
-        else:
-            for it in items:
+        elif dept.items:
+            for k, it in enumerate(items):
                 given = dept.items.get(it.key, dept.items.get(it.name))
-                if given is not None and given.deductions is not None and (d, index[it.key]) in sums.at:
+                if given is not None and given.deductions is not None and has[d, k]:
                     problems[d].append(f"items.{it.key}: 已列出指标时不能再按汇总扣分填报 "
                                        "(deductions are only for items whose indicators are not listed)")
-        if problems[d]:
-            reason = None
-            if dept.case is not None and not dept.problems:
-                # a case file's department is explained by the scalar engine itself (the message `selfscore
-                # check` gives); a table's by the problems found here, which name the table's rows
-                if not rows_of:
-                    for i, dd in enumerate(np.asarray(table.department).tolist()):
-                        rows_of.setdefault(dd, []).append(i)
-                reason = _scalar_reason(spec, dept, table, rows_of.get(d, []))
-            results.append(DepartmentResult(name=dept.name, year=dept.year, file=dept.file,
-                                            error=reason or "；".join(problems[d])))
-        else:
-            assert isinstance(other, Result)
-            results.append(_assemble(spec, dept, other, [sums.at.get((d, index.get(it.key, -1)))
-                                                         for p in other.parts for it in p.items], sums))
-        if d % 2000 == 0:
-            tick("aggregate", d, n_dept)
-    tick("aggregate", n_dept, n_dept)
-    return results
+        if problems[d] or isinstance(other, str):
+            results[d] = _refused(spec, table, dept, d, problems[d])
+            continue
+        found[id(other)] = other
+        ks = tuple(index[it.key] if it.key in index and has[d, index[it.key]] else -1 for p in other.parts for it in p.items)
+        cohorts.setdefault((id(other), ks), []).append(d)
+    tick("aggregate", len(departments) // 2, len(departments))
+    for (oid, ks), ds in cohorts.items():
+        for d, r in zip(ds, _cohort(spec, found[oid], ks, np.asarray(ds, dtype=np.int64), sums, departments), strict=True):
+            results[d] = r
+    tick("aggregate", len(departments), len(departments))
+    return results  # type: ignore[return-value]
 
 
-def _picked(other: Result, groups: list[int | None], sums: ItemSums) -> tuple[int, list[tuple[int, int] | None]]:
-    """Each item's score (spec order) as ``(value at the returned scale, exponent)``, or None when not scored:
-    indicator items from the batch's sums, the others from the scalar engine."""
+def _refused(spec: Spec, table: IndicatorTable, dept: Department, d: int, problems: list[str]) -> DepartmentResult:
+    reason = None
+    if dept.case is not None and not dept.problems:
+        # a case file's department is explained by the scalar engine itself (the message `selfscore check`
+        # gives); a table's by the problems found here, which name the table's rows
+        rows = np.flatnonzero(np.asarray(table.department) == d).tolist()
+        reason = _scalar_reason(spec, dept, table, rows)
+    return DepartmentResult(name=dept.name, year=dept.year, file=dept.file, error=reason or "；".join(problems))
+
+
+def _columns(other: Result, ks: tuple[int, ...], ds: np.ndarray,
+             sums: ItemSums) -> tuple[int, list[tuple[np.ndarray, np.ndarray] | None]]:
+    """Each spec item's scores over the cohort as ``(values at the returned scale, exponents)``, or None when not
+    scored: indicator items from the batch's sums, the others from the scalar engine."""
     own = [it.score for p in other.parts for it in p.items]
-    scale = max([sums.scale] + [-_exp(sc) for sc, g in zip(own, groups, strict=True) if sc is not None and g is None])
-    picked: list[tuple[int, int] | None] = []
-    for sc, g in zip(own, groups, strict=True):
-        if g is not None:
-            picked.append((sums.sums[g] * 10 ** (scale - sums.scale), sums.exps[g]))
+    scale = max([sums.scale] + [-_exp(sc) for sc, k in zip(own, ks, strict=True) if sc is not None and k < 0])
+    m = len(ds)
+    cols: list[tuple[np.ndarray, np.ndarray] | None] = []
+    for sc, k in zip(own, ks, strict=True):
+        if k >= 0:
+            at = sums.group[ds, k]
+            v = sums.sums[at]
+            factor = 10 ** (scale - sums.scale)
+            if factor != 1:
+                big = v.dtype == object or int(np.abs(v).max(initial=0)) > 2**62 // factor
+                v = (v.astype(object) if big else v) * factor
+            cols.append((v, sums.exps[at]))
         elif sc is not None:
             n_, s_ = scaled(sc)
-            picked.append((n_ * 10 ** (scale - s_), _exp(sc)))
+            cols.append((np.full(m, n_ * 10 ** (scale - s_), dtype=object if abs(n_) >= 2**40 else np.int64),
+                         np.full(m, _exp(sc), dtype=np.int64)))
         else:
-            picked.append(None)
-    return scale, picked
+            cols.append(None)
+    return scale, cols
 
 
-def _assemble(spec: Spec, dept: Department, other: Result, groups: list[int | None], sums: ItemSums) -> DepartmentResult:
-    """One department's parts and totals, summed as integers at one scale.
+def _sum(cols: list[tuple[np.ndarray, np.ndarray]], m: int) -> tuple[np.ndarray, np.ndarray]:
+    """Sums of some columns and the exponent of the Decimal sum (``min(0, exponents...)``)."""
+    total: np.ndarray = np.zeros(m, dtype=np.int64)
+    exp = np.zeros(m, dtype=np.int64)
+    for v, e in cols:
+        total = total + v
+        exp = np.minimum(exp, e)
+    return total, exp
 
-    ``other`` is the scalar engine's result for the department without indicators:
-    it gives the status and score of every item without indicator rows, and what is
-    missing in its own words (less the indicator items scored here).
-    """
-    scale, picked = _picked(other, groups, sums)
-    out_items: list[ItemScore] = []
-    parts_out: list[tuple[str, str, Decimal | None, Decimal | None]] = []
+
+def _cohort(spec: Spec, other: Result, ks: tuple[int, ...], ds: np.ndarray, sums: ItemSums,
+            departments: Sequence[Department]) -> list[DepartmentResult]:
+    """The results of departments sharing ``other`` (the scalar engine's result without indicators) and the
+    indicator items scored (``ks``): parts and totals summed as integers at one scale, in numpy.  What is
+    missing is ``other``'s own list, less the indicator items scored here."""
+    scale, cols = _columns(other, ks, ds, sums)
+    m = len(ds)
+    cache: dict[tuple[int, int], Decimal] = {}
+
+    def decimals(col: tuple[np.ndarray, np.ndarray]) -> list[Decimal]:
+        out = []
+        for key in zip(col[0].tolist(), col[1].tolist(), strict=True):
+            found = cache.get(key)
+            if found is None:
+                found = cache[key] = decimal_at(key[0], scale, key[1])
+            out.append(found)
+        return out
+
     missing = iter(other.missing)
     still_missing: list[str] = []
-    known, known_exp, known_max = 0, 0, Decimal(0)
-    total, total_exp = 0, 0
+    per_item: list[list[ItemScore]] = []
+    per_part: list[list[tuple[str, str, Decimal | None, Decimal | None]]] = []
+    known_cols: list[tuple[np.ndarray, np.ndarray]] = []
+    complete_parts: list[tuple[np.ndarray, np.ndarray]] = []
+    known_max = Decimal(0)
     pos = 0
     for part in other.parts:
         if part.unknown:
-            parts_out.append((part.key, part.name, None, part.max))
+            per_part.append([(part.key, part.name, None, part.max)] * m)
             still_missing.append(next(missing))
             continue
-        part_sum, part_exp, complete = 0, 0, True
+        mine = []
         for it in part.items:
-            got, scored_here = picked[pos], groups[pos] is not None
+            col, here = cols[pos], ks[pos] >= 0
             pos += 1
-            if it.status != "scored" and (entry := next(missing)) and not scored_here:
+            if it.status != "scored" and (entry := next(missing)) and not here:
                 still_missing.append(entry)
-            if got is None:
-                complete = False
-                out_items.append(ItemScore(it.key, it.name, it.kind, it.status, None, it.max))
+            if col is None:
+                per_item.append([ItemScore(it.key, it.name, it.kind, it.status, None, it.max)] * m)
                 continue
-            value, exp = got
-            out_items.append(ItemScore(it.key, it.name, it.kind, "scored" if scored_here else it.status,
-                                       decimal_at(value, scale, exp), it.max))
-            part_sum, part_exp = part_sum + value, min(part_exp, exp)
-            known, known_exp = known + value, min(known_exp, exp)
+            status = "scored" if here else it.status
+            values = decimals(col)  # one Decimal object per distinct (digits, exponent): 4.0 is not 4.00
+            made = {id(v): ItemScore(it.key, it.name, it.kind, status, v, it.max) for v in values}
+            per_item.append([made[id(v)] for v in values])
+            mine.append(col)
             known_max += it.max if it.max is not None else 0
-        parts_out.append((part.key, part.name, decimal_at(part_sum, scale, part_exp) if complete else None, part.max))
+        known_cols.extend(mine)
+        complete = len(mine) == len(part.items)
+        part_total = _sum(mine, m)
         if complete:
-            total, total_exp = total + part_sum, min(total_exp, part_exp)
-    final = None if still_missing else decimal_at(total, scale, total_exp)
-    return DepartmentResult(
-        name=dept.name, year=dept.year, file=dept.file, score=final, max=other.max,
-        grade=None if final is None else spec.grade(final), partial=bool(still_missing),
-        known_score=decimal_at(known, scale, known_exp), known_max=known_max, missing=tuple(still_missing),
-        parts=tuple(parts_out), items=tuple(out_items))
+            complete_parts.append(part_total)
+        per_part.append([(part.key, part.name, v, part.max) for v in decimals(part_total)] if complete
+                        else [(part.key, part.name, None, part.max)] * m)
+    known = decimals(_sum(known_cols, m))
+    finals: list[Decimal | None] = [None] * m if still_missing else list(decimals(_sum(complete_parts, m)))
+    grades: dict[Decimal, str | None] = {}
+    out = []
+    for j, d in enumerate(ds.tolist()):
+        dept, final = departments[d], finals[j]
+        out.append(DepartmentResult(
+            name=dept.name, year=dept.year, file=dept.file, score=final, max=other.max,
+            grade=None if final is None else (grades[final] if final in grades else grades.setdefault(final, spec.grade(final))),
+            partial=bool(still_missing), known_score=known[j], known_max=known_max, missing=tuple(still_missing),
+            parts=tuple(p[j] for p in per_part), items=tuple(i[j] for i in per_item)))
+    return out

@@ -202,7 +202,7 @@ def _score_batch(spec: Spec, table: IndicatorTable, departments: Sequence[Depart
             problems[int(dept_of[i])].append(f"{table.label(i)}: {message}")
     tick("score", len(src), len(src))
     # 4. sums per (department, item) in integers; 5. each department's parts, totals and grade
-    sums = ItemSums.of(scores, groups)
+    sums = ItemSums.of(scores, groups, len(departments), len(items))
     results = assemble_all(spec, table, departments, problems, items, sums, tick)
     return BatchResult(spec=spec, departments=tuple(results), table=table, items=items, rows=rows, scores=scores,
                        row_source=src, row_item=row_item, row_dept=row_dept)
