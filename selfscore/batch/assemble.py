@@ -277,7 +277,7 @@ def _cohort(spec: Spec, other: Result, ks: tuple[int, ...], ds: np.ndarray, sums
                 continue
             status = "scored" if here else it.status
             values = decimals(col)  # one Decimal object per distinct (digits, exponent): 4.0 is not 4.00
-            made = {id(v): ItemScore(it.key, it.name, it.kind, status, v, it.max) for v in values}
+            made = {k: ItemScore(it.key, it.name, it.kind, status, v, it.max) for k, v in {id(v): v for v in values}.items()}
             per_item.append([made[id(v)] for v in values])
             mine.append(col)
             known_max += it.max if it.max is not None else 0
