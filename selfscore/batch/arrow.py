@@ -87,7 +87,10 @@ def csv_source(raw: bytes, delimiter: str) -> ArrowSource | None:
     if table.num_rows == 0:
         return None
     table = table.unify_dictionaries()
-    return ArrowSource(header, [_coded(table.column(j), str(j)) for j in range(len(names))], table.num_rows)
+    source = ArrowSource(header, [_coded(table.column(j), str(j)) for j in range(len(names))], table.num_rows)
+    del table
+    pa.default_memory_pool().release_unused()  # the codes are copied out: give Arrow's buffers back
+    return source
 
 
 def table_source(data: Any, *, file: str = "") -> ArrowSource:
