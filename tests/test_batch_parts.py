@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 from test_batch import rules
 
 import selfscore as s
-from selfscore.batch.weights import value_codes
 from selfscore.batch.parse import Reducer, _simple, exact_decimal, scaled
 from selfscore.batch.vec import MASKS, bounds, kernel, kernel_int64, rule_constants
+from selfscore.batch.weights import value_codes
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -841,7 +841,7 @@ def _item_row(b: _TableBuilder, d: int, ref: str, row: list[str], where: str, i_
 
 
 def read_input(
-    path: str | Path,
+    path: str | Path | Any,
     *,
     spec: str | None = None,
     sheet: str | None = None,
@@ -849,10 +849,17 @@ def read_input(
 ) -> tuple[list[Batch], list[Failure]]:
     """Read a CSV/xlsx table or a folder of case files into batches (one per spec) and failures.
 
+    ``path`` may also be a table in memory: an Arrow table or a polars DataFrame (duck-typed,
+    see :func:`selfscore.batch.arrow.table_source`), with the same columns as a CSV file.
+
     Raises UnreadableError (exit 3) when the input itself cannot be read and
     InputError (exit 4) when it cannot be understood at all (no department column,
     no spec for a table); problems of single departments become their own failures.
     """
+    if not isinstance(path, (str, os.PathLike)):
+        from selfscore.batch.arrow import table_source
+
+        return _read_rows(table_source(path), "", Path.cwd(), spec, progress, cells_checked=False)
     p = Path(path)
     if p.is_dir():
         return _read_folder(p, spec)
@@ -861,33 +868,38 @@ def read_input(
     suffix = p.suffix.lower()
     if suffix == ".toml":
         return _read_folder(p, spec)
+    if spec is not None:
+        load_spec(spec, base_dir=p.parent)  # an unknown --spec is an error of the whole run, reported before reading
+    if suffix in (".xlsx", ".xlsm"):
+        rows: Iterable[list[str]] | CodedSource = _xlsx_rows(p, sheet)
+    elif suffix in (".csv", ".txt", ".tsv"):
+        rows = _csv_source(p)
+    else:
+        raise UnreadableError(f"{p}: 不支持的输入格式 (unsupported input) “{p.suffix}”；可用 .csv、.xlsx 或案例目录")
+    return _read_rows(rows, str(p), p.parent, spec, progress, cells_checked=suffix in (".xlsx", ".xlsm"))
+
+
+def _read_rows(rows: Iterable[list[str]] | CodedSource, file: str, base_dir: Path, spec: str | None,
+               progress: Callable[[int], None] | None, *, cells_checked: bool) -> tuple[list[Batch], list[Failure]]:
+    """A table's rows into batches, loading each spec it names once (``spec``, when given, for every row)."""
+    from selfscore.batch.rows import paused_gc
+
     specs: dict[str, Spec] = {}
 
     def spec_for(ref: str) -> Spec:
-        name = ref or spec
+        name = spec or ref
         if not name:
             raise SpecNeeded([Problem("表格输入须指定评分规范：--spec NAME，或提供 spec/评分规范 列 "
-                                      "(a table needs --spec or a spec column)", str(p))])
+                                      "(a table needs --spec or a spec column)", file)])
         found = specs.get(name)
         if found is None:
-            found = specs[name] = load_spec(name, base_dir=p.parent)
+            found = specs[name] = load_spec(name, base_dir=base_dir)
         return found
 
-    if spec is not None:
-        spec_for(spec)  # an unknown --spec is an error of the whole run, reported before reading
-    if suffix in (".xlsx", ".xlsm"):
-        rows: Iterable[list[str]] = _xlsx_rows(p, sheet)
-    elif suffix in (".csv", ".txt", ".tsv"):
-        rows = _csv_source(p)  # type: ignore[assignment]
-    else:
-        raise UnreadableError(f"{p}: 不支持的输入格式 (unsupported input) “{p.suffix}”；可用 .csv、.xlsx 或案例目录")
-    from selfscore.batch.rows import paused_gc
-
     with paused_gc():
-        batches, failures = _read_table(rows, str(p), spec_for if spec is None else (lambda _ref: spec_for(spec)),
-                                        progress, cells_checked=suffix in (".xlsx", ".xlsm"))
+        batches, failures = _read_table(rows, file, spec_for, progress, cells_checked=cells_checked)
     if spec is None and not batches and not failures:
-        raise InputError([Problem("表格中没有数据行 (no data rows)", str(p))])
+        raise InputError([Problem("表格中没有数据行 (no data rows)", file)])
     return batches, failures
 
 
