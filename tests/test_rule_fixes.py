@@ -161,6 +161,10 @@ def test_a_score_below_zero_shows_the_difference_then_the_floor() -> None:
     scored = s.apply_rule(s.StepDeduction(step="0.01", points="0.1"), D(5), done)
     assert scored.score == 0
     assert scored.trace[-1] == "差 100%，每 1% 扣 0.1 分：5 − 0.1 × 100% ÷ 1% = -5 → 0（不低于 0）"
+    fixed = s.apply_rule(s.FixedDeduction(threshold="0.9", points="3"), D(2), done)
+    assert fixed.score == 0 and fixed.trace[-1] == "完成率 0% 低于 90%，扣 3 分：2 − 3 = -1 → 0（不低于 0）"
+    kept = s.apply_rule(s.FixedDeduction(threshold="0.9", points="1"), D(2), done)
+    assert kept.trace[-1] == "完成率 0% 低于 90%，扣 1 分：2 − 1 = 1"
 
 
 # --- 5. 部分达成 by share in JSON ---------------------------------------------------------------
