@@ -18,7 +18,7 @@ import pytest
 from selfscore import SelfScoreError, Target, TargetError, format_target, parse_actual, parse_target
 from selfscore.core.targets import units_compatible
 
-# Excerpts of the published documents, each naming its source in a header (docs/domain.md §10)
+# Excerpts of the published documents, each naming its source in a header (docs/domain.md §11)
 SEEDS = Path(__file__).resolve().parent / "data" / "seeds"
 SEED_FILES = {
     "000": "000-jinhua-2023-target-table.txt",
@@ -29,7 +29,7 @@ _BLOCK = re.compile(r"@@ lines (\d+)-(\d+) @@")
 
 # (seed, text, comparator, value, unit, label)
 QUANTITATIVE_SEED_TARGETS: list[tuple[str, str, str, str, str, str]] = [
-    # seed 000, 指标值 column
+    # "000": 金花 2023 目标评审意见, annex target table, 指标值 column
     ("000", "≥80%", ">=", "80", "%", ""),
     ("000", "≥280人", ">=", "280", "人", ""),
     ("000", "≥50次", ">=", "50", "次", ""),
@@ -46,7 +46,7 @@ QUANTITATIVE_SEED_TARGETS: list[tuple[str, str, str, str, str, str]] = [
     ("000", "≥90%", ">=", "90", "%", ""),
     ("000", "3个", ">=", "3", "个", ""),
     ("000", "≥85%", ">=", "85", "%", ""),
-    # seed 000, 指标说明及公式 column (the same targets written as sentences)
+    # "000", 指标说明及公式 column (the same targets written as sentences)
     ("000", "计划帮扶困难群体不少于 300次", ">=", "300", "次", "计划帮扶困难群体"),
     ("000", "计划参与消防安全演练及安全教育培训的人数不少于 150人次。", ">=", "150", "人次",
      "计划参与消防安全演练及安全教育培训的人数"),
@@ -57,7 +57,7 @@ QUANTITATIVE_SEED_TARGETS: list[tuple[str, str, str, str, str, str]] = [
     # "不于" is a typo in the report (不少于 lost a character); a bare number reads as >= anyway
     ("000", "计划慰问的困难党员群众人数不于 280人", ">=", "280", "人", "计划慰问的困难党员群众人数不于"),
     ("000", "计划全年组织开展专项执法整治行动次数不于 50次", ">=", "50", "次", "计划全年组织开展专项执法整治行动次数不于"),
-    # seed 004
+    # "004": 凤阳 2023 目标表
     ("004", "≥25万平方米", ">=", "25", "万平方米", ""),
     ("004", "≥90家", ">=", "90", "家", ""),
     ("004", "≥4场", ">=", "4", "场", ""),
@@ -95,7 +95,7 @@ QUANTITATIVE_SEED_TARGETS: list[tuple[str, str, str, str, str, str]] = [
     ("004", "100%（河长实际巡查次数/河长计划参与巡查次数）", ">=", "100", "%", ""),
     ("004", "100%（设备投入使用数/设备购买总数）", ">=", "100", "%", ""),
     ("004", "现场办事满意率≥95%", ">=", "95", "%", "现场办事满意率"),
-    # seed 002, 年度目标值 column
+    # "002": 元岗 2023 自评报告, 自评表, 年度目标值 column
     ("002", "258256.8 万平方米", ">=", "258256.8", "万平方米", ""),
     ("002", "100%完成", ">=", "100", "%", ""),
     ("002", "4 次", ">=", "4", "次", ""),
