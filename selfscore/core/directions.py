@@ -1,6 +1,6 @@
 """Which way an indicator points: the one place a bare-number target's direction is decided.
 
-DOMAIN §2: a bare number (``500 万元``, ``12次``) is a "reach at least" target (``>=``),
+docs/domain.md §2 (and §13 D1): a bare number (``500 万元``, ``12次``) is a "reach at least" target (``>=``),
 except for 成本指标 and other indicators declared lower-is-better, where it is a
 ceiling (``<=``).  A spec declares the lower-is-better indicators by group (一级分组,
 e.g. 产出指标) or category (二级指标, e.g. 成本指标)::

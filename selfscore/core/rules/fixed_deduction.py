@@ -1,4 +1,4 @@
-"""fixed_deduction: full weight unless the rate is below ``threshold``; then deduct ``points`` (DOMAIN §3)."""
+"""fixed_deduction: full weight unless the rate is below ``threshold``; then deduct ``points`` (docs/domain.md §4)."""
 
 from __future__ import annotations
 

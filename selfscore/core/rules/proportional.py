@@ -1,4 +1,4 @@
-"""proportional: weight × rate, rounded once; 0 below ``floor`` (DOMAIN §3)."""
+"""proportional: weight × rate, rounded once; 0 below ``floor`` (docs/domain.md §4)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""step_deduction: ``points`` deducted per ``step`` of rate short of 100% (DOMAIN §3, §6)."""
+"""step_deduction: ``points`` deducted per ``step`` of rate short of 100% (docs/domain.md §4, §7)."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ class StepDeduction(IndicatorRule):
 
     ``StepDeduction(step="0.01", points="0.1")`` is "0.1 point per percentage point
     short": a 95% execution rate on 10 points scores 9.5.  The declared rounding applies
-    to the score (DOMAIN §5): the exact score ``weight − points × (1 − rate) / step`` is
+    to the score (docs/domain.md §6, §13 D3): the exact score ``weight − points × (1 − rate) / step`` is
     rounded once (liwan-2024, average 93.45%: 10 − 0.1 × 6.55 = 9.345 → 9.35 half-up),
     never the deduction (which would round the score half-down, or, with truncation,
     every unmet indicator's deduction up).
@@ -53,7 +53,7 @@ class StepDeduction(IndicatorRule):
     partial_share: Decimal | None = attrs.field(default=None, converter=share_param)
 
     def unmet(self, weight: Decimal, rate: Fraction) -> Scored:
-        # the exact score weight − points × short / step, as one fraction, rounded once (DOMAIN §5)
+        # the exact score weight − points × short / step, as one fraction, rounded once (docs/domain.md §6)
         short = 1 - rate
         den = mul(self.step, Decimal(short.denominator))
         num = sub(mul(weight, den), mul(self.points, Decimal(short.numerator)))
