@@ -10,12 +10,15 @@
 from __future__ import annotations
 
 import copy
+import random
 from decimal import Decimal as D
 from fractions import Fraction as F
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
+from test_batch_dept import random_case, run_batch
 from test_engine import SPEC, case, ind
 
 import selfscore as s
@@ -79,6 +82,21 @@ def test_cost_direction_on_a_sheet_and_a_batch_csv(tmp_path: Path) -> None:
     assert not failures
     result = score_batch(batches[0].spec, batches[0].table, batches[0].departments)
     assert [str(d) for d in result.scores.decimals()] == ["8.3", "10.00"]
+
+
+@pytest.mark.parametrize("spec_id", ["tianhe-2023", "liwan-2024"])
+def test_cost_direction_batch_equals_scalar_on_random_departments(spec_id: str) -> None:
+    spec = s.load_spec(spec_id)
+    rng = random.Random(f"cost-{spec_id}")
+    cases = []
+    for n in range(40):
+        drawn = random_case(rng, spec, n)
+        inds = tuple(attrs.evolve(i, category=rng.choice(["成本指标", "成本", "数量指标", ""])) for i in drawn.indicators)
+        items = {k: v for k, v in drawn.items.items() if spec.item(k) is not None}
+        cases.append(attrs.evolve(drawn, indicators=inds, items=items))
+    run_batch(spec, cases)
+    lowered = [i for c in cases for i in c.indicators if i.category in ("成本指标", "成本") and i.lower_is_better is None]
+    assert len(lowered) > 20  # the declaration was exercised
 
 
 def test_directions_are_checked() -> None:
