@@ -96,7 +96,7 @@ def project_case_from_dict(data: Mapping[str, Any], *, file: str = "") -> Projec
     """Build a :class:`ProjectCase`, reporting every problem in one :class:`CaseError`."""
     r = Reader(file)
     r.keys(data, "", required=("spec", "unit", "project", "year", "budget", "indicators"),
-           optional=("amount_unit", "source", "note", "total", "expected"))
+           optional=("amount_unit", "source", "note", "total", "expected", "excerpt"))
     amount_unit = r.text(data, "amount_unit", "") or "万元"
     if amount_unit not in ("万元", "元"):
         r.problem("amount_unit", f"金额单位应为 万元 或 元 (amount unit): {amount_unit!r}")
@@ -113,5 +113,5 @@ def project_case_from_dict(data: Mapping[str, Any], *, file: str = "") -> Projec
         spec=r.text(data, "spec", "") or "", unit=r.text(data, "unit", "") or "", project=r.text(data, "project", "") or "",
         year=year or 0, budget=budget, indicators=indicators, amount_unit=amount_unit,
         total=_cell(r, total, "score", "total"), grade=_cell(r, total, "grade", "total"), expected=dict(expected),
-        source=r.text(data, "source", "") or "", file=file,
+        source=r.text(data, "source", "") or "", file=file, excerpt=bool(r.boolean(data, "excerpt", "")),
     )

@@ -42,6 +42,7 @@ from selfscore.core.targets import Target, parse_actual, parse_target, units_com
 __all__ = ["ProjectScores", "Row", "read_amount", "rescore", "score_project"]
 
 _BLANKS = ("", "—", "-", "–", "－", "/", "无")
+_SYMBOLS = {">=": "≥", ">": ">", "==": "=", "<": "<", "<=": "≤"}
 
 
 class _Problems:
@@ -222,7 +223,9 @@ def _score_row(rules: ProjectRules, spec: Spec, ind: ProjectIndicator, weight: D
     comparator = nature or ">="
     assert value.value is not None and actual.value is not None
     zero = value.value == 0 and comparator in ("==", "<", "<=")
-    target = Target(text=ind.target.text, kind="quantitative", comparator="<=" if zero else comparator,  # type: ignore[arg-type]
+    unit = value.unit or actual.unit
+    shown = f"{_SYMBOLS[comparator]}{ind.target.text.strip()}" + ("" if ind.target.text.strip().endswith(unit) else unit)
+    target = Target(text=shown, kind="quantitative", comparator="<=" if zero else comparator,  # type: ignore[arg-type]
                     value=value.value, unit=unit)
     done = completion(target, attrs.evolve(actual, comparator="=="))
     if comparator in ("<", "<=") and not zero and rules.reverse == "deviation":
@@ -309,7 +312,7 @@ def _lenient_row(rules: ProjectRules, spec: Spec, ind: ProjectIndicator, weight:
     except SelfScoreError as exc:
         return Row("indicator", ind.name, ind.where, weight, None, ind.score.text, (), str(exc))
     share = None
-    if found.actual.kind == "quantitative" and found.actual.value is not None and found.target.unit == "%":
+    if found.actual.kind == "quantitative" and found.actual.value is not None and "%" in (found.target.unit, found.actual.unit):
         share = Fraction(found.actual.value) / 100
     return Row("indicator", ind.name, ind.where, weight, found.score, ind.score.text, found.trace[1:],
                met=found.completion.met, actual_share=share)

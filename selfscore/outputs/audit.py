@@ -163,6 +163,8 @@ def fmt_share(share: Fraction) -> str:
 
 def _arithmetic(case: ProjectCase, spec: Spec, scores: ProjectScores) -> list[Finding]:
     found = _budget_sums(case)
+    if case.excerpt:
+        return found + _rows(case, scores)
     typed_scores = [_number(r.typed) for r in scores.rows]
     if case.total and all(v is not None for v in typed_scores):
         total = _number(case.total)
@@ -171,18 +173,23 @@ def _arithmetic(case: ProjectCase, spec: Spec, scores: ProjectScores) -> list[Fi
             shown = " + ".join(fmt(v) for v in typed_scores if v is not None)
             found.append(Finding("total", case.total.where, fmt(total), fmt(added),
                                  f"总分 {fmt(total)} 不等于各项得分之和 {shown} = {fmt(added)} (total is not the sum)"))
-    weights = [r.weight if r.kind == "indicator" else _number(case.budget[0].weight) if case.budget else None for r in scores.rows]
     typed_weights = [_number(ind.weight) for ind in case.indicators]
     if all(w is not None for w in typed_weights) and typed_weights:
         ind_total = exact_sum([w for w in typed_weights if w is not None])
-        budget_weight = weights[0]
+        budget_weight = _number(case.budget[0].weight) if case.budget else None
         whole = exact_sum([ind_total, budget_weight or Decimal(0)])
         if whole != spec.total:
             found.append(Finding("weights", "分值", fmt(whole), fmt(spec.total),
                                  f"分值合计 {fmt(budget_weight or Decimal(0))} + {fmt(ind_total)} = {fmt(whole)}，不等于评分规范 "
                                  f"{spec.id} 的总分 {fmt(spec.total)} (weights do not add up to the spec's total)"))
+    return found + _rows(case, scores)
+
+
+def _rows(case: ProjectCase, scores: ProjectScores) -> list[Finding]:
+    found: list[Finding] = []
+    budget_weight = _number(case.budget[0].weight) if case.budget else None
     for row, ind_reason in zip(scores.rows, ["", *(ind.reason for ind in case.indicators)], strict=True):
-        typed, weight = _number(row.typed), row.weight if row.kind == "indicator" else weights[0]
+        typed, weight = _number(row.typed), row.weight if row.kind == "indicator" else budget_weight
         if typed is None or weight is None:
             continue
         if typed > weight:
