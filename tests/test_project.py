@@ -1,0 +1,167 @@
+"""Project tables (项目支出绩效自评): the national spec, its variants and the project rules, exactly."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from selfscore.core.errors import CaseError, SelfScoreError
+from selfscore.core.numbers import Rounding, fmt
+from selfscore.core.project import read_nature
+from selfscore.core.project_case import project_case_from_dict
+from selfscore.core.project_rules import band_score, deviation_score, integer_split
+from selfscore.core.project_score import score_project
+from selfscore.core.project import project_rules
+from selfscore.inputs.load import bundled_specs, load_spec
+
+NATIONAL = load_spec("mof-2020-project")
+
+
+def _case(indicators: list[dict[str, Any]], budget: dict[str, Any] | None = None, **more: Any) -> dict[str, Any]:
+    row = {"row": "年度资金总额", "budget": "100", "spent": "95", "weight": "10"} if budget is None else budget
+    return {"spec": "mof-2020-project", "unit": "示例单位", "project": "示例项目", "year": 2024, "budget": [row],
+            "indicators": indicators, **more}
+
+
+def _ind(name: str, nature: str, target: str, actual: str, weight: str, **more: str) -> dict[str, str]:
+    return {"level1": "产出指标", "level2": "数量指标", "name": name, "nature": nature, "target": target, "actual": actual,
+            "weight": weight, **more}
+
+
+def _score(spec_id: str, indicators: list[dict[str, Any]], **more: Any) -> list[str]:
+    result = score_project(load_spec(spec_id), project_case_from_dict(_case(indicators, **more), file="t.toml"))
+    return [fmt(i.score or Decimal(0)) for p in result.parts for i in p.items] + [fmt(r.score) for r in result.indicators()]
+
+
+FULL = [_ind("其余指标", "≥", "1", "1", "80")]
+
+
+def test_every_bundled_project_spec_names_a_source_for_each_rule() -> None:
+    project_specs = [s for s in bundled_specs() if s.project]
+    assert {s.id for s in project_specs} == {
+        "mof-2020-project", "mof-2020-project-integer", "mof-2020-project-truncate1", "mof-2020-project-floor",
+        "mof-2020-project-hubei", "mof-2020-project-split", "mof-2020-project-ratio", "mof-2020-project-bands50",
+        "mof-2020-project-vendor"}
+    for spec in project_specs:
+        rules = project_rules(spec)
+        assert rules.family == "mof-2020-project"
+        assert all(item.rule_source and item.source for item in spec.items())
+        assert rules.reverse_source and rules.execution_source and rules.bands_source and spec.grades_source
+
+
+def test_natures_symbols_full_width_and_codes() -> None:
+    assert [read_nature(t) for t in ("≥", "≧", "＞", "═", "＝", "＜", "≤", "1", "2", "3", "4", "5", "6", "")] == [
+        ">=", ">=", ">", "==", "==", "<", "<=", ">=", ">", "==", "<", "<=", "qualitative", ""]
+    assert read_nature("7") is None
+
+
+def test_national_execution_and_proportional_without_floor() -> None:
+    # 10 × 95/100 = 9.5; 10 × 37.24/43.2 = 8.62 (2 decimals, half-up); 10 × 30% = 3 (no 60 % floor)
+    got = _score("mof-2020-project", [_ind("a", "≥", "43.2", "37.24", "10"), _ind("b", "≥", "100", "30", "10"),
+                                      _ind("c", "≥", "95", "120", "70")])
+    assert got == ["9.5", "81.62", "8.62", "3", "70"]
+
+
+def test_reverse_deviation_and_ratio_forms() -> None:
+    rows = [_ind("成本", "≤", "500", "550", "10"), _ind("超两倍", "5", "500", "1000", "10"), _ind("达标", "4", "500", "400", "10"),
+            *FULL[:0], _ind("其余", "≥", "1", "1", "60")]
+    assert _score("mof-2020-project", rows)[2:] == ["9", "0", "10", "60"]       # (1 − 50/500) × 10 = 9
+    assert _score("mof-2020-project-ratio", rows)[2:] == ["9.09", "5", "10", "60"]  # 10 × 500/550 = 9.0909…
+
+
+def test_deviation_rule_rounds_once() -> None:
+    scored = deviation_score(Decimal("10"), Decimal("3"), Decimal("4"), Rounding(2))
+    assert scored.score == Decimal("6.67") and "→ 6.67（四舍五入, 2位小数）" in scored.trace[0]
+
+
+def test_equal_zero_target() -> None:
+    rows = [_ind("事故数", "═", "0", "0", "10"), _ind("投诉数", "3", "0", "2", "10"), _ind("其余", "≥", "1", "1", "70")]
+    assert _score("mof-2020-project", rows)[2:] == ["10", "0", "70"]
+
+
+def test_whole_point_one_decimal_truncation_and_floor_variants() -> None:
+    row = [_ind("工程资金", "≥", "43.2", "37.24", "10"), _ind("其余", "≥", "1", "1", "80")]
+    budget = {"row": "年度资金总额", "budget": "43.2", "spent": "37.24", "weight": "10"}
+    assert _score("mof-2020-project-integer", row, budget=budget)[:3] == ["9", "89", "9"]
+    assert _score("mof-2020-project-truncate1", [_ind("a", "≥", "10", "1.897", "10"), *row[1:]])[2] == "1.8"
+    assert _score("mof-2020-project-floor", [_ind("知晓率", "═", "100", "98", "10"), *row[1:]])[2] == "9"
+
+
+def test_hubei_execution_is_20_points() -> None:
+    got = _score("mof-2020-project-hubei", [_ind("a", "≥", "1", "1", "80")], budget={"row": "总额", "budget": "10", "spent": "9.8"})
+    assert got[:2] == ["19.6", "80"]
+
+
+def test_integer_split_of_level_points() -> None:
+    assert integer_split({"产出指标": Decimal(50), "效益指标": Decimal(30)}, ["产出指标"] * 3 + ["效益指标"] * 4 + ["满意度指标"]) == (
+        Decimal(17), Decimal(17), Decimal(17), Decimal(8), Decimal(8), Decimal(8), Decimal(8), None)
+
+
+def test_qualitative_bands_typed_score_checked_and_explained() -> None:
+    rules = project_rules(NATIONAL)
+    assert band_score(rules, Decimal(10), "部分达成", Decimal(7)).trace == (
+        "定性指标：填报得分 7，在 部分达成 区间 [60%, 80%) × 分值 10 = [6, 8) 内",)
+    with pytest.raises(SelfScoreError, match="不在“部分达成”的得分区间内.*\\[6, 8\\)"):
+        band_score(rules, Decimal(10), "部分达成", Decimal(8))
+    with pytest.raises(SelfScoreError, match="定性指标未填写得分.*达成 区间 \\[80%, 100%\\]"):
+        band_score(rules, Decimal(10), "达成", None)
+    fifty = project_rules(load_spec("mof-2020-project-bands50"))
+    assert band_score(fifty, Decimal(10), "部分达成", Decimal(5)).score == Decimal(5)
+
+
+def test_qualitative_long_wording_in_a_case() -> None:
+    rows = [_ind("满意", "6", "有效", "部分达成年度指标并具有一定效果", "10", score="6.5"), _ind("其余", "≥", "1", "1", "80")]
+    assert _score("mof-2020-project", rows)[2:] == ["6.5", "80"]
+
+
+def test_grades_national_and_vendor() -> None:
+    assert [NATIONAL.grade(Decimal(v)) for v in ("90", "89.99", "80", "60", "59.99")] == ["优", "良", "良", "中", "差"]
+    vendor = load_spec("mof-2020-project-vendor")
+    assert [vendor.grade(Decimal(v)) for v in ("80", "79.99", "70", "60", "59.99")] == ["优", "良", "良", "中", "差"]
+
+
+def _problems(data: dict[str, Any], spec: str = "mof-2020-project") -> list[str]:
+    with pytest.raises(CaseError) as info:
+        score_project(load_spec(spec), project_case_from_dict(data, file="bad.toml"))
+    return [str(p) for p in info.value.problems]
+
+
+@pytest.mark.parametrize(("budget", "message"), [
+    ({"row": "年度资金总额", "spent": "95"}, "budget[0].budget: 缺少全年预算数"),
+    ({"row": "年度资金总额", "budget": "0", "spent": "95"}, "budget[0].budget: 全年预算数为 0"),
+    ({"row": "年度资金总额", "budget": "100", "spent": "101"}, "budget[0].spent: 执行率 101% 超过 100%"),
+    ({"row": "年度资金总额", "budget": "100 元", "spent": "95", "weight": "10"}, "金额单位“元”与表中声明的“万元”不一致"),
+])
+def test_bad_budget_is_named_by_row_and_column(budget: dict[str, str], message: str) -> None:
+    problems = _problems(_case(FULL + [_ind("b", "≥", "1", "1", "10")], budget=budget))
+    assert any(message in p for p in problems), problems
+
+
+def test_bad_indicator_cells_are_all_reported_nothing_guessed() -> None:
+    rows = [_ind("代码", "7", "1", "1", "10"), _ind("定性", "6", "有效", "部分达成", "10", score="9"),
+            _ind("单位", "≥", "100", "98 万元", "10", unit="人次"), _ind("未填", "6", "有效", "达成", "60")]
+    problems = _problems(_case(rows))
+    assert len(problems) == 4
+    assert "indicators[0] “代码”: 指标性质“7”无法识别" in problems[0]
+    assert "定性指标得分 9 不在“部分达成”的得分区间内" in problems[1]
+    assert "实际完成值“98 万元”的单位“万元”与度量单位“人次”不一致" in problems[2]
+    assert "定性指标未填写得分" in problems[3]
+
+
+def test_execution_above_100_is_capped_when_a_spec_declares_it(tmp_path: Any) -> None:
+    spec = tmp_path / "capped.toml"
+    spec.write_text('id = "capped"\nextends = "mof-2020-project"\ntitle = "封顶"\nsource = "test"\n[project]\n'
+                    'execution_above = "cap"\nexecution_source = "test: capped"\n', encoding="utf-8")
+    got = score_project(load_spec(str(spec)), project_case_from_dict(
+        _case(FULL + [_ind("b", "≥", "1", "1", "10")], budget={"row": "总额", "budget": "100", "spent": "101"})))
+    execution = got.item("execution")
+    assert execution is not None and execution.score == Decimal(10)
+    assert "执行率超过 100%，按 100% 封顶计分（test: capped）" in execution.trace
+
+
+def test_weights_must_add_up_to_the_indicator_total() -> None:
+    problems = _problems(_case([_ind("a", "≥", "1", "1", "50"), _ind("b", "≥", "1", "1", "50")]))
+    assert problems == ["bad.toml: indicators[0].weight … indicators[1].weight: 各指标分值之和 100 不等于评分规范 "
+                        "mof-2020-project 的指标总分 90 (weights do not add up to the indicators' total)"]
