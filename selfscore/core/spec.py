@@ -17,21 +17,14 @@ import attrs
 
 from selfscore.core.errors import Problem, SpecError
 from selfscore.core.numbers import ROUNDING_MODES, Rounding, exact_sum, fmt
-from selfscore.core.rules import AllOrNothing, FixedDeduction, IndicatorRule, Proportional, StepDeduction
+from selfscore.core.rules import RULES, IndicatorRule, rule_kind
 from selfscore.core.split import LEFTOVER_ORDERS
 from selfscore.core.validate import Reader, path
 
-__all__ = ["ITEM_KINDS", "RULE_KINDS", "GradeBand", "Item", "Part", "Spec", "Split", "merge_spec_data", "spec_from_dict"]
+__all__ = ["ITEM_KINDS", "GradeBand", "Item", "Part", "Spec", "Split", "merge_spec_data", "spec_from_dict"]
 
 ItemKind = Literal["indicators", "execution_rate", "checklist", "unknown"]
 ITEM_KINDS: Final[tuple[str, ...]] = ("indicators", "execution_rate", "checklist", "unknown")
-RULE_KINDS: Final[dict[str, tuple[str, ...]]] = {
-    # kind: the parameters it takes besides kind, source, rounding, partial_share
-    "proportional": ("floor",),
-    "all_or_nothing": (),
-    "fixed_deduction": ("threshold", "points"),
-    "step_deduction": ("step", "points"),
-}
 
 
 @attrs.frozen
@@ -110,9 +103,7 @@ class Spec:
         return None
 
 
-_SPEC_KEYS: Final = ("id", "title", "jurisdiction", "year", "total", "source", "parts", "grades", "extends", "items")
 _PART_KEYS: Final = ("key", "name", "points", "source", "items", "unknown")
-_ITEM_KEYS: Final = ("key", "name", "kind", "points", "source", "groups", "split", "rule")
 
 
 def merge_spec_data(base: Mapping[str, Any], child: Mapping[str, Any], *, file: str = "") -> dict[str, Any]:
@@ -175,36 +166,23 @@ def _rounding(r: Reader, data: Mapping[str, Any], where: str, default: Rounding)
 
 
 def _rule(r: Reader, data: Mapping[str, Any], where: str) -> tuple[IndicatorRule | None, str]:
+    """A rule table: its kind is looked up in the rule registry, which says the parameters it takes."""
+    kinds = ", ".join(RULES)
     kind = r.text(data, "kind", where)
     if kind is None:
-        r.problem(path(where, "kind"), f"缺少评分规则类型 (missing rule kind)；可用: {', '.join(RULE_KINDS)}")
+        r.problem(path(where, "kind"), f"缺少评分规则类型 (missing rule kind)；可用: {kinds}")
         return None, ""
-    if kind not in RULE_KINDS:
-        r.problem(path(where, "kind"), f"未知的评分规则 (unknown rule) {kind!r}；可用: {', '.join(RULE_KINDS)}")
+    cls = rule_kind(kind)
+    if cls is None:
+        r.problem(path(where, "kind"), f"未知的评分规则 (unknown rule) {kind!r}；可用: {kinds}")
         return None, ""
-    params = RULE_KINDS[kind]
-    r.keys(data, where, required=("kind", "source", *params), optional=("rounding", "partial_share"))
+    r.keys(data, where, required=("kind", "source", *cls.params), optional=("rounding", "partial_share"))
     source = r.text(data, "source", where) or ""
-    values = {p: r.decimal(data, p, where, minimum=Decimal(0)) for p in (*params, "partial_share")}
-    if any(values[p] is None for p in params):
+    values = {p: r.decimal(data, p, where, minimum=Decimal(0)) for p in (*cls.params, "partial_share")}
+    if any(values[p] is None for p in cls.params):
         return None, source
-    share = values["partial_share"]
     try:
-        if kind == "proportional":
-            return Proportional(floor=values["floor"], rounding=_rounding(r, data, where, Rounding(2)), partial_share=share), source
-        if kind == "all_or_nothing":
-            return AllOrNothing(partial_share=share, rounding=_rounding(r, data, where, Rounding(2))), source
-        if kind == "fixed_deduction":
-            return (
-                FixedDeduction(threshold=values["threshold"], points=values["points"], partial_share=share,
-                               rounding=_rounding(r, data, where, Rounding(2))),
-                source,
-            )
-        return (
-            StepDeduction(step=values["step"], points=values["points"], partial_share=share,
-                          rounding=_rounding(r, data, where, Rounding(2))),
-            source,
-        )
+        return cls(**values, rounding=_rounding(r, data, where, Rounding(2))), source  # type: ignore[call-arg]
     except ValueError as exc:
         r.problem(where, f"评分规则参数有误 (invalid rule parameter): {exc}")
         return None, source
