@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 import pytest
 
 from selfscore.core.errors import CaseError, SelfScoreError
 from selfscore.core.numbers import Rounding, fmt
-from selfscore.core.project import read_nature
+from selfscore.core.project import project_rules, read_nature
 from selfscore.core.project_case import project_case_from_dict
-from selfscore.core.project_rules import band_score, deviation_score, integer_split
 from selfscore.core.project_score import score_project
-from selfscore.core.project import project_rules
+from selfscore.core.rules import ReverseDeviation
+from selfscore.core.rules.integer_split import integer_split
+from selfscore.core.rules.qualitative_band import band_score
 from selfscore.inputs.load import bundled_specs, load_spec
 
 NATIONAL = load_spec("mof-2020-project")
@@ -72,8 +74,9 @@ def test_reverse_deviation_and_ratio_forms() -> None:
 
 
 def test_deviation_rule_rounds_once() -> None:
-    scored = deviation_score(Decimal("10"), Decimal("3"), Decimal("4"), Rounding(2))
-    assert scored.score == Decimal("6.67") and "→ 6.67（四舍五入, 2位小数）" in scored.trace[0]
+    scored = ReverseDeviation(rounding=Rounding(2)).unmet(Decimal("10"), Fraction(3, 4))  # target 3, actual 4
+    assert scored.score == Decimal("6.67")
+    assert scored.trace == ("偏离度 = (实际 − 目标) ÷ 目标 = 33.33%；10 × (1 − 33.33%) = ≈6.666667 → 6.67（四舍五入, 2位小数）",)
 
 
 def test_equal_zero_target() -> None:
@@ -101,14 +104,14 @@ def test_integer_split_of_level_points() -> None:
 
 def test_qualitative_bands_typed_score_checked_and_explained() -> None:
     rules = project_rules(NATIONAL)
-    assert band_score(rules, Decimal(10), "部分达成", Decimal(7)).trace == (
+    assert band_score(rules.band("部分达成"), Decimal(10), Decimal(7), rules.untyped, "src", "asks").trace == (
         "定性指标：填报得分 7，在 部分达成 区间 [60%, 80%) × 分值 10 = [6, 8) 内",)
-    with pytest.raises(SelfScoreError, match="不在“部分达成”的得分区间内.*\\[6, 8\\)"):
-        band_score(rules, Decimal(10), "部分达成", Decimal(8))
-    with pytest.raises(SelfScoreError, match="定性指标未填写得分.*达成 区间 \\[80%, 100%\\]"):
-        band_score(rules, Decimal(10), "达成", None)
+    with pytest.raises(SelfScoreError, match=r"不在“部分达成”的得分区间内.*\[6, 8\)"):
+        band_score(rules.band("部分达成"), Decimal(10), Decimal(8), rules.untyped, "src", "asks")
+    with pytest.raises(SelfScoreError, match=r"定性指标未填写得分.*达成 区间 \[80%, 100%\]"):
+        band_score(rules.band("达成"), Decimal(10), None, rules.untyped, "src", "asks")
     fifty = project_rules(load_spec("mof-2020-project-bands50"))
-    assert band_score(fifty, Decimal(10), "部分达成", Decimal(5)).score == Decimal(5)
+    assert band_score(fifty.band("部分达成"), Decimal(10), Decimal(5), None, "", "").score == Decimal(5)
 
 
 def test_qualitative_long_wording_in_a_case() -> None:
@@ -135,7 +138,7 @@ def _problems(data: dict[str, Any], spec: str = "mof-2020-project") -> list[str]
     ({"row": "年度资金总额", "budget": "100 元", "spent": "95", "weight": "10"}, "金额单位“元”与表中声明的“万元”不一致"),
 ])
 def test_bad_budget_is_named_by_row_and_column(budget: dict[str, str], message: str) -> None:
-    problems = _problems(_case(FULL + [_ind("b", "≥", "1", "1", "10")], budget=budget))
+    problems = _problems(_case([*FULL, _ind("b", "≥", "1", "1", "10")], budget=budget))
     assert any(message in p for p in problems), problems
 
 
@@ -155,7 +158,7 @@ def test_execution_above_100_is_capped_when_a_spec_declares_it(tmp_path: Any) ->
     spec.write_text('id = "capped"\nextends = "mof-2020-project"\ntitle = "封顶"\nsource = "test"\n[project]\n'
                     'execution_above = "cap"\nexecution_source = "test: capped"\n', encoding="utf-8")
     got = score_project(load_spec(str(spec)), project_case_from_dict(
-        _case(FULL + [_ind("b", "≥", "1", "1", "10")], budget={"row": "总额", "budget": "100", "spent": "101"})))
+        _case([*FULL, _ind("b", "≥", "1", "1", "10")], budget={"row": "总额", "budget": "100", "spent": "101"})))
     execution = got.item("execution")
     assert execution is not None and execution.score == Decimal(10)
     assert "执行率超过 100%，按 100% 封顶计分（test: capped）" in execution.trace
@@ -165,3 +168,26 @@ def test_weights_must_add_up_to_the_indicator_total() -> None:
     problems = _problems(_case([_ind("a", "≥", "1", "1", "50"), _ind("b", "≥", "1", "1", "50")]))
     assert problems == ["bad.toml: indicators[0].weight … indicators[1].weight: 各指标分值之和 100 不等于评分规范 "
                         "mof-2020-project 的指标总分 90 (weights do not add up to the indicators' total)"]
+
+
+def test_reverse_deviation_scores_the_same_scalar_and_batch() -> None:
+    import copy
+
+    from test_engine import SPEC, case, ind
+
+    import selfscore as s
+    from selfscore.batch.dept import score_batch, table_from_cases
+
+    data: dict[str, Any] = copy.deepcopy(SPEC)
+    data["parts"][0]["items"][0]["rule"] = {"kind": "reverse_deviation", "source": "test", "rounding": {"places": 1}}
+    spec = s.spec_from_dict(data, file="rev.toml")
+    the_case = case([ind("a", "≤10", "12"), ind("b", "≤10", "25"), ind("c", "≤3", "4"), ind("d", "≤10", "9"),
+                     ind("e", "≤0.9", "1.7"), ind("f", "≥90%", "95%", group="效益指标")])
+    want = s.score(spec, the_case)
+    output = want.item("output")
+    assert output is not None
+    assert [str(i.score) for i in output.indicators] == ["3.2", "0", "2.7", "4.00", "0.4"]  # 4 × (1 − 20%) = 3.2 …
+    table, depts = table_from_cases([the_case])
+    got = score_batch(spec, table, depts)
+    assert [str(d) for d in got.scores.decimals()][:5] == ["3.2", "0", "2.7", "4.00", "0.4"]
+    assert got.departments[0].score == want.score

@@ -239,10 +239,9 @@ def _template(args: argparse.Namespace) -> int:
 def _verify(args: argparse.Namespace) -> int:
     import json
 
+    from selfscore.cli import project
     from selfscore.inputs.load import load_spec
     from selfscore.outputs.verify import differences_to_json, render_differences, verify
-
-    from selfscore.cli import project
 
     if project.handles(args.table, args.spec):
         return project.verify(args)

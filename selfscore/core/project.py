@@ -19,6 +19,7 @@ from typing import Any, Final, Literal
 import attrs
 
 from selfscore.core.errors import Problem, SpecError
+from selfscore.core.rules.qualitative_band import Band
 from selfscore.core.spec import Item, Spec
 from selfscore.core.validate import Reader, path
 
@@ -32,8 +33,8 @@ __all__ = [
     "ProjectRules",
     "execution_item",
     "indicators_item",
-    "read_nature",
     "project_rules",
+    "read_nature",
 ]
 
 #: 指标性质 as printed (symbols, full-width too) or as the system's code 1–6.
@@ -64,26 +65,6 @@ def read_nature(text: str) -> str | None:
     if key in NATURES:
         return NATURES[key]
     return NATURES.get(key.rstrip("."), None)
-
-
-@attrs.frozen
-class Band:
-    """A qualitative band: the score must lie in [low, high) × weight (``high`` included when ``closed``)."""
-
-    outcome: str
-    low: Decimal
-    high: Decimal
-    closed: bool
-
-    def contains(self, share: Fraction) -> bool:
-        above = share >= Fraction(self.low)
-        below = share <= Fraction(self.high) if self.closed else share < Fraction(self.high)
-        return above and below
-
-    @property
-    def label(self) -> str:
-        low, high = (f"{(v * 100).normalize():f}%" for v in (self.low, self.high))
-        return f"[{low}, {high}{']' if self.closed else ')'}"
 
 
 @attrs.frozen

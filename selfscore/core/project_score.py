@@ -33,8 +33,9 @@ from selfscore.core.project import (
     project_rules,
     read_nature,
 )
-from selfscore.core.project_rules import band_score, deviation_score, integer_split
-from selfscore.core.rules import Scored, apply_rule
+from selfscore.core.rules import ReverseDeviation, Scored, apply_rule
+from selfscore.core.rules.integer_split import integer_split
+from selfscore.core.rules.qualitative_band import band_score
 from selfscore.core.spec import Spec
 from selfscore.core.split import split_points
 from selfscore.core.targets import Target, parse_actual, parse_target, units_compatible
@@ -212,7 +213,7 @@ def _score_row(rules: ProjectRules, spec: Spec, ind: ProjectIndicator, weight: D
     if nature == "qualitative" or (nature == "" and not numeric):
         outcome, lines = _outcome(ind)
         typed = None if _blank(ind.score) else to_decimal(ind.score.text.strip().removesuffix("分"), what="score")
-        scored = band_score(rules, weight, outcome, typed)
+        scored = band_score(rules.band(outcome), weight, typed, rules.untyped, rules.bands_source, rules.untyped_source)
         target, actual = parse_target(ind.target.text, qualitative=True), parse_target(ind.actual.text or outcome, qualitative=True)
         rate = {"达成": Fraction(1), "部分达成": None, "未达成": Fraction(0)}[outcome]
         done = Completion(outcome, rate, rate, True, lines)  # type: ignore[arg-type]
@@ -229,8 +230,7 @@ def _score_row(rules: ProjectRules, spec: Spec, ind: ProjectIndicator, weight: D
                     value=value.value, unit=unit)
     done = completion(target, attrs.evolve(actual, comparator="=="))
     if comparator in ("<", "<=") and not zero and rules.reverse == "deviation":
-        scored = deviation_score(weight, value.value, actual.value, item.rule.rounding, unit)
-        return _indicator(ind, target, actual, weight, done, scored)
+        return _indicator(ind, target, actual, weight, done, apply_rule(ReverseDeviation(rounding=item.rule.rounding), weight, done))
     return _indicator(ind, target, actual, weight, done, apply_rule(item.rule, weight, done))
 
 

@@ -182,7 +182,7 @@ def _metadata(grid: _Grid, stop: int) -> dict[str, Any]:
 
 
 def _budget_rows(grid: _Grid, block: _Block, stop: int) -> tuple[BudgetRow, ...]:
-    rows = []
+    rows: list[BudgetRow] = []
     first = min(block.columns.values())
     for i in range(block.header + 1, stop):
         line = grid[i]

@@ -117,8 +117,8 @@ def audit(case: ProjectCase, spec: Spec) -> Audit:
         counts.append(VariantCount(s.id, s.title, sum(_same(r.typed, r.score) for r in sc.rows), len(compared)))
     best_index = max(range(len(specs)), key=lambda i: (counts[i].explained, -i))
     best, best_scores = specs[best_index], scores[best_index]
-    verdicts = [_verdict(i, specs, scores, best, best_scores) for i in range(len(best_scores.rows))]
-    verdicts = [v for v in verdicts if v is not None]
+    found = [_verdict(i, specs, scores, best, best_scores) for i in range(len(best_scores.rows))]
+    verdicts = [v for v in found if v is not None]
     return Audit(case.file, spec.id, project_rules(spec).family, best.id, tuple(counts), tuple(verdicts),
                  tuple(_arithmetic(case, best, best_scores)))
 
@@ -240,9 +240,9 @@ def audit_to_json(result: Audit) -> dict[str, Any]:
 def render_audit(result: Audit) -> str:
     """The audit as a Chinese report for reviewers."""
     lines = [f"{result.file}：项目支出绩效自评表核查（规范族 {result.family}）", "", "各计分变体能复现的得分行数："]
-    for v in result.variants:
-        mark = "  ← 最符合" if v.id == result.best else ""
-        lines.append(f"  {v.id:<30} {v.explained:>3} / {v.compared:<3} {v.title}{mark}")
+    for count in result.variants:
+        mark = "  ← 最符合" if count.id == result.best else ""
+        lines.append(f"  {count.id:<30} {count.explained:>3} / {count.compared:<3} {count.title}{mark}")
     lines.append("")
     unexplained = result.unexplained
     if unexplained:

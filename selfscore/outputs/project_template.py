@@ -39,7 +39,7 @@ def _notes(spec: Spec) -> list[str]:
     bands = "、".join(f"{b.outcome} {b.label}" for b in rules.bands)
     return [
         f"注1：预算执行率得分 = {fmt(ex.points)} × 全年执行数 ÷ 全年预算数；金额单位见“项目资金”一栏（万元或元）。",
-        f"注2：指标性质填 ≥ ＞ ＝ ＜ ≤ 或代码 1–6（1 ≥，2 ＞，3 ＝，4 ＜，5 ≤，6 定性）；年度指标值、实际完成值填数字，单位写在度量单位列。",
+        "注2：指标性质填 ≥ ＞ ＝ ＜ ≤ 或代码 1–6（1 ≥，2 ＞，3 ＝，4 ＜，5 ≤，6 定性）；年度指标值、实际完成值填数字，单位写在度量单位列。",
         f"注3：各指标分值合计 {fmt(ind.points)} 分（评分规范 {spec.id}）。未得满分的指标须填写偏差原因。",
         f"注4：定性指标在实际完成值列选 达成 / 部分达成 / 未达成，得分须在区间内：{bands}（× 分值）。",
     ]
@@ -116,6 +116,10 @@ def _write_xlsx(rows: list[list[str]], path: Path) -> None:
     wb.save(path)
 
 
+def _write_text(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8-sig", newline="")
+
+
 def write_project_form(spec: Spec, path: Path | str, case: ProjectCase | None = None, *, overwrite: bool = False) -> None:
     """Write the form (blank, or filled from ``case``) to ``path`` (.xlsx or .csv), through a temporary file."""
     target = Path(path)
@@ -128,7 +132,7 @@ def write_project_form(spec: Spec, path: Path | str, case: ProjectCase | None = 
     if suffix == ".csv":
         buffer = io.StringIO(newline="")
         csv.writer(buffer, lineterminator="\r\n").writerows(rows)
-        atomic_write(target, lambda tmp: Path(tmp).write_text(buffer.getvalue(), encoding="utf-8-sig", newline=""))
+        atomic_write(target, lambda tmp: _write_text(Path(tmp), buffer.getvalue()))
         return
     try:
         import openpyxl  # noqa: F401
