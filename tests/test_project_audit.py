@@ -111,8 +111,8 @@ def test_cli_score_check_and_template(tmp_path: Path, capsys: pytest.CaptureFixt
 def test_cli_reports_bad_input_with_row_and_column(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     text = (DATA / "docked-wrong-total.csv").read_text(encoding="utf-8")
     bad = tmp_path / "bad.csv"
-    bad.write_text(text.replace(",年度资金总额,120,100,95,", ",年度资金总额,120,,95,").replace(",质量指标,服务合格率,1,", ",质量指标,服务合格率,9,"),
-                   encoding="utf-8")
+    text = text.replace(",年度资金总额,120,100,95,", ",年度资金总额,120,,95,")
+    bad.write_text(text.replace(",质量指标,服务合格率,1,", ",质量指标,服务合格率,9,"), encoding="utf-8")
     assert main(["score", str(bad), "--spec", "mof-2020-project"]) == 4
     err = capsys.readouterr().err
     assert "第6行 全年预算数 (D6): 缺少全年预算数 (missing adjusted budget)" in err
