@@ -27,7 +27,8 @@ def _target_lines(ind: ImportedIndicator) -> list[str]:
     except SelfScoreError as exc:
         return [f"# 目标值无法读取，请改写 (target not readable): {exc}", 'nature = ""', f"target = {toml_string(text)}", 'unit = ""']
     if parsed.kind == "qualitative" or parsed.value is None or parsed.comparator is None:
-        return ['nature = "定性"', f"target = {toml_string(text)}", 'unit = ""', '# 定性指标：actual 填 达成 / 部分达成 / 未达成，并在区间内填写 score']
+        return ['nature = "定性"', f"target = {toml_string(text)}", 'unit = ""',
+                "# 定性指标：actual 填 达成 / 部分达成 / 未达成，并在区间内填写 score"]
     return [f"nature = {toml_string(_SYMBOLS[parsed.comparator])}", f"target = {toml_string(fmt(parsed.value))}",
             f"unit = {toml_string(parsed.unit)}"]
 
