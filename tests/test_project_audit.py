@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import attrs
 import pytest
 
 from selfscore.cli.main import main
 from selfscore.cli.project import check_file
 from selfscore.core.numbers import fmt
+from selfscore.core.project import Typed
 from selfscore.core.project_score import score_project
 from selfscore.inputs.load import load_spec
 from selfscore.inputs.project_sheet import load_project_case, read_project_sheet
@@ -41,7 +43,7 @@ def test_yongde_docked_row_and_the_98_percent_row() -> None:
     found = audit(load_project_case(ROOT / "cases/project-yongde-2022.toml"), NATIONAL)
     assert found.best == "mof-2020-project-floor"
     counts = {c.id: (c.explained, c.compared) for c in found.variants}
-    assert counts["mof-2020-project"] == (8, 10) and counts["mof-2020-project-floor"] == (9, 10)
+    assert counts["mof-2020-project"] == (9, 11) and counts["mof-2020-project-floor"] == (10, 11)  # 10 scores + 等级
     [bad] = found.unexplained
     assert (bad.name, bad.typed, bad.expected) == ("资金到位及时率", "7", "10")
     assert bad.note == "已达成，应得满分 10，表中扣至 7"
@@ -69,6 +71,13 @@ def test_whole_point_table_names_that_variant_from_its_csv() -> None:
     assert found.rows[0].explained_by == ("mof-2020-project-integer",)
     assert found.rows[0].arithmetic == ("执行率 = 全年执行数 37.24 ÷ 全年预算数 43.2 = 86.2%；"
                                         "10 × 86.2% = ≈8.62037 → 9（四舍五入, 0位小数）")
+
+
+def test_grade_bands_tell_the_vendor_default_apart() -> None:
+    case = load_project_case(ROOT / "cases/project-langfang-2019.toml")
+    found = audit(attrs.evolve(case, total=Typed("75", "total.score"), grade=Typed("良", "total.grade")), NATIONAL)
+    grade = found.rows[-1]
+    assert (grade.name, grade.explained_by, grade.expected) == ("等级", ("mof-2020-project-vendor",), "中")
 
 
 def test_docked_met_row_and_wrong_total_are_both_named() -> None:

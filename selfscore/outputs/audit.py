@@ -111,14 +111,22 @@ def audit(case: ProjectCase, spec: Spec) -> Audit:
     """Audit ``case`` against ``spec`` and every bundled variant of its family."""
     specs = family_specs(spec)
     scores = [rescore(s, case) for s in specs]
+    total, grade = _number(case.total), case.grade.text.strip()
+    graded = tuple(s.id for s in specs if total is not None and grade and s.grade(total) == grade)
     counts = []
     for s, sc in zip(specs, scores, strict=True):
         compared = [r for r in sc.rows if r.typed.strip() and r.score is not None]
-        counts.append(VariantCount(s.id, s.title, sum(_same(r.typed, r.score) for r in sc.rows), len(compared)))
+        extra = int(total is not None and bool(grade))
+        counts.append(VariantCount(s.id, s.title, sum(_same(r.typed, r.score) for r in sc.rows) + int(s.id in graded),
+                                   len(compared) + extra))
     best_index = max(range(len(specs)), key=lambda i: (counts[i].explained, -i))
     best, best_scores = specs[best_index], scores[best_index]
     found = [_verdict(i, specs, scores, best, best_scores) for i in range(len(best_scores.rows))]
     verdicts = [v for v in found if v is not None]
+    if total is not None and grade:
+        should = best.grade(total) or "—"
+        note = "" if graded else "等级与任何已声明的等级划分都不符"
+        verdicts.append(Verdict("等级", case.grade.where, grade, graded, should, f"总分 {fmt(total)} → {should}（{best.grades_source}）", note))
     return Audit(case.file, spec.id, project_rules(spec).family, best.id, tuple(counts), tuple(verdicts),
                  tuple(_arithmetic(case, best, best_scores)))
 
