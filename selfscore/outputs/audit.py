@@ -126,7 +126,8 @@ def audit(case: ProjectCase, spec: Spec) -> Audit:
     if total is not None and grade:
         should = best.grade(total) or "—"
         note = "" if graded else "等级与任何已声明的等级划分都不符"
-        verdicts.append(Verdict("等级", case.grade.where, grade, graded, should, f"总分 {fmt(total)} → {should}（{best.grades_source}）", note))
+        how = f"总分 {fmt(total)} → {should}（{best.grades_source}）"
+        verdicts.append(Verdict("等级", case.grade.where, grade, graded, should, how, note))
     return Audit(case.file, spec.id, project_rules(spec).family, best.id, tuple(counts), tuple(verdicts),
                  tuple(_arithmetic(case, best, best_scores)))
 
