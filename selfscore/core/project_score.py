@@ -166,7 +166,12 @@ def _weights(spec: Spec, rules: ProjectRules, case: ProjectCase, problems: _Prob
             typed.append(None)
     if all(w is None for w in typed):
         if rules.level_points:
-            return list(integer_split(rules.level_points, [ind.level1 for ind in case.indicators]))
+            shares = list(integer_split(rules.level_points, [ind.level1 for ind in case.indicators]))
+            for ind, share in zip(case.indicators, shares, strict=True):
+                if share is None and not lenient:
+                    problems.add(ind.where, f"一级指标“{ind.level1}”在评分规范 {spec.id} 中没有分值，无法均分 (level has no points)；"
+                                 f"可用: {'、'.join(rules.level_points)}")
+            return shares
         return list(split_points(item.points, len(typed))) if typed else []
     if lenient:
         return typed
@@ -249,6 +254,10 @@ def score_project(spec: Spec, case: ProjectCase) -> Result:
     rules = project_rules(spec)
     problems = _Problems(case.file)
     execution = _execution(spec, rules, case, problems)
+    points = execution_item(spec).points
+    typed = case.budget[0].weight if case.budget else None
+    if typed and points is not None and typed.text.strip().removesuffix("分") != fmt(points):
+        problems.add(typed.where, f"预算执行率分值“{typed.text}”与评分规范 {spec.id} 的 {fmt(points)} 分不符 (weight differs from the spec)")
     weights = _weights(spec, rules, case, problems, lenient=False)
     found: list[IndicatorResult] = []
     for ind, weight in zip(case.indicators, weights, strict=True):
