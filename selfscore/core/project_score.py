@@ -257,7 +257,8 @@ def score_project(spec: Spec, case: ProjectCase) -> Result:
     points = execution_item(spec).points
     typed = case.budget[0].weight if case.budget else None
     if typed and points is not None and typed.text.strip().removesuffix("分") != fmt(points):
-        problems.add(typed.where, f"预算执行率分值“{typed.text}”与评分规范 {spec.id} 的 {fmt(points)} 分不符 (weight differs from the spec)")
+        problems.add(typed.where, f"预算执行率分值“{typed.text}”与评分规范 {spec.id} 的 {fmt(points)} 分不符 "
+                     "(weight differs from the spec)")
     weights = _weights(spec, rules, case, problems, lenient=False)
     found: list[IndicatorResult] = []
     for ind, weight in zip(case.indicators, weights, strict=True):
