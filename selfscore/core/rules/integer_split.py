@@ -1,5 +1,5 @@
 """integer_split: a level's points shared equally over its indicators, each share rounded half-up
-to whole points (Hubei forms: "分值按三级指标个数平均确定，四舍五入保留整数", PROJECT-RULES §3).
+to whole points (Hubei forms: "分值按三级指标个数平均确定，四舍五入保留整数", docs/project-rules.md §3).
 
 Unlike :func:`selfscore.core.split.split_points` the shares need not add up to the level's
 points (3 indicators of 40 points get 13 each, 39 in all): that is what the forms do.

@@ -1,6 +1,6 @@
 """qualitative_band: a 定性 indicator's score, typed by the officer, must lie in its outcome's band.
 
-National module (PROJECT-RULES §2): 达成 [80 %, 100 %], 部分达成 [60 %, 80 %), 未达成 [0, 60 %)
+National module (docs/project-rules.md §2): 达成 [80 %, 100 %], 部分达成 [60 %, 80 %), 未达成 [0, 60 %)
 of the weight; printed forms elsewhere use 100–80 / 80–50 / 50–0.  The bands are ranges
 to validate, not fixed shares.  Without a typed score a spec declares the share used for
 each outcome (inside its band) or refuses and asks.  This is not a rate rule (the score

@@ -1,4 +1,4 @@
-"""reverse_deviation: the national module's 反向 (lower-is-better) score, by deviation (PROJECT-RULES §2).
+"""reverse_deviation: the national module's 反向 (lower-is-better) score, by deviation (docs/project-rules.md §2).
 
 actual ≤ target → full weight; target < actual < 2 × target →
 (1 − (actual − target) / target) × weight, rounded once; actual ≥ 2 × target → 0.
