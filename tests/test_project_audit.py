@@ -135,3 +135,12 @@ def test_round_trip_of_a_filled_form(tmp_path: Path) -> None:
     again = read_project_sheet(path, "mof-2020-project")
     assert [(i.name, i.score.text) for i in again.indicators] == [(i.name, i.score.text) for i in case.indicators]
     assert audit(again, NATIONAL).best == "mof-2020-project-hubei"
+
+
+def test_batch_names_a_project_table_instead_of_misreading_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "p.toml").write_text((ROOT / "cases/project-langfang-2019.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "d.toml").write_text((ROOT / "cases/jinhua-2024.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    assert main(["batch", str(tmp_path)]) == 4
+    captured = capsys.readouterr()
+    assert "98.5" in captured.out
+    assert "✗ p（" in captured.err and "项目支出绩效自评表请用 selfscore score / verify 逐个处理" in captured.err
