@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from selfscore.core.errors import CaseError, SelfScoreError
+from selfscore.core.errors import CaseError, SelfScoreError, SpecError
 from selfscore.core.numbers import Rounding, fmt
 from selfscore.core.project import project_rules, read_nature
 from selfscore.core.project_case import project_case_from_dict
@@ -210,3 +210,18 @@ def test_a_typed_execution_weight_other_than_the_spec_is_refused() -> None:
     problems = _problems(_case([*FULL, _ind("b", "≥", "1", "1", "10")], budget=budget))
     assert problems == ["bad.toml: budget[0].weight: 预算执行率分值“20”与评分规范 mof-2020-project 的 10 分不符 "
                         "(weight differs from the spec)"]
+
+
+def test_a_spec_may_declare_the_point_of_the_band_used_without_a_typed_score(tmp_path: Any) -> None:
+    spec = tmp_path / "shares.toml"
+    head = 'id = "shares"\nextends = "mof-2020-project"\ntitle = "取值"\nsource = "test"\n[project.qualitative]\n'
+    bands = ('bands = [{ outcome = "达成", low = 0.8, high = 1, closed = true }, { outcome = "部分达成", low = 0.6, high = 0.8 },'
+             ' { outcome = "未达成", low = 0, high = 0.6 }]\nsource = "test bands"\nuntyped_source = "test: lower ends"\n')
+    spec.write_text(head + bands + 'untyped = { "达成" = 1, "部分达成" = 0.6, "未达成" = 0 }\n', encoding="utf-8")
+    rows = [_ind("定性", "6", "有效", "部分达成", "10"), _ind("其余", "≥", "1", "1", "80")]
+    result = score_project(load_spec(str(spec)), project_case_from_dict(_case(rows)))
+    first = result.indicators()[0]
+    assert first.score == Decimal("6.0") and "按评分规范取 10 × 0.6 = 6" in first.trace[-1]
+    spec.write_text(head + bands + 'untyped = { "达成" = 1, "部分达成" = 0.8, "未达成" = 0 }\n', encoding="utf-8")
+    with pytest.raises(SpecError, match=r"比例 0.8 不在区间 \[60%, 80%\) 内"):
+        project_rules(load_spec(str(spec)))

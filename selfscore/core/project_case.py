@@ -6,6 +6,7 @@ unit = "永德县明朗中学"            # 实施单位
 project = "义务教育营养改善计划专项资金"
 year = 2022
 amount_unit = "元"                 # 万元 (default) or 元
+excerpt = false                    # true: only part of a printed table is legible (sums are not checked)
 
 [[budget]]                         # 年度资金总额 first, then 其中 rows
 row = "年度资金总额"
