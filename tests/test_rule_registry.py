@@ -17,7 +17,7 @@ from test_engine import SPEC, case, ind
 
 import selfscore as s
 from selfscore.batch.dept import score_batch, table_from_cases
-from selfscore.core.rules import RULES, register, rule_kind
+from selfscore.core.rules import RULES, ReverseDeviation, register, rule_kind
 
 D = Decimal
 
@@ -25,6 +25,7 @@ D = Decimal
 def test_bundled_kinds_are_registered_by_name() -> None:
     assert RULES == {"proportional": s.Proportional, "all_or_nothing": s.AllOrNothing,
                      "fixed_deduction": s.FixedDeduction, "step_deduction": s.StepDeduction,
+                     "reverse_deviation": ReverseDeviation,
                      "floor_or_nothing": toy_rule.FloorOrNothing}
     assert rule_kind("step_deduction") is s.StepDeduction
     assert rule_kind("no_such_rule") is None

@@ -84,6 +84,8 @@ class Spec:
     grades: tuple[GradeBand, ...] = ()
     grades_source: str = ""
     extends: str = ""
+    #: a project spec's ``[project]`` table, read by :mod:`selfscore.core.project`
+    project: Mapping[str, Any] = attrs.field(factory=dict)
     directions: tuple[Direction, ...] = ()
 
     def lower_is_better(self, *, group: str = "", category: str = "", declared: bool | None = None) -> bool | None:
@@ -146,6 +148,8 @@ def merge_spec_data(base: Mapping[str, Any], child: Mapping[str, Any], *, file: 
                 target[key] = {**target[key], **copy.deepcopy(dict(value))}
             else:
                 target[key] = copy.deepcopy(value)
+    if isinstance(base.get("project"), Mapping) and isinstance(child.get("project"), Mapping):
+        merged["project"] = {**copy.deepcopy(dict(base["project"])), **copy.deepcopy(dict(child["project"]))}
     if problems:
         raise SpecError(problems)
     return merged
@@ -270,7 +274,7 @@ def spec_from_dict(data: Mapping[str, Any], *, file: str = "") -> Spec:
     """Build a :class:`Spec` from plain data, reporting every problem in one :class:`SpecError`."""
     r = Reader(file)
     r.keys(data, "", required=("id", "title", "year", "total", "source", "parts"),
-           optional=("jurisdiction", "grades", "extends", "items", "directions"))
+           optional=("jurisdiction", "grades", "extends", "items", "project", "directions"))
     if "items" in data:
         r.problem("items", "[items.KEY] 只能用于继承其他规范的规范 (item overrides need extends)")
     spec_id = r.text(data, "id", "")
@@ -319,4 +323,5 @@ def spec_from_dict(data: Mapping[str, Any], *, file: str = "") -> Spec:
     assert spec_id is not None and title is not None and year is not None and total is not None
     return Spec(id=spec_id, title=title, jurisdiction=r.text(data, "jurisdiction", "") or "", year=year, total=total,
                 source=r.text(data, "source", "") or "", parts=tuple(parts), grades=tuple(bands),
-                grades_source=grades_source, extends=r.text(data, "extends", "") or "", directions=directions)
+                grades_source=grades_source, extends=r.text(data, "extends", "") or "",
+                project=dict(r.table(data, "project", "") or {}), directions=directions)

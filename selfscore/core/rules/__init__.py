@@ -50,6 +50,7 @@ __all__ = [
     "FixedDeduction",
     "IndicatorRule",
     "Proportional",
+    "ReverseDeviation",
     "Scored",
     "StepDeduction",
     "VectorRule",
@@ -109,4 +110,5 @@ def apply_rule(rule: IndicatorRule, weight: Decimal, done: Completion) -> Scored
 from selfscore.core.rules.all_or_nothing import AllOrNothing  # noqa: E402
 from selfscore.core.rules.fixed_deduction import FixedDeduction  # noqa: E402
 from selfscore.core.rules.proportional import Proportional  # noqa: E402
+from selfscore.core.rules.reverse_deviation import ReverseDeviation  # noqa: E402
 from selfscore.core.rules.step_deduction import StepDeduction  # noqa: E402
