@@ -19,13 +19,25 @@ Everything here is pure: no file I/O, no printing, no floats.
 
 from __future__ import annotations
 
-from .model import LEVEL1, LEVEL2, NOTICE_KINDS, ImportedIndicator, ImportedProject, ImportMessage, ImportResult
+from .model import (
+    LEVEL1,
+    LEVEL2,
+    NATURE_CODES,
+    NATURE_SYMBOLS,
+    NOTICE_KINDS,
+    ImportedIndicator,
+    ImportedProject,
+    ImportMessage,
+    ImportResult,
+)
 from .parse import parse_target_export
 from .skeleton import case_file_name, case_skeleton, department_skeleton, toml_string
 
 __all__ = [
     "LEVEL1",
     "LEVEL2",
+    "NATURE_CODES",
+    "NATURE_SYMBOLS",
     "NOTICE_KINDS",
     "ImportMessage",
     "ImportResult",

@@ -18,6 +18,7 @@ from .text import (
     _INLINE_AMOUNTS,
     _LABELLED_AMOUNT,
     _NAME_LABEL,
+    _compact,
     _is_amounts_line,
 )
 
@@ -36,6 +37,16 @@ def _decimal(text: str) -> Decimal | None:
 
 
 @attrs.frozen
+class _SubUnit:
+    """A sub-unit's header line (下级单位: its name and subtotal), which is not a project."""
+
+    name: str
+    subtotal: Decimal | None
+    position: int
+    text: str
+
+
+@attrs.frozen
 class _Header:
     name: str
     amounts: tuple[tuple[str, Decimal], ...]
@@ -43,6 +54,7 @@ class _Header:
     position: int
     stray: tuple[tuple[int, str], ...]  # text before the header: (line, text)
     warnings: tuple[ImportMessage, ...]
+    units: tuple[_SubUnit, ...] = ()  # sub-unit header lines before the project's name
 
 
 def _strip_pair(raw: str, fold: str) -> tuple[str, str]:
@@ -83,11 +95,11 @@ def _after(pattern: re.Pattern[str], raw: str, fold: str) -> str:
     return raw[m.start("rest") :].strip() if m else raw
 
 
-def _read_header(pieces: list[tuple[_Line, str, str]], columns: tuple[str, ...]) -> _Header | None:
-    """A project header in a gap between records, or None when the gap holds none."""
-    items = _split_inline([(line, *_strip_pair(raw, fold)) for line, raw, fold in pieces if raw.strip()])
-    if not items:
-        return None
+_Item = tuple[_Line, str, str]
+
+
+def _kinds(items: list[_Item]) -> list[str]:
+    """Each item's kind: name (项目名称：), labelled (总计：…), amounts, goal (绩效目标：) or text."""
     kinds = []
     for _line, _raw, fold in items:
         if _NAME_LABEL.match(fold):
@@ -100,57 +112,132 @@ def _read_header(pieces: list[tuple[_Line, str, str]], columns: tuple[str, ...])
             kinds.append("goal")
         else:
             kinds.append("text")
-    warnings: list[ImportMessage] = []
-    amounts: list[tuple[str, Decimal]] = []
-    goal_parts: list[str] = []
-    col = 0  # amount columns used so far by unlabelled amounts (one per line or all on one)
-    if "name" in kinds:
-        # labelled form: 项目名称：… / 总计：… / 绩效目标：…
-        first = kinds.index("name")
-        parts = [_after(_NAME_LABEL, items[first][1], items[first][2])]
-        j = first + 1
-        while j < len(items) and kinds[j] == "text":
-            parts.append(items[j][1])
-            j += 1
-        name = "".join(parts)
-        in_goal = False
-        for k in range(j, len(items)):
-            line, raw, fold = items[k]
-            if kinds[k] in ("labelled", "amounts"):
-                got = _amounts_of(raw, fold, kinds[k], columns[col:], line.number, warnings)
-                col += len(got) if kinds[k] == "amounts" else 0
-                amounts.extend(got)
-                in_goal = False
-            elif kinds[k] == "goal":
-                goal_parts.append(_after(_GOAL_LABEL, raw, fold))
-                in_goal = True
-            elif in_goal or not goal_parts:
-                goal_parts.append(raw)
-                in_goal = True
-        stray = tuple((line.number, raw) for line, raw, _ in items[:first])
-        return _Header(name, tuple(amounts), "".join(goal_parts), items[first][0].number, stray, tuple(warnings))
-    money = [k for k, kind in enumerate(kinds) if kind in ("amounts", "labelled")]
-    if not money:
+    return kinds
+
+
+class _Amounts:
+    """Amounts read in order: unlabelled ones fill the table's amount columns (one per line or all on one)."""
+
+    def __init__(self, columns: tuple[str, ...]) -> None:
+        self.columns, self.col = columns, 0
+        self.found: list[tuple[str, Decimal]] = []
+        self.warnings: list[ImportMessage] = []
+
+    def read(self, item: _Item, kind: str) -> None:
+        line, raw, fold = item
+        got = _amounts_of(raw, fold, kind, self.columns[self.col :], line.number, self.warnings)
+        self.col += len(got) if kind == "amounts" else 0
+        self.found.extend(got)
+
+
+def _read_header(pieces: list[_Item], columns: tuple[str, ...]) -> _Header | None:
+    """A project header in a gap between records, or None when the gap holds none."""
+    items = _split_inline([(line, *_strip_pair(raw, fold)) for line, raw, fold in pieces if raw.strip()])
+    if not items:
         return None
-    first_money = money[0]
-    # table form: the name is the text just before the amounts, back to a page or table break
-    k = first_money
-    while k > 0 and kinds[k - 1] == "text":
+    kinds = _kinds(items)
+    if "name" in kinds:
+        return _labelled_header(items, kinds, columns)
+    return _table_header(items, kinds, columns)
+
+
+def _labelled_header(items: list[_Item], kinds: list[str], columns: tuple[str, ...]) -> _Header:
+    """The labelled form: 项目名称：… / 总计：… / 绩效目标：…"""
+    first = kinds.index("name")
+    parts = [_after(_NAME_LABEL, items[first][1], items[first][2])]
+    j = first + 1
+    while j < len(items) and kinds[j] == "text":
+        parts.append(items[j][1])
+        j += 1
+    amounts = _Amounts(columns)
+    goal_parts: list[str] = []
+    in_goal = False
+    for k in range(j, len(items)):
+        raw, fold = items[k][1], items[k][2]
+        if kinds[k] in ("labelled", "amounts"):
+            amounts.read(items[k], kinds[k])
+            in_goal = False
+        elif kinds[k] == "goal":
+            goal_parts.append(_after(_GOAL_LABEL, raw, fold))
+            in_goal = True
+        elif in_goal or not goal_parts:
+            goal_parts.append(raw)
+            in_goal = True
+    stray = tuple((line.number, raw) for line, raw, _ in items[:first])
+    name, position = "".join(parts), items[first][0].number
+    return _Header(name, tuple(amounts.found), "".join(goal_parts), position, stray, tuple(amounts.warnings))
+
+
+def _name_start(items: list[_Item], kinds: list[str], money: int, floor: int = 0) -> int:
+    """Where the name before the amounts at ``money`` starts: back over text to a page or table break."""
+    k = money
+    while k > floor and kinds[k - 1] == "text":
         k -= 1
         if items[k][0].after_break:
             break
-    if k == first_money:
+    return k
+
+
+def _money_end(kinds: list[str], money: int) -> int:
+    j = money
+    while j < len(kinds) and kinds[j] in ("amounts", "labelled"):
+        j += 1
+    return j
+
+
+# A sub-unit's name ends like an organisation's; a project's name rarely does.
+_ORGANISATION = re.compile(r"(?:办事处|街道|委员会|管理局|服务中心|中心|局|院|所|站|队|馆|办公室|政府|公司|学校|小学|中学|幼儿园)$")
+
+
+def _sub_unit(items: list[_Item], kinds: list[str], name_at: int, money: int) -> _SubUnit | None:
+    """The group name + amounts at [name_at, money…) as a sub-unit's header line, when another group follows.
+
+    A unit's header line holds its name and one subtotal (``…街道办事处 3,598.99``); the
+    project's own name and amounts come after it.  Reading the unit line as the project
+    would give the project the unit's name and the subtotal as its amount.
+    """
+    end = _money_end(kinds, money)
+    nxt = next((k for k in range(end, len(kinds)) if kinds[k] != "text"), None)
+    if nxt is None or kinds[nxt] not in ("amounts", "labelled"):
         return None
-    name = "".join(raw for _, raw, _ in items[k:first_money])
-    j = first_money
+    if any("。" in fold or "." in fold for _, _, fold in items[end:nxt]):
+        return None  # goal text: the group is a project without indicators
+    name = "".join(raw for _, raw, _ in items[name_at:money])
+    numbers = [raw for _, raw, fold in items[money:end] for raw in fold.split()]
+    single = end - money == 1 and kinds[money] == "amounts" and len(numbers) == 1
+    if not single and not _ORGANISATION.search(_compact(name)):
+        return None
+    subtotal = _decimal(numbers[0]) if single else None
+    text = " ".join([name, *(raw for _, raw, _ in items[money:end])])
+    return _SubUnit(name, subtotal, items[name_at][0].number, text)
+
+
+def _table_header(items: list[_Item], kinds: list[str], columns: tuple[str, ...]) -> _Header | None:
+    """The table form: the name just before the amounts, then the goal; sub-unit lines skipped."""
+    money = next((k for k, kind in enumerate(kinds) if kind in ("amounts", "labelled")), None)
+    if money is None:
+        return None
+    k = _name_start(items, kinds, money)
+    if k == money:
+        return None
+    start = k
+    units: list[_SubUnit] = []
+    while (unit := _sub_unit(items, kinds, k, money)) is not None:
+        units.append(unit)
+        after = _money_end(kinds, money)
+        money = next(m for m in range(after, len(kinds)) if kinds[m] != "text")
+        k = _name_start(items, kinds, money, floor=after)
+        k = after if k == money else k
+    name = "".join(raw for _, raw, _ in items[k:money])
+    amounts = _Amounts(columns)
+    j = money
     while j < len(items) and kinds[j] in ("amounts", "labelled"):
-        got = _amounts_of(items[j][1], items[j][2], kinds[j], columns[col:], items[j][0].number, warnings)
-        col += len(got) if kinds[j] == "amounts" else 0
-        amounts.extend(got)
+        amounts.read(items[j], kinds[j])
         j += 1
     goal_parts = [_after(_GOAL_LABEL, raw, fold) for _, raw, fold in items[j:]]
-    stray = tuple((line.number, raw) for line, raw, _ in items[:k])
-    return _Header(name, tuple(amounts), "".join(goal_parts), items[k][0].number, stray, tuple(warnings))
+    stray = tuple((line.number, raw) for line, raw, _ in items[:start])
+    header = _Header(name, tuple(amounts.found), "".join(goal_parts), items[k][0].number, stray, tuple(amounts.warnings))
+    return attrs.evolve(header, units=tuple(units))
 
 
 def _amounts_of(

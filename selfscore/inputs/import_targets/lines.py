@@ -69,78 +69,75 @@ def _table_header(fold: str) -> str:
     return "" if re.sub(r"\s+", "", words[0]) in _NEVER_LONE_HEADER else "lone"
 
 
-def _read_lines(text: str) -> _Doc:
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    kinds: list[str] = []  # "blank", "drop", "content", "int"
-    department, year, unit = "", None, ""
+@attrs.define
+class _Meta:
+    """What the page furniture says: department, year, amount unit and amount columns."""
+
+    department: str = ""
+    year: int | None = None
+    unit: str = ""
     columns: tuple[str, ...] = ()
-    for line in raw:
-        stripped = line.strip()
-        fold = _fold(stripped)
-        if not stripped:
-            kinds.append("blank")
-            continue
-        if _BARE_INT.match(fold):
-            kinds.append("int")
-            continue
-        if _PAGE.match(fold) or _CONTINUED.match(fold) or _SIGNATURE.match(fold) or _TOTAL_ROW.match(fold):
-            kinds.append("drop")
-            continue
-        if _TITLE.search(fold) and not _MARKERS.search(fold):
-            if year is None and (m := _YEAR.search(fold)):
-                year = int(m.group(1))
-            kinds.append("drop")
-            continue
-        if m := _UNIT.match(fold):
-            unit = unit or m.group("unit")
-            kinds.append("drop")
-            continue
-        header = _table_header(fold)
-        if header == "lone":
-            kinds.append("lone")
-            continue
-        if header:
-            found = tuple(
-                re.sub(r"\s+", "", m.group(0)) for m in re.finditer(_AMOUNT_LABEL_RE, fold)
-            )
-            if found:
-                columns = found
-            if "万元" in fold and not unit:
-                unit = "万元"
-            kinds.append("drop")
-            continue
-        if m := _DEPARTMENT.match(fold):
-            department = department or stripped[m.start("name") :].strip()
-            kinds.append("drop")
-            continue
-        kinds.append("content")
-    # A lone header word next to page furniture is furniture.  A bare number next to page
-    # furniture (or at either end of the file) is a page number, unless it is a record's
-    # number broken off its 、 (``1`` / ``第3页`` / ``、1-产出指标``).
-    content_like = [i for i, k in enumerate(kinds) if k != "blank"]
+
+
+def _kind(stripped: str, fold: str, meta: _Meta) -> str:
+    """One line's kind: blank, int (a bare number), lone (a lone header word), drop or content."""
+    if not stripped:
+        return "blank"
+    if _BARE_INT.match(fold):
+        return "int"
+    if _PAGE.match(fold) or _CONTINUED.match(fold) or _SIGNATURE.match(fold) or _TOTAL_ROW.match(fold):
+        return "drop"
+    if _TITLE.search(fold) and not _MARKERS.search(fold):
+        if meta.year is None and (m := _YEAR.search(fold)):
+            meta.year = int(m.group(1))
+        return "drop"
+    if m := _UNIT.match(fold):
+        meta.unit = meta.unit or m.group("unit")
+        return "drop"
+    header = _table_header(fold)
+    if header == "lone":
+        return "lone"
+    if header:
+        found = tuple(re.sub(r"\s+", "", m.group(0)) for m in re.finditer(_AMOUNT_LABEL_RE, fold))
+        if found:
+            meta.columns = found
+        if "万元" in fold and not meta.unit:
+            meta.unit = "万元"
+        return "drop"
+    if m := _DEPARTMENT.match(fold):
+        meta.department = meta.department or stripped[m.start("name") :].strip()
+        return "drop"
+    return "content"
+
+
+def _resolve_lone(kinds: list[str], folds: list[str], content_like: list[int]) -> tuple[str, ...]:
+    """A lone header word next to page furniture is furniture, else text; returns lone amount columns.
+
+    Header cells one per line are a run of lone words, or one next to other furniture.
+    """
     lone = [kinds[i] == "lone" for i in content_like]
     header_columns: tuple[str, ...] = ()
     lone_columns: list[str] = []
-
-    def fold_of(i: int) -> str:
-        return _fold(raw[i].strip())
-
     for pos, i in enumerate(content_like):
         if lone[pos]:
-            # header cells one per line: a run of lone words, or one next to other furniture
             near = [p for p in (pos - 1, pos + 1) if 0 <= p < len(content_like)]
             furniture = any(lone[p] or kinds[content_like[p]] == "drop" for p in near)
             kinds[i] = "drop" if furniture else "content"
-            word = re.sub(r"\s+", "", fold_of(i))
+            word = re.sub(r"\s+", "", folds[i])
             if furniture and word in _AMOUNT_LABELS and not header_columns:
                 lone_columns.append(word)
         elif lone_columns:
             header_columns, lone_columns = tuple(lone_columns), []
     if lone_columns and not header_columns:
         header_columns = tuple(lone_columns)
-    columns = columns or header_columns
+    return header_columns
+
+
+def _resolve_ints(kinds: list[str], folds: list[str], content_like: list[int]) -> None:
+    """A bare number next to page furniture (or at either end of the file) is a page number.
+
+    Unless it is a record's number broken off its 、 (``1`` / ``第3页`` / ``、1-产出指标``).
+    """
     original = list(kinds)
     for pos, i in enumerate(content_like):
         if kinds[i] != "int":
@@ -148,22 +145,35 @@ def _read_lines(text: str) -> _Doc:
         before = kinds[content_like[pos - 1]] if pos > 0 else "edge"
         after = kinds[content_like[pos + 1]] if pos + 1 < len(content_like) else "edge"
         ahead = [k for k in content_like[pos + 1 : pos + 8] if kinds[k] in ("content", "int")][:3]
-        if ahead and _SEQ_TAIL.match("".join(fold_of(k) for k in ahead)):
+        if ahead and _SEQ_TAIL.match("".join(folds[k] for k in ahead)):
             direct = pos + 1 < len(content_like) and content_like[pos + 1] == ahead[0]
             if direct or pos == 0 or original[content_like[pos - 1]] == "content":
                 kinds[i] = "content"
                 continue
         kinds[i] = "page-number" if "drop" in (before, after) or "edge" in (before, after) else "content"
+
+
+def _read_lines(text: str) -> _Doc:
+    """The export's content lines (numbered from 1), with what its page furniture says."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    raw = [line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    folds = [_fold(line) for line in raw]
+    meta = _Meta()
+    kinds = [_kind(line, fold, meta) for line, fold in zip(raw, folds, strict=True)]
+    content_like = [i for i, k in enumerate(kinds) if k != "blank"]
+    header_columns = _resolve_lone(kinds, folds, content_like)
+    _resolve_ints(kinds, folds, content_like)
     lines: list[_Line] = []
     after_break = True
-    for number, (line, kind) in enumerate(zip(raw, kinds, strict=True), start=1):
+    for number, (line, fold, kind) in enumerate(zip(raw, folds, kinds, strict=True), start=1):
         if kind in ("drop", "page-number"):
             after_break = True
         elif kind == "content":
-            stripped = line.strip()
-            lines.append(_Line(number, stripped, _fold(stripped), after_break))
+            lines.append(_Line(number, line, fold, after_break))
             after_break = False
-    return _Doc(tuple(lines), department, year, unit, columns or _DEFAULT_AMOUNT_COLUMNS)
+    columns = meta.columns or header_columns or _DEFAULT_AMOUNT_COLUMNS
+    return _Doc(tuple(lines), meta.department, meta.year, meta.unit, columns)
 
 
 class _Stream:

@@ -33,6 +33,8 @@ from .text import (
     _is_amounts_line,
 )
 
+_Piece = tuple[_Line, str, str]  # a content line's part inside a range: (line, raw, folded)
+
 
 @attrs.frozen
 class _Record:
@@ -159,10 +161,58 @@ class _Parsed:
 _VALUE_OPEN = re.compile(r"指标值\s*[:：][^;；]*$")
 
 
-def _value_continues(pieces: Sequence[tuple[_Line, str, str]], idx: int) -> bool:
+def _value_continues(pieces: Sequence[_Piece], idx: int) -> bool:
     """A bare number inside a value, followed by its unit (消杀天数 / 22 / 天以上), is content."""
     so_far = "".join(raw for _, raw, _ in pieces[:idx])
     return bool(_VALUE_OPEN.search(so_far)) and bool(_read_unit(pieces[idx + 1][2].lstrip()))
+
+
+def _page_number_inside(pieces: Sequence[_Piece], idx: int) -> ImportMessage | None:
+    """A page number between two lines of text (实施周 / 2 / 期指标值), or None when the number is content."""
+    line = pieces[idx][0]
+    before, after = pieces[idx - 1][2].rstrip()[-1:], pieces[idx + 1][2].lstrip()[:1]
+    if (
+        not before
+        or not after
+        or re.match(r"[\d.%‰<>=≥≤~:+\-、约为达第]", before)
+        or re.match(r"[\d.%‰\-、]", after)
+        or _value_continues(pieces, idx)
+    ):
+        return None
+    return ImportMessage(
+        line.number,
+        "page-number",
+        f"指标记录中单独成行的数字“{line.text}”视为页码已剔除，请核对 "
+        "(a number alone on a line inside a record was taken for a page number and removed; check it)",
+    )
+
+
+def _amounts_inside(pieces: Sequence[_Piece], idx: int, excluded: set[int]) -> ImportMessage:
+    """An amounts row inside a record: with the project's name above it after a page break, a repeated header.
+
+    Marks the lines to take out in ``excluded`` and says what they were.
+    """
+    line = pieces[idx][0]
+    excluded.add(idx)
+    run: list[int] = []
+    j = idx - 1
+    while j >= 1 and j not in excluded and not _MARKERS.search(pieces[j][2]) and ";" not in pieces[j][2]:
+        run.append(j)
+        if pieces[j][0].after_break:
+            break
+        j -= 1
+    if run and pieces[run[-1]][0].after_break:
+        excluded.update(run)
+        name = "".join(pieces[k][1] for k in reversed(run))
+        return ImportMessage(
+            pieces[run[-1]][0].number,
+            "repeated-header",
+            f"指标记录中分页重复的项目表头已剔除 (project header repeated inside a record after a page break; "
+            f"removed)：“{_excerpt(name)}”",
+        )
+    return ImportMessage(
+        line.number, "stray", f"指标记录中夹杂的金额行已剔除 (stray amounts row inside a record; removed)：“{line.text}”"
+    )
 
 
 def _record_view(stream: _Stream, rec: _Record) -> tuple[_Stream, int, list[ImportMessage]]:
@@ -183,60 +233,12 @@ def _record_view(stream: _Stream, rec: _Record) -> tuple[_Stream, int, list[Impo
         if raw != line.text or offsets[idx] <= rec.body:
             continue
         if _BARE_INT.match(line.fold):
-            # a page number between two lines of text: 实施周 / 2 / 期指标值
-            before, after = pieces[idx - 1][2].rstrip()[-1:], pieces[idx + 1][2].lstrip()[:1]
-            if (
-                before
-                and after
-                and not re.match(r"[\d.%‰<>=≥≤~:+\-、约为达第]", before)
-                and not re.match(r"[\d.%‰\-、]", after)
-                and not _value_continues(pieces, idx)
-            ):
+            if (message := _page_number_inside(pieces, idx)) is not None:
                 excluded.add(idx)
-                messages.append(
-                    ImportMessage(
-                        line.number,
-                        "page-number",
-                        f"指标记录中单独成行的数字“{line.text}”视为页码已剔除，请核对 "
-                        "(a number alone on a line inside a record was taken for a page number and removed; check it)",
-                    )
-                )
-            continue
-        if not _is_amounts_line(line.fold):
-            continue
-        excluded.add(idx)
-        run: list[int] = []
-        j = idx - 1
-        while j >= 1 and j not in excluded and not _MARKERS.search(pieces[j][2]) and ";" not in pieces[j][2]:
-            run.append(j)
-            if pieces[j][0].after_break:
-                break
-            j -= 1
-        if run and pieces[run[-1]][0].after_break:
-            excluded.update(run)
-            first = pieces[run[-1]][0].number
-            name = "".join(pieces[k][1] for k in reversed(run))
-            messages.append(
-                ImportMessage(
-                    first,
-                    "repeated-header",
-                    f"指标记录中分页重复的项目表头已剔除 (project header repeated inside a record after a page break; "
-                    f"removed)：“{_excerpt(name)}”",
-                )
-            )
-        else:
-            messages.append(
-                ImportMessage(
-                    line.number,
-                    "stray",
-                    f"指标记录中夹杂的金额行已剔除 (stray amounts row inside a record; removed)：“{line.text}”",
-                )
-            )
-    kept = [
-        _Line(line.number, raw, fold, line.after_break)
-        for idx, (line, raw, fold) in enumerate(pieces)
-        if idx not in excluded
-    ]
+                messages.append(message)
+        elif _is_amounts_line(line.fold):
+            messages.append(_amounts_inside(pieces, idx, excluded))
+    kept = [_Line(line.number, raw, fold, line.after_break) for idx, (line, raw, fold) in enumerate(pieces) if idx not in excluded]
     body, offset = rec.body - rec.start, 0
     for idx, (_, raw, _) in enumerate(pieces):
         if idx in excluded and offset < rec.body - rec.start:
