@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from selfscore.core.errors import TargetError
 from selfscore.core.targets import parse_target
 
 from .model import LEVEL1, LEVEL2, ImportedIndicator, ImportedProject, ImportMessage
-from .text import _compact
+from .text import _compact, _excerpt, _fold
 
 
 def _same_name(given: str, expected: str) -> bool:
@@ -86,8 +88,79 @@ def _value_warnings(ind: ImportedIndicator) -> list[ImportMessage]:
     return out
 
 
-def _project_warnings(project: ImportedProject) -> list[ImportMessage]:
+#: A name longer than this is implausible.  Indicator names in the national form's 三级指标
+#: column are short noun phrases: the 44 of the bundled export are at most 21 characters,
+#: project names at most 18; 60 leaves room for a long formal name with a bracketed note,
+#: and is far below a goal paragraph run into a name (one real case: 250 characters).
+NAME_LIMIT = 60
+
+# Goal-like prose: a sentence end or clause break (。；), or the verbs of goal paragraphs
+# (通过…，…, 确保, 提高…水平, 切实, 进一步, 不断提升/加强…).  Not 通过 alone: 审核通过率 is a name.
+_PROSE = re.compile(r"[。；;]|通过[^，,。]{1,30}[，,]|确保|提高[^，,。]{0,12}水平|切实|进一步|不断(?:提升|提高|加强|完善)")
+
+
+def _name_warnings(line: int, what: str, name: str) -> list[ImportMessage]:
+    """Warn about a name that is implausibly long or reads like a goal paragraph."""
+    flat = "".join(name.split())
     out: list[ImportMessage] = []
+    if len(flat) > NAME_LIMIT:
+        out.append(
+            ImportMessage(
+                line,
+                "long-name",
+                f"{what}名称长达 {len(flat)} 个字（超过 {NAME_LIMIT} 字），可能混入了其他文字，请核对 "
+                f"(implausibly long name, {len(flat)} characters: other text may have run into it; check it)：“{_excerpt(flat)}”",
+            )
+        )
+    if m := _PROSE.search(_fold(flat)):
+        out.append(
+            ImportMessage(
+                line,
+                "prose-name",
+                f"{what}名称中有像绩效目标的语句（“{flat[m.start() : m.end()]}”），可能混入了目标文字，请核对 "
+                f"(goal-like prose in a name; check it)：“{_excerpt(flat)}”",
+            )
+        )
+    return out
+
+
+def _numbering_warnings(project: ImportedProject) -> list[list[ImportMessage]]:
+    """Record numbers missing, repeated with different content, or with a gap: a list per indicator."""
+    found: list[list[ImportMessage]] = []
+    expected = 1
+    seqs: dict[int, int] = {}
+    for ind in project.indicators:
+        out: list[ImportMessage] = []
+        found.append(out)
+        if ind.seq is None:
+            out.append(ImportMessage(ind.position, "numbering", f"“{ind.name}”缺少序号 (record number missing)"))
+            expected += 1
+            continue
+        if ind.seq in seqs:
+            out.append(
+                ImportMessage(
+                    ind.position,
+                    "numbering",
+                    f"序号 {ind.seq} 与第{seqs[ind.seq]}行重复但内容不同，两条均保留 "
+                    f"(number {ind.seq} used twice with different content; both kept)",
+                )
+            )
+        elif ind.seq != expected:
+            out.append(
+                ImportMessage(
+                    ind.position,
+                    "numbering",
+                    f"序号不连续：应为 {expected}，实为 {ind.seq}，可能有指标未能识别 "
+                    f"(numbering gap: expected {expected}, found {ind.seq}; a record may be missing)",
+                )
+            )
+        seqs.setdefault(ind.seq, ind.position)
+        expected = max(expected, ind.seq + 1)
+    return found
+
+
+def _project_warnings(project: ImportedProject) -> list[ImportMessage]:
+    out = _name_warnings(project.position, "项目", project.name) if project.name else []
     if not project.indicators:
         out.append(
             ImportMessage(
@@ -97,36 +170,12 @@ def _project_warnings(project: ImportedProject) -> list[ImportMessage]:
             )
         )
         return out
-    expected = 1
     names: dict[str, int] = {}
-    seqs: dict[int, int] = {}
-    for ind in project.indicators:
+    for ind, numbering in zip(project.indicators, _numbering_warnings(project), strict=True):
         out.extend(_code_warnings(ind))
         out.extend(_value_warnings(ind))
-        if ind.seq is None:
-            out.append(ImportMessage(ind.position, "numbering", f"“{ind.name}”缺少序号 (record number missing)"))
-            expected += 1
-        else:
-            if ind.seq in seqs:
-                out.append(
-                    ImportMessage(
-                        ind.position,
-                        "numbering",
-                        f"序号 {ind.seq} 与第{seqs[ind.seq]}行重复但内容不同，两条均保留 "
-                        f"(number {ind.seq} used twice with different content; both kept)",
-                    )
-                )
-            elif ind.seq != expected:
-                out.append(
-                    ImportMessage(
-                        ind.position,
-                        "numbering",
-                        f"序号不连续：应为 {expected}，实为 {ind.seq}，可能有指标未能识别 "
-                        f"(numbering gap: expected {expected}, found {ind.seq}; a record may be missing)",
-                    )
-                )
-            seqs.setdefault(ind.seq, ind.position)
-            expected = max(expected, ind.seq + 1)
+        out.extend(numbering)
+        out.extend(_name_warnings(ind.position, "指标", ind.name))
         key = _compact(ind.name)
         if key in names:
             out.append(

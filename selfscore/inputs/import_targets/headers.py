@@ -18,6 +18,7 @@ from .text import (
     _INLINE_AMOUNTS,
     _LABELLED_AMOUNT,
     _NAME_LABEL,
+    _ORGANISATION,
     _compact,
     _is_amounts_line,
 )
@@ -183,10 +184,6 @@ def _money_end(kinds: list[str], money: int) -> int:
     while j < len(kinds) and kinds[j] in ("amounts", "labelled"):
         j += 1
     return j
-
-
-# A sub-unit's name ends like an organisation's; a project's name rarely does.
-_ORGANISATION = re.compile(r"(?:办事处|街道|委员会|管理局|服务中心|中心|局|院|所|站|队|馆|办公室|政府|公司|学校|小学|中学|幼儿园)$")
 
 
 def _sub_unit(items: list[_Item], kinds: list[str], name_at: int, money: int) -> _SubUnit | None:

@@ -23,12 +23,15 @@ from .text import (
     _DEPARTMENT,
     _HEADER_WORD_RE,
     _MARKERS,
+    _ORGANISATION,
     _PAGE,
     _SEQ_TAIL,
     _SIGNATURE,
     _TITLE,
     _TOTAL_ROW,
+    _TRAILING_UNIT,
     _UNIT,
+    _WRAPPED_END,
     _YEAR,
     _fold,
 )
@@ -79,6 +82,30 @@ class _Meta:
     columns: tuple[str, ...] = ()
 
 
+def _join_department(kinds: list[str], folds: list[str], meta: _Meta) -> None:
+    """The department's name wrapped onto the next line (…街道办事 / 处): join the end back on.
+
+    Only a short run of Chinese characters that completes an organisation's name
+    (办事处, 委员会, 中心 …) is joined, alone or followed by 单位：万元.
+    """
+    if "department" not in kinds:
+        return
+    at = kinds.index("department")
+    kinds[at] = "drop"
+    nxt = next((i for i in range(at + 1, len(kinds)) if kinds[i] != "blank"), None)
+    if nxt is None or kinds[nxt] != "content" or not (m := _WRAPPED_END.match(folds[nxt])):
+        return
+    rest = m.group("rest") or ""
+    unit = _UNIT.match(rest)
+    end, name = m.group("end"), meta.department
+    complete = _ORGANISATION.search(name) and not (name.endswith("街道") and end == "办事处")
+    if (rest and not unit) or complete or not _ORGANISATION.search(name + end):
+        return
+    meta.department += end
+    meta.unit = meta.unit or (unit.group("unit") if unit else "")
+    kinds[nxt] = "drop"
+
+
 def _kind(stripped: str, fold: str, meta: _Meta) -> str:
     """One line's kind: blank, int (a bare number), lone (a lone header word), drop or content."""
     if not stripped:
@@ -105,8 +132,13 @@ def _kind(stripped: str, fold: str, meta: _Meta) -> str:
             meta.unit = "万元"
         return "drop"
     if m := _DEPARTMENT.match(fold):
-        meta.department = meta.department or stripped[m.start("name") :].strip()
-        return "drop"
+        if not meta.department:
+            name, fold_name = stripped[m.start("name") :].strip(), fold[m.start("name") :].strip()
+            if u := _TRAILING_UNIT.search(fold_name):
+                name = name[: u.start()].rstrip()
+                meta.unit = meta.unit or u.group("unit")
+            meta.department = name
+        return "department"
     return "content"
 
 
@@ -161,6 +193,7 @@ def _read_lines(text: str) -> _Doc:
     folds = [_fold(line) for line in raw]
     meta = _Meta()
     kinds = [_kind(line, fold, meta) for line, fold in zip(raw, folds, strict=True)]
+    _join_department(kinds, folds, meta)
     content_like = [i for i, k in enumerate(kinds) if k != "blank"]
     header_columns = _resolve_lone(kinds, folds, content_like)
     _resolve_ints(kinds, folds, content_like)

@@ -11,7 +11,7 @@ from .checks import _project_warnings
 from .headers import _Header, _read_header
 from .lines import _Doc, _read_lines, _Stream
 from .model import NOTICE_KINDS, ImportedIndicator, ImportedProject, ImportMessage, ImportResult
-from .records import _find_records, _parse_record, _Parsed, _Record, _record_view
+from .records import _find_records, _goal_block, _parse_record, _Parsed, _Record, _record_view
 from .text import _MARKERS, _PUNCT_ONLY, _compact, _excerpt, _fold
 
 
@@ -175,6 +175,9 @@ class _Parser:
         view, body, inner = _record_view(self.stream, rec)
         for message in inner:
             self.note(message)
+        if (goal := _goal_block(view, body)) is not None:
+            view = goal.view
+            self._goal_found(current, goal.text, goal.line)
         parsed = _parse_record(view, body, rec.seq)
         position = self.stream.line_at(rec.start)
         self._settle_last(rec, parsed, position)
@@ -206,6 +209,19 @@ class _Parser:
             return
         if self._add(current, parsed.indicator):
             self.last = _Last(current, rec, parsed, None)
+
+    def _goal_found(self, project: _ProjectBuilder, text: str, line: int) -> None:
+        """Goal text found among the indicators joins the project's goal, with a warning to check it."""
+        project.goal += text
+        self.warnings.append(
+            ImportMessage(
+                line,
+                "goal-in-record",
+                "项目绩效目标的文字（打印在指标旁的窄栏中）夹在指标记录里，已移入项目的绩效目标，请核对 "
+                f"(the project's goal, printed in a narrow column beside the indicators, was found inside an "
+                f"indicator record; moved to the project's goal; check it)：“{_excerpt(text)}”",
+            )
+        )
 
     def _settle_last(self, rec: _Record, parsed: _Parsed, position: int) -> None:
         """Drop the previous record if it was cut by a page break and is repeated in full by this one."""

@@ -247,6 +247,46 @@ def _record_view(stream: _Stream, rec: _Record) -> tuple[_Stream, int, list[Impo
     return _Stream(kept), body, messages
 
 
+@attrs.frozen
+class _GoalBlock:
+    view: _Stream  # the record without the goal's lines
+    text: str
+    line: int
+
+
+def _ends_sentence(fold: str) -> bool:
+    text = fold.rstrip()
+    return text.endswith("。") or (text.endswith(".") and not text[-2:-1].isdigit())
+
+
+def _goal_block(view: _Stream, body: int) -> _GoalBlock | None:
+    """A project's goal paragraph printed in a narrow column beside the indicators, caught in a record's name.
+
+    The goal cell, beside a taller indicators cell, is extracted as a block of whole
+    lines between two lines of the indicator text.  Inside a name (between the codes
+    line and the line of the first 指标值 label) a block of whole lines that ends a
+    sentence (。) and is narrower than the record's own lines is such a paragraph: a
+    name never holds a 。.
+    """
+    labels = [m.start() for p in (_CYCLE_LABEL, _ANNUAL_LABEL) if (m := p.search(view.fold, body))]
+    if not labels:
+        return None
+    first, last = view.index_at(body), view.index_at(min(labels))
+    ends = [i for i in range(first + 1, last) if _ends_sentence(view.lines[i].fold)]
+    if not ends:
+        return None
+    stop = ends[-1]
+    width = max(len(view.lines[i].text) for i in (first, last))
+    start = stop
+    while start - 1 > first and len(view.lines[start - 1].text) < 0.8 * width:
+        start -= 1
+    text = "".join(line.text for line in view.lines[start : stop + 1])
+    if len(text) < 10 or ("，" not in text and start == stop):
+        return None
+    kept = [line for i, line in enumerate(view.lines) if not start <= i <= stop]
+    return _GoalBlock(_Stream(kept), text, view.lines[start].number)
+
+
 def _parse_record(view: _Stream, body: int, seq: int | None) -> _Parsed:
     raw, fold = view.raw, view.fold
     end = len(raw)

@@ -62,7 +62,15 @@ _CONTINUED = re.compile(r"^[(\[]?\s*续\s*(?:表|上页|前页)?\s*[)\]]?$")
 _SIGNATURE = re.compile(r"^(?:填报人|联系人|联系电话|审核人|负责人|制表人|单位负责人|财务负责人|填报日期|打印时间)\s*[:：]")
 # a totals row of the whole table (a project's own 合计：… has a colon)
 _TOTAL_ROW = re.compile(r"^(?:本\s*页\s*)?(?:合\s*计|小\s*计)\s*[\d,.\s]+$")
-_DEPARTMENT = re.compile(r"^(?:单位名称|预算单位|填报单位|部门名称)\s*[:\s]\s*(?P<name>\S.*)$")
+_DEPARTMENT = re.compile(
+    r"^(?:单位名称|预算单位|填报单位|部门名称)\s*(?:\((?:盖章|公章|签章)\))?\s*[:\s]\s*(?P<name>\S.*)$"
+)
+# 单位：万元 printed on the department's line, after its name
+_TRAILING_UNIT = re.compile(r"\s*(?:金额)?单\s*位\s*:\s*(?P<unit>万元|元|千元)\s*$")
+# A name that ends like an organisation's (a department, a sub-unit); a project's name rarely does.
+_ORGANISATION = re.compile(r"(?:办事处|街道|委员会|管理局|服务中心|中心|局|院|所|站|队|馆|办公室|政府|公司|学校|小学|中学|幼儿园)$")
+# the end of a department name wrapped onto the next line (…街道办事 / 处), perhaps with 单位：万元 after it
+_WRAPPED_END = re.compile(r"^(?P<end>[\u4e00-\u9fff]{1,3})(?:\s+(?P<rest>\S.*))?$")
 _UNIT = re.compile(r"^(?:金额)?单\s*位\s*[:]\s*(?P<unit>万元|元|千元)\s*$")
 
 # Words of table headers; a line made only of these is a table header.
