@@ -9,7 +9,7 @@ import attrs
 
 from .checks import _project_warnings
 from .headers import _Header, _read_header
-from .lines import _Doc, _read_lines, _Stream
+from .lines import _Doc, _Line, _read_lines, _Stream
 from .model import NOTICE_KINDS, ImportedIndicator, ImportedProject, ImportMessage, ImportResult
 from .records import _find_records, _goal_block, _parse_record, _Parsed, _Record, _record_view
 from .text import _MARKERS, _PUNCT_ONLY, _compact, _excerpt, _fold
@@ -112,6 +112,8 @@ class _Parser:
                 )
             self.start_project(header, next_seq)
             return
+        if self._goal_between(pieces, next_seq):
+            return
         self.stray((line.number, raw) for line, raw, _ in pieces)
         if next_seq is None and end >= len(self.stream.fold):
             return
@@ -124,6 +126,18 @@ class _Parser:
                 else "指标之前未识别到项目名称 (no project header before the first indicator)"
             )
             self.warnings.append(ImportMessage(next_line, "no-project-name", reason))
+
+    def _goal_between(self, pieces: list[tuple[_Line, str, str]], next_seq: int | None) -> bool:
+        """The goal paragraph of a project without one, printed beside its indicators, between two of its records."""
+        current = self.current
+        if current is None or current.goal or not current.indicators or next_seq in (None, 1) or not pieces:
+            return False
+        text = "".join(raw for _, raw, _ in pieces).strip()
+        fold = _fold(text)
+        if len(text) < 10 or "，" not in text or not fold.endswith(("。", ".")) or _MARKERS.search(fold):
+            return False
+        self._goal_found(current, text, pieces[0][0].number)
+        return True
 
     def start_project(self, header: _Header, next_seq: int | None) -> None:
         """A new project, unless the header is the current one's repeated after a page break."""

@@ -84,6 +84,11 @@ def _indicator_lines(ind: ImportedIndicator, messages: Sequence[ImportMessage]) 
     lines.append(f"name = {toml_string(ind.name)}")
     lines.append(f"target = {toml_string(ind.target)}")
     lines.append(f"cycle_target = {toml_string(ind.cycle_value)}")
+    if ind.nature:
+        lines.append(_comment(f"指标性质 (nature)：{ind.nature} {ind.nature_symbol}"))
+    if ind.lower_is_better:
+        lines.append(_comment("成本指标：目标值是上限，越低越好 (cost indicator: the target is a ceiling, lower is better)"))
+        lines.append("lower_is_better = true")
     lines.append('actual = ""')
     return lines
 
@@ -101,7 +106,8 @@ def case_skeleton(
     """One case (TOML text) for one project: every indicator with its target and ``actual = ""``.
 
     ``target`` is the annual value, or the cycle value when the annual one is
-    missing; ``messages`` (the import's warnings) are written as comments above
+    missing; 成本指标 rows get ``lower_is_better = true`` (a bare number is a ceiling)
+    and every row its 指标性质 as a comment; ``messages`` (the import's warnings) are written as comments above
     the indicators they concern.  ``year`` is left as a comment when unknown.
     """
     lines = _header_lines(spec, department, year, source, _project_note(project, amount_unit))
