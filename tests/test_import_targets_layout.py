@@ -81,9 +81,9 @@ def test_sub_unit_header_lines_are_not_projects(multi: ImportResult) -> None:
     unit_lines = [str(m) for m in multi.notices if m.kind == "sub-unit"]
     assert unit_lines == [
         "第10行：下级单位的标题行（单位名称及小计）不是项目，已跳过 (a sub-unit's header line, its name and subtotal, "
-        "is not a project; skipped)：“广州市某区人民政府金云街道办事处3,598.99”",
+        "is not a project; skipped)：“广州市某区人民政府金云街道办事处 3,598.99”",
         "第48行：下级单位的标题行（单位名称及小计）不是项目，已跳过 (a sub-unit's header line, its name and subtotal, "
-        "is not a project; skipped)：“广州市某区金云街道综合保障中心420.00”",
+        "is not a project; skipped)：“广州市某区金云街道综合保障中心 420.00”",
     ]
     # the goal is the project's own, not the project's name and amounts run together
     assert multi.projects[2].goal == "为辖区长者提供助餐服务，提升长者生活质量。"

@@ -8,7 +8,7 @@ from decimal import Decimal
 import attrs
 
 from .checks import _project_warnings
-from .headers import _Header, _read_header
+from .headers import _Header, _read_header, _SubUnit
 from .lines import _Doc, _Line, _read_lines, _Stream
 from .model import NOTICE_KINDS, ImportedIndicator, ImportedProject, ImportMessage, ImportResult
 from .records import _find_records, _goal_block, _parse_record, _Parsed, _Record, _record_view
@@ -101,15 +101,7 @@ class _Parser:
             self.stray(header.stray)
             self.warnings.extend(header.warnings)
             for unit in header.units:
-                self.unit = unit.name
-                self.notices.append(
-                    ImportMessage(
-                        unit.position,
-                        "sub-unit",
-                        "下级单位的标题行（单位名称及小计）不是项目，已跳过 "
-                        f"(a sub-unit's header line, its name and subtotal, is not a project; skipped)：“{_excerpt(unit.text, 60)}”",
-                    )
-                )
+                self._sub_unit(unit)
             self.start_project(header, next_seq)
             return
         if self._goal_between(pieces, next_seq):
@@ -126,6 +118,19 @@ class _Parser:
                 else "指标之前未识别到项目名称 (no project header before the first indicator)"
             )
             self.warnings.append(ImportMessage(next_line, "no-project-name", reason))
+
+    def _sub_unit(self, unit: _SubUnit) -> None:
+        """A sub-unit's header line: not a project; the projects after it belong to the unit."""
+        self.unit = unit.name
+        shown = _excerpt(unit.text, 60, keep_spaces=True)
+        self.notices.append(
+            ImportMessage(
+                unit.position,
+                "sub-unit",
+                "下级单位的标题行（单位名称及小计）不是项目，已跳过 "
+                f"(a sub-unit's header line, its name and subtotal, is not a project; skipped)：“{shown}”",
+            )
+        )
 
     def _goal_between(self, pieces: list[tuple[_Line, str, str]], next_seq: int | None) -> bool:
         """The goal paragraph of a project without one, printed beside its indicators, between two of its records."""

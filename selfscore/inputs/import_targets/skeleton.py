@@ -45,6 +45,8 @@ def _amounts_text(project: ImportedProject, unit: str) -> str:
 
 def _project_note(project: ImportedProject, unit: str) -> str:
     parts = [f"项目 (project)：{project.name or '（未识别名称 unnamed）'}"]
+    if project.unit:
+        parts.append(f"单位 (unit)：{project.unit}")
     if project.amounts:
         parts.append(f"金额 (amounts)：{_amounts_text(project, unit)}")
     if project.goal:

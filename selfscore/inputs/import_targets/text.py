@@ -114,6 +114,6 @@ def _is_amounts_line(fold: str) -> bool:
     return len(numbers) >= 2 or "." in text or "," in text
 
 
-def _excerpt(text: str, limit: int = 40) -> str:
-    flat = re.sub(r"\s+", "", text)
+def _excerpt(text: str, limit: int = 40, *, keep_spaces: bool = False) -> str:
+    flat = re.sub(r"\s+", " " if keep_spaces else "", text).strip()
     return flat if len(flat) <= limit else flat[:limit] + "…"
