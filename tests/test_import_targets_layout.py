@@ -12,7 +12,9 @@ import tomllib
 from decimal import Decimal
 
 import pytest
-from import_support import DATA, ROW1, ROW2, ROW3, kinds, parse
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from import_support import DATA, ROW1, ROW2, ROW3, kinds, parse, signature
 
 from selfscore.core.case import case_from_dict
 from selfscore.inputs.import_targets import NATURE_SYMBOLS, ImportedIndicator, ImportResult, case_skeleton, department_skeleton
@@ -231,3 +233,29 @@ def test_case_skeleton_of_a_project_loads_as_a_case(multi: ImportResult) -> None
         ("食材采购成本超支率", "＜5%", True),
         ("就餐长者满意度", "满意", None),
     ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Line breaks anywhere in the records of the multi-unit export
+
+MULTI_LINES = MULTI.read_text(encoding="utf-8").split("\n")
+NAME_BESIDE_GOAL = MULTI_LINES.index("1、1-产出指标；11-数量指标；组织辖内党员开展党建主题")
+# record and goal lines, but not the line of the name beside the goal: a piece of that name
+# broken onto its own short line cannot be told from the goal's first line
+MULTI_RECORDS = [
+    i
+    for i, line in enumerate(MULTI_LINES)
+    if ("；" in line or "指标值" in line or NAME_BESIDE_GOAL < i < NAME_BESIDE_GOAL + 5) and i != NAME_BESIDE_GOAL
+]
+MULTI_SIGNATURE = signature(parse("\n".join(MULTI_LINES)))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(MULTI_RECORDS), st.floats(0.05, 0.95)), min_size=1, max_size=4))
+def test_multi_unit_export_survives_line_breaks(splits: list[tuple[int, float]]) -> None:
+    lines = list(MULTI_LINES)
+    for index, where in sorted(splits, reverse=True):
+        line = lines[index]
+        at = max(1, min(len(line) - 1, int(len(line) * where)))
+        lines[index : index + 1] = [line[:at], line[at:]]
+    assert signature(parse("\n".join(lines))) == MULTI_SIGNATURE

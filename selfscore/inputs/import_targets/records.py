@@ -259,6 +259,11 @@ def _ends_sentence(fold: str) -> bool:
     return text.endswith("。") or (text.endswith(".") and not text[-2:-1].isdigit())
 
 
+def _field_line(fold: str) -> bool:
+    """A line holding record structure (a code, a label, a field separator): never goal text."""
+    return bool(_MARKERS.search(fold)) or ";" in fold
+
+
 def _goal_block(view: _Stream, body: int) -> _GoalBlock | None:
     """A project's goal paragraph printed in a narrow column beside the indicators, caught in a record's name.
 
@@ -266,7 +271,9 @@ def _goal_block(view: _Stream, body: int) -> _GoalBlock | None:
     lines between two lines of the indicator text.  Inside a name (between the codes
     line and the line of the first 指标值 label) a block of whole lines that ends a
     sentence (。) and is narrower than the record's own lines is such a paragraph: a
-    name never holds a 。.
+    name never holds a 。.  Limit: a piece of the name alone on a short line just above
+    the block cannot be told from the goal's first line and moves with it (the
+    warning shows the moved text).
     """
     labels = [m.start() for p in (_CYCLE_LABEL, _ANNUAL_LABEL) if (m := p.search(view.fold, body))]
     if not labels:
@@ -276,10 +283,12 @@ def _goal_block(view: _Stream, body: int) -> _GoalBlock | None:
     if not ends:
         return None
     stop = ends[-1]
-    width = max(len(view.lines[i].text) for i in (first, last))
+    width = max(len(line.text) for i, line in enumerate(view.lines) if not first < i <= stop)
     start = stop
-    while start - 1 > first and len(view.lines[start - 1].text) < 0.8 * width:
+    while start - 1 > first and len(view.lines[start - 1].text) < 0.8 * width and not _field_line(view.lines[start - 1].fold):
         start -= 1
+    if _field_line(view.lines[stop].fold):
+        return None
     text = "".join(line.text for line in view.lines[start : stop + 1])
     if len(text) < 10 or ("，" not in text and start == stop):
         return None
