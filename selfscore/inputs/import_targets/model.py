@@ -40,7 +40,8 @@ NOTICE_KINDS: Final[frozenset[str]] = frozenset(
     {"duplicate", "truncated-duplicate", "stray", "repeated-header", "repeated-project", "sub-unit"}
 )
 
-#: 指标性质 codes of the national form (PROJECT-RULES §1): 1 ≥, 2 >, 3 =, 4 <, 5 ≤, 6 定性.
+#: 指标性质 codes of the national project self-evaluation form (项目支出绩效自评表, as the budget
+#: system 预算管理一体化 exports it): 1 ≥, 2 >, 3 =, 4 <, 5 ≤, 6 定性.
 NATURE_CODES: Final[dict[str, str]] = {">=": "1", ">": "2", "==": "3", "<": "4", "<=": "5", "qualitative": "6"}
 #: The symbol printed for each 指标性质 code.
 NATURE_SYMBOLS: Final[dict[str, str]] = {"1": "≥", "2": "＞", "3": "＝", "4": "＜", "5": "≤", "6": "定性"}
