@@ -91,6 +91,12 @@ def test_sub_unit_header_lines_are_not_projects(multi: ImportResult) -> None:
     assert multi.projects[2].goal == "为辖区长者提供助餐服务，提升长者生活质量。"
 
 
+def test_sub_unit_line_before_a_labelled_project_header() -> None:
+    result = parse(f"{CENTRE} 420.00\n项目名称：示例经费\n总计：1.00\n" + ROW1 + "\n")
+    assert [(p.name, p.amounts, p.unit) for p in result.projects] == [("示例经费", (("总计", Decimal("1.00")),), CENTRE)]
+    assert kinds(result.notices) == [(1, "sub-unit")]
+
+
 def test_a_project_with_a_single_amount_is_still_a_project() -> None:
     result = parse("示例经费\n12.50\n开展示例活动。\n" + ROW1 + ROW2 + "\n")
     assert [(p.name, p.amounts, p.unit) for p in result.projects] == [("示例经费", (("总计", Decimal("12.50")),), "")]

@@ -164,9 +164,17 @@ def _labelled_header(items: list[_Item], kinds: list[str], columns: tuple[str, .
         elif in_goal or not goal_parts:
             goal_parts.append(raw)
             in_goal = True
-    stray = tuple((line.number, raw) for line, raw, _ in items[:first])
+    units: tuple[_SubUnit, ...] = ()
+    before = first
+    money = first - 1
+    if money > 0 and kinds[money] == "amounts" and len(items[money][2].split()) == 1:
+        start = _name_start(items, kinds, money)
+        if start < money:  # 单位名称 3,598.99 just before 项目名称：…
+            units, before = (_group_unit(items, start, money, money + 1),), start
+    stray = tuple((line.number, raw) for line, raw, _ in items[:before])
     name, position = "".join(parts), items[first][0].number
-    return _Header(name, tuple(amounts.found), "".join(goal_parts), position, stray, tuple(amounts.warnings))
+    header = _Header(name, tuple(amounts.found), "".join(goal_parts), position, stray, tuple(amounts.warnings))
+    return attrs.evolve(header, units=units)
 
 
 def _name_start(items: list[_Item], kinds: list[str], money: int, floor: int = 0) -> int:
@@ -200,11 +208,17 @@ def _sub_unit(items: list[_Item], kinds: list[str], name_at: int, money: int) ->
     if any("。" in fold or "." in fold for _, _, fold in items[end:nxt]):
         return None  # goal text: the group is a project without indicators
     name = "".join(raw for _, raw, _ in items[name_at:money])
-    numbers = [raw for _, raw, fold in items[money:end] for raw in fold.split()]
-    single = end - money == 1 and kinds[money] == "amounts" and len(numbers) == 1
+    single = end - money == 1 and kinds[money] == "amounts" and len(items[money][2].split()) == 1
     if not single and not _ORGANISATION.search(_compact(name)):
         return None
-    subtotal = _decimal(numbers[0]) if single else None
+    return _group_unit(items, name_at, money, end)
+
+
+def _group_unit(items: list[_Item], name_at: int, money: int, end: int) -> _SubUnit:
+    """The sub-unit of a name at [name_at, money) and its amounts at [money, end)."""
+    name = "".join(raw for _, raw, _ in items[name_at:money])
+    numbers = [number for _, _, fold in items[money:end] for number in fold.split()]
+    subtotal = _decimal(numbers[0]) if len(numbers) == 1 else None
     text = " ".join([name, *(raw for _, raw, _ in items[money:end])])
     return _SubUnit(name, subtotal, items[name_at][0].number, text)
 
