@@ -144,6 +144,13 @@ def test_page_repeated_project_block_is_kept_once(multi: ImportResult) -> None:
     )
 
 
+def test_a_project_named_like_one_is_never_a_sub_unit() -> None:
+    text = "甲经费\n5.00\n乙经费\n1.00 1.00 0.00\n" + ROW1 + "\n"
+    result = parse(text)
+    assert result.projects[0].name == "甲经费"
+    assert all(m.kind != "sub-unit" for m in result.notices)
+
+
 def test_same_name_other_amounts_is_another_project() -> None:
     text = "示例经费\n1.00 1.00 0.00\n" + ROW1 + "\n示例经费\n2.00 2.00 0.00\n" + ROW1 + "\n"
     result = parse(text)

@@ -194,6 +194,10 @@ def _money_end(kinds: list[str], money: int) -> int:
     return j
 
 
+# A project's name ends like this (社区办公经费, 示范项目, 困难群众补助); a unit's does not.
+_PROJECT_NAME = re.compile(r"(?:经费|项目|资金|费用|费|补助|补贴|工程|专项)$")
+
+
 def _sub_unit(items: list[_Item], kinds: list[str], name_at: int, money: int) -> _SubUnit | None:
     """The group name + amounts at [name_at, money…) as a sub-unit's header line, when another group follows.
 
@@ -209,7 +213,7 @@ def _sub_unit(items: list[_Item], kinds: list[str], name_at: int, money: int) ->
         return None  # goal text: the group is a project without indicators
     name = "".join(raw for _, raw, _ in items[name_at:money])
     single = end - money == 1 and kinds[money] == "amounts" and len(items[money][2].split()) == 1
-    if not single and not _ORGANISATION.search(_compact(name)):
+    if _PROJECT_NAME.search(_compact(name)) or not (single or _ORGANISATION.search(_compact(name))):
         return None
     return _group_unit(items, name_at, money, end)
 
