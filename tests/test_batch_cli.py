@@ -324,7 +324,9 @@ def test_hash_collisions_fall_back_to_texts(table: Path, monkeypatch: pytest.Mon
     import selfscore.batch.io as bio
 
     want = _read_ways(table, monkeypatch)[0]
-    monkeypatch.setattr(bio, "_MIX", np.uint64(0))
+    import selfscore.batch.csvsource as csvsource
+
+    monkeypatch.setattr(csvsource, "_MIX", np.uint64(0))
     _assert_same_reading([want, bio.read_input(table, spec="tianhe-2023")])
 
 

@@ -31,7 +31,8 @@ from selfscore.batch.dept import BatchResult, score_batch
 from selfscore.batch.io import Batch, Failure, SpecNeeded, read_input
 from selfscore.batch.output import KEYS, IndicatorColumns, indicator_columns, write_csv, write_json
 from selfscore.batch.parse import Reducer, exact_decimal
-from selfscore.batch.rows import Rows, RowScores, indicator_rows, score_indicators, score_rows
+from selfscore.batch.rows import Rows, indicator_rows
+from selfscore.batch.scoring import RowScores, score_indicators, score_rows
 from selfscore.batch.table import CodedColumn, Department, IndicatorTable, table_from_cases
 
 __all__ = [

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from selfscore.batch.io import CodedSource
+from selfscore.batch.csvsource import CodedSource
 from selfscore.batch.parse import exact_decimal
 from selfscore.core.errors import InputError, Problem
 

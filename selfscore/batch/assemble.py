@@ -17,7 +17,7 @@ import attrs
 import numpy as np
 
 from selfscore.batch.parse import exact_decimal, scaled
-from selfscore.batch.rows import RowScores
+from selfscore.batch.scoring import RowScores
 from selfscore.batch.table import Department, IndicatorTable
 from selfscore.batch.weights import Groups
 from selfscore.core.case import Case, Indicator

@@ -23,7 +23,8 @@ import numpy as np
 
 from selfscore.batch.assemble import DepartmentResult, ItemScore, ItemSums, assemble_all, decimal_at, department_case
 from selfscore.batch.parse import Reducer
-from selfscore.batch.rows import Rows, RowScores, paused_gc, reduce_columns, score_rows, weight_array
+from selfscore.batch.rows import Rows, paused_gc, reduce_columns, weight_array
+from selfscore.batch.scoring import RowScores, score_rows
 from selfscore.batch.table import CodedColumn, Department, IndicatorTable, LineLabels, column_codes, table_from_cases
 from selfscore.batch.weights import Groups, ItemWeights, item_weights
 from selfscore.core.case import Case

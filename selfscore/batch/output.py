@@ -25,7 +25,8 @@ import attrs
 import numpy as np
 
 from selfscore.batch.assemble import decimal_at
-from selfscore.batch.rows import Rows, RowScores
+from selfscore.batch.rows import Rows
+from selfscore.batch.scoring import RowScores
 from selfscore.batch.vec import LIMIT
 from selfscore.batch.weights import value_codes
 from selfscore.core.numbers import fmt, fmt_percent
