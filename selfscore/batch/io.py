@@ -62,7 +62,6 @@ HEADERS: Final[dict[str, tuple[str, ...]]] = {
     "reason": ("reason", "扣分原因", "偏差原因", "原因"),
 }
 _REQUIRED: Final = ("department",)
-_SPEC_ERROR_CODE: Final = 4
 
 
 @attrs.frozen(eq=False)
