@@ -129,3 +129,15 @@ def test_summary_in_rank_order_and_repeated_names(tmp_path: Path, capsys: pytest
     err = capsys.readouterr().err
     assert "⚠ 单位名称“高”出现 2 次 (duplicate department name)" in err
     assert "（t.csv，2023 年度，tianhe-2023，第 (1) 名）；（t.csv，2024 年度，tianhe-2023，第 (3) 名）" in err
+
+
+def test_weight_messages_are_core_wordings(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Weights typed in part name the indicators left blank (the engine's wording); weights that do not add up
+    get check_weights's message."""
+    p = tmp_path / "t.csv"
+    p.write_text("部门,一级指标,三级指标,年度目标值,年度实现值,分值\n甲,产出指标,a,1,1,12\n甲,产出指标,b,1,1,\n"
+                 "乙,产出指标,a,1,1,12\n乙,产出指标,b,1,1,7.5\n", encoding="utf-8")
+    assert main([str(p), "--spec", "tianhe-2023", "-f", "csv"]) == 4
+    err = capsys.readouterr().err
+    assert "部分指标填写了权重、部分没有 (weights typed for some indicators only)；未填: b" in err
+    assert "权重合计 19.5 不等于分值 20 (weights sum to 19.5, not 20)" in err

@@ -203,7 +203,7 @@ def _score_batch(spec: Spec, table: IndicatorTable, departments: Sequence[Depart
     for i, message in errors.items():
         problems[int(dept_of[i])].append(f"{table.label(i)}: {message}")
     # 2. weights per (department, item): typed (all of them, summing to the points) or split
-    weights = item_weights(items, table.weight, src, row_item, groups)
+    weights = item_weights(items, table.weight, src, row_item, groups, table.name)
     for r, message in weights.problems:
         if r >= 0:
             problems[int(row_dept[r])].append(f"{table.label(int(src[r]))} {message}")

@@ -130,7 +130,7 @@ def _split_shares(it: Item, places: int, g: Groups, rows_k: np.ndarray) -> np.nd
 
 
 def item_weights(items: Sequence[Item], weight_col: Sequence[Any], src: np.ndarray, row_item: np.ndarray,
-                 g: Groups) -> ItemWeights:
+                 g: Groups, names: Sequence[str] = ()) -> ItemWeights:
     """Every scoring row's weight: typed (every row of its group, adding up to the points) or split."""
     n = len(src)
     values, codes_all = value_codes(weight_col)
@@ -162,7 +162,7 @@ def item_weights(items: Sequence[Item], weight_col: Sequence[Any], src: np.ndarr
         exp[rows_k] = -places[k]
     sums = _group_sums(W, typed, g) if typed.any() else None
     if sums is not None:
-        problems.extend(_check_groups(items, weight_col, src, typed, sums, ws, g))
+        problems.extend(_check_groups(items, weight_col, src, typed, sums, ws, g, names))
     negative_zero = frozenset(np.flatnonzero(neg[codes] & typed).tolist()) if neg.any() else frozenset()
     return ItemWeights(W, ws, exp, negative_zero, problems, sums)
 
@@ -175,7 +175,7 @@ def _group_sums(W: np.ndarray, typed: np.ndarray, g: Groups) -> np.ndarray:
 
 
 def _check_groups(items: Sequence[Item], weight_col: Sequence[Any], src: np.ndarray, typed: np.ndarray,
-                  sums: np.ndarray, ws: int, g: Groups) -> list[tuple[int, str]]:
+                  sums: np.ndarray, ws: int, g: Groups, names: Sequence[str]) -> list[tuple[int, str]]:
     """Groups typed in part, or whose typed weights do not add up (with core's own message)."""
     out: list[tuple[int, str]] = []
     n_typed = np.add.reduceat(typed.astype(np.int64), g.starts)
@@ -188,10 +188,12 @@ def _check_groups(items: Sequence[Item], weight_col: Sequence[Any], src: np.ndar
     for grp in sorted(np.flatnonzero(off).tolist() + whole.tolist()):
         item = items[int(g.item[grp])]
         assert item.points is not None
-        if off[grp]:
-            out.append((-1 - grp, f"二级指标 {item.name}: 部分指标填写了权重、部分没有 (weights typed for some indicators only)"))
-            continue
         rows = range(int(g.starts[grp]), int(g.starts[grp] + g.sizes[grp]))
+        if off[grp]:  # the engine's wording
+            missing = "、".join(str(names[int(src[r])]) for r in rows if not typed[r]) if len(names) else ""
+            out.append((-1 - grp, f"二级指标 {item.name}: 部分指标填写了权重、部分没有 (weights typed for some indicators only)"
+                        + (f"；未填: {missing}" if missing else "")))
+            continue
         try:
             check_weights([exact_decimal(weight_col[int(src[r])], what="weight") for r in rows], item.points)
         except (SelfScoreError, TypeError, ValueError) as exc:
