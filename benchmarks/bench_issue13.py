@@ -91,14 +91,15 @@ def exact_scores(src: Path) -> list[Decimal | None]:
 
     spec = s.load_spec(SPEC)
     rules = {g: it.rule for it in spec.items() for g in it.groups}
-    memo: dict[tuple[str, str, str, str], Decimal | None] = {}
+    memo: dict[tuple[str, ...], Decimal | None] = {}
     out = []
     with open(src, encoding="utf-8", newline="") as f:
         for row in list(csv.reader(f))[1:]:
-            key = (row[1], row[4], row[5], row[6])
+            key = (row[1], row[2], row[4], row[5], row[6])
             if key not in memo:
                 try:
-                    done = s.completion(s.parse_target(row[4]), s.parse_actual(row[5]))
+                    lower = spec.lower_is_better(group=row[1], category=row[2])
+                    done = s.completion(s.parse_target(row[4], lower_is_better=lower), s.parse_actual(row[5]))
                     memo[key] = s.apply_rule(rules[row[1]], Decimal(row[6]), done).score  # type: ignore[arg-type]
                 except s.SelfScoreError:
                     memo[key] = None

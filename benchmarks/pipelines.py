@@ -6,7 +6,7 @@ What a quick port does: read the CSV, pull comparator, number and unit out of th
 target and actual texts with a regular expression, score ``tianhe-2023``'s rule
 (proportional, floor 60 %, one decimal) in float64, and write every indicator's
 score and a per-department summary.  Qualitative targets are met when the actual
-repeats the target.  ``selfscore batch`` is run as the CLI itself.
+repeats the target; a bare number in a 成本指标 row is a ceiling (the spec's direction).  ``selfscore batch`` is run as the CLI itself.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Any
 
 NUM = r"([0-9]+(?:\.[0-9]+)?)"
 TARGET = r"^(≥|≤|>|<|=)?" + NUM + r"(.*)$"
+COST = ["成本指标", "成本"]  # tianhe-2023's [[directions]]: a bare number there is a ceiling
 
 
 def polars_pipeline(src: str, ind_out: str, sum_out: str) -> None:
@@ -29,7 +30,7 @@ def polars_pipeline(src: str, ind_out: str, sum_out: str) -> None:
         cmp=t.struct.field("1"), t=t.struct.field("2").cast(pl.Float64),
         a=pl.col("actual").str.extract(NUM, 1).cast(pl.Float64), w=pl.col("w").cast(pl.Float64),
         item=pl.when(pl.col("group") == "产出指标").then(pl.lit("output")).otherwise(pl.lit("benefit")))
-    lower = pl.col("cmp").is_in(["≤", "<"])
+    lower = pl.col("cmp").is_in(["≤", "<"]) | (pl.col("cmp").is_null() & pl.col("二级指标").is_in(COST))
     rate = (pl.when(pl.col("t").is_null()).then((pl.col("actual") == pl.col("target")).cast(pl.Float64))
             .when(pl.col("t") == 0).then((pl.col("a") == 0).cast(pl.Float64))
             .when(lower & (pl.col("a") == 0)).then(1.0)
@@ -56,7 +57,7 @@ def pandas_pipeline(src: str, ind_out: str, sum_out: str) -> None:
     cmp, t = parts[0], parts[1].astype(float)
     a = df["actual"].str.extract(NUM)[0].astype(float)
     w = df["w"].astype(float)
-    lower = cmp.isin(["≤", "<"])
+    lower = cmp.isin(["≤", "<"]) | (cmp.isna() & df["category"].isin(COST))
     with np.errstate(divide="ignore", invalid="ignore"):
         rate = np.where(t.isna(), (df["actual"] == df["target"]).astype(float),
                         np.where(t == 0, (a == 0).astype(float),
