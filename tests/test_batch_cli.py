@@ -214,7 +214,8 @@ def test_progress_bar_only_draws_when_enabled() -> None:
 
 def test_single_case_path_does_not_import_numpy() -> None:
     code = ("import sys; from selfscore.cli.main import main; rc = main(['score', 'cases/jinhua-2024.toml', '-f', 'json']);"
-            "assert rc == 0; assert 'numpy' not in sys.modules, 'numpy imported'; print('ok', file=sys.stderr)")
+            "assert rc == 0; assert 'numpy' not in sys.modules, 'numpy imported';"
+            "assert 'pyarrow' not in sys.modules, 'pyarrow imported'; print('ok', file=sys.stderr)")
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False,
                           env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
     assert proc.returncode == 0, proc.stderr
