@@ -113,6 +113,10 @@ def percent_format(number_format: str) -> bool:
     return "%" in bare
 
 
+#: Significant digits a double holds exactly for any decimal (a spreadsheet number cell is a double).
+_FLOAT_DIGITS: Final = 15
+
+
 def number_cell(value: str, number_format: str, address: str) -> Cell:
     """A number cell from its stored text (``0.95``, ``3.3399999999999999``, ``1E-3``) shown with
     ``number_format``: exact text, ``95%`` under a % format; an out-of-range number is refused."""
@@ -122,11 +126,14 @@ def number_cell(value: str, number_format: str, address: str) -> Cell:
         return Cell("", address, problem=f"单元格数值无法读取 (unreadable number) “{value[:24]}”")
     if not exact.is_finite():
         return Cell("", address, problem=f"单元格不是有限数值 (not a finite number) {value[:24]}")
-    if len(exact.as_tuple().digits) > 15:  # Excel stores a double's 17 digits: take its shortest repr
+    if len(exact.as_tuple().digits) > _FLOAT_DIGITS:  # Excel stores a double's 17 digits: take its shortest repr
         try:
             exact = Decimal(repr(float(exact)))
         except OverflowError:
             pass
+        if len(exact.normalize().as_tuple().digits) > _FLOAT_DIGITS:
+            return Cell("", address, problem=f"单元格数值 {exact} 不是精确的短小数 (a binary float, not an exact short "
+                                             "decimal)，多为公式计算结果：请用 ROUND 取到应有的位数，或改为文本")
     try:
         check_magnitude(exact, what="单元格数值")
     except ValueError as exc:

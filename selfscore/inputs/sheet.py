@@ -44,7 +44,7 @@ from selfscore.core.completion import completion, read_judgement
 from selfscore.core.errors import CaseError, InputError, Problem, SelfScoreError, UnreadableError
 from selfscore.core.numbers import exact_sum, fmt, to_decimal
 from selfscore.core.spec import Item, Part, Spec
-from selfscore.core.targets import parse_actual, parse_target
+from selfscore.core.targets import Target, parse_actual, parse_target
 from selfscore.inputs.cells import HEADERS, Cell, column_letter, header_field, text_cell, unbalanced_quote
 from selfscore.inputs.files import MAX_SHEET_BYTES, read_bytes, read_text, regular_file, sniff
 from selfscore.inputs.load import load_spec
@@ -75,7 +75,8 @@ REQUIRED: Final[tuple[str, ...]] = ("level1", "level2", "name", "target", "actua
 _HEADER_SCAN: Final = 30
 _SUM_WORDS: Final = ("合计", "小计", "总计", "总分", "综合得分")
 _TOTAL_WORDS: Final = ("总分", "总计")
-_FOOTER_STARTS: Final = ("注", "说明", "备注", "填表", "填报人", "审核", "负责人", "联系", "制表", "单位负责人")
+_FOOTER_STARTS: Final = ("注", "说明", "备注", "填表", "填报", "审核", "负责人", "联系", "制表", "单位负责人", "财务负责人",
+                          "分管领导", "经办人", "签字", "签名", "盖章", "日期", "单位（盖章）", "单位(盖章)")
 _DEPARTMENT_LABELS: Final = ("单位名称", "部门名称", "填报单位", "预算单位", "单位", "部门", "部门(单位)名称")
 _YEAR_LABELS: Final = ("年度", "评价年度", "自评年度", "预算年度")
 
@@ -285,9 +286,10 @@ def _merged_fill(raw: _Raw, columns: Mapping[str, int]) -> _Grid:
 
 
 def _is_footer(cells: Mapping[str, Cell]) -> bool:
-    """A note under the table (注：…, 填表人：…): one text, maybe merged across the row."""
+    """A note or signature line under the table (注：…; 单位负责人：王五 … 填表人：张三): every text in
+    the row is one (a note may be merged across the row)."""
     filled = {c.text for c in cells.values() if c.text}
-    return len(filled) == 1 and _squash(next(iter(filled))).startswith(_FOOTER_STARTS)
+    return bool(filled) and all(_squash(text).startswith(_FOOTER_STARTS) for text in filled)
 
 
 def _is_sum(cells: Mapping[str, Cell]) -> bool:
@@ -497,6 +499,13 @@ def _typed_number(sheet: Sheet, row: SheetRow, field: str, problems: list[Proble
     return value
 
 
+def _bare_against_percent(target: Target, actual: Target) -> bool:
+    """An actual typed as a bare number (``0.95`` in a General cell) against a percentage target:
+    0.95 % or 95 %?  Never borrowed from the target silently (0 is 0 in any unit)."""
+    return (target.kind == "quantitative" and target.unit == "%" and actual.kind == "quantitative"
+            and not actual.unit and actual.value != 0)
+
+
 def _indicator(sheet: Sheet, row: SheetRow, group: str, problems: list[Problem]) -> Indicator | None:
     before = len(problems)
 
@@ -528,6 +537,9 @@ def _indicator(sheet: Sheet, row: SheetRow, group: str, problems: list[Problem])
         except SelfScoreError as exc:
             problem("judgement", str(exc))
             judgement = None
+    if target is not None and actual is not None and len(problems) == before and _bare_against_percent(target, actual):
+        problem("actual", f"实现值“{actual_text}”没有百分号，而目标值“{target_text}”是百分数，无法确定其含义 (a bare number "
+                          "against a percent target is ambiguous)：请写成 95%，或在设置为百分比格式的单元格中填 0.95")
     if target is not None and actual is not None and len(problems) == before:
         try:
             completion(target, actual, judgement=judgement)
