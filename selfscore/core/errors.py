@@ -7,6 +7,8 @@ and a message, so that all problems can be collected and reported at once.
 
 from __future__ import annotations
 
+import unicodedata
+
 import attrs
 
 __all__ = [
@@ -18,7 +20,22 @@ __all__ = [
     "SpecError",
     "TargetError",
     "UnreadableError",
+    "visible",
 ]
+
+
+def visible(text: str) -> str:
+    """``text`` with characters that print as nothing shown as ``<U+200B>``: zero-width spaces and joiners,
+    BOMs, direction marks, control characters, no-break spaces; a name that differs from another by
+    one of them must look different in a message."""
+    if text.isascii() and text.isprintable():
+        return text
+    out = []
+    for ch in text:
+        category = unicodedata.category(ch)
+        hidden = category in ("Cf", "Cc", "Co", "Cn", "Zl", "Zp") or (category == "Zs" and ch not in " \u3000")
+        out.append(f"<U+{ord(ch):04X}>" if hidden and ch not in "\n\t" else ch)
+    return "".join(out)
 
 
 @attrs.frozen
@@ -31,7 +48,7 @@ class Problem:
 
     def __str__(self) -> str:
         place = ": ".join(p for p in (self.file, self.where) if p)
-        return f"{place}: {self.message}" if place else self.message
+        return visible(f"{place}: {self.message}" if place else self.message)
 
 
 class SelfScoreError(ValueError):
