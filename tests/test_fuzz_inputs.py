@@ -179,5 +179,5 @@ def test_mutations_reach_the_readers(tmp_path: Path) -> None:
     line = raw.decode().split("\n").index('target = "4 次"')
     path = tmp_path / "c.toml"
     path.write_bytes(mutate(raw, ("values", [(line, "负5%")])))
-    with pytest.raises(SelfScoreError, match="「举办文化活动场数」.*负数目标值"):
+    with pytest.raises(SelfScoreError, match=r"「举办文化活动场数」.*负数目标值"):
         _score_case(path)

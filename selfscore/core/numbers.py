@@ -60,6 +60,19 @@ def _shown(value: object) -> str:
     return text if len(text) <= 24 else f"{text[:16]}…（共 {len(text)} 个字符）"
 
 
+def _kind(value: object) -> str:
+    """What a non-number is, in the words of a case file (a TOML date, array or table)."""
+    import datetime
+
+    if isinstance(value, (datetime.date, datetime.time)):
+        return "日期或时间 (a date/time)"
+    if isinstance(value, (list, tuple)):
+        return "数组 (an array)"
+    if isinstance(value, dict):
+        return "表 (a table)"
+    return type(value).__name__
+
+
 def check_magnitude(value: Decimal, *, what: str = "数值") -> Decimal:
     """``value`` itself when its size is one an input may have: finite, at most :data:`MAX_DIGITS`
     significant digits, exponent within ±:data:`MAX_EXPONENT`; ``ValueError`` (in Chinese) otherwise.
@@ -107,7 +120,7 @@ def to_decimal(value: object, *, what: str = "value") -> Decimal:
         if result.is_finite():
             check_magnitude(result, what=f"{what} ")
     else:
-        raise TypeError(f"{what} must be a Decimal, int or numeric text, not {type(value).__name__}: {value!r}")
+        raise TypeError(f"{what} 应为数值 (must be a number)，实际为{_kind(value)}: {_shown(value)}".strip())
     if not result.is_finite():
         raise ValueError(f"{what} 不是有限数值 (not a finite number): {_shown(value)}")
     return result

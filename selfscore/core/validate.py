@@ -7,6 +7,7 @@ loader can report them all at once instead of stopping at the first.
 
 from __future__ import annotations
 
+import datetime
 import unicodedata
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
@@ -105,7 +106,10 @@ class Reader:
         if value is None:
             return default
         if not isinstance(value, str):
-            self.problem(_path(where, key), f"应为文本 (must be a string): {_plain(value)}")
+            if isinstance(value, (datetime.date, datetime.time)):
+                self.problem(_path(where, key), f"是日期 (a date) {value}，应为文本：请加引号，如 \"12月底前完成\"")
+            else:
+                self.problem(_path(where, key), f"应为文本 (must be a string): {_plain(value)}")
             return default
         return value
 

@@ -75,7 +75,7 @@ def read_bytes(path: Path, *, limit: int = MAX_TABLE_BYTES) -> bytes:
 _SAVE_AS: Final = "请用 Excel 或 WPS 打开，另存为 .xlsx（Excel 工作簿）或 CSV 后再试"
 
 
-def sniff(raw: bytes, path: Path | str = "") -> str | None:
+def sniff(raw: bytes) -> str | None:
     """The office format ``raw`` really is when selfscore cannot read it (with what to do), else None.
 
     Looks at the content, not the name: an old ``.xls`` or WPS ``.et`` (an OLE2 compound

@@ -58,6 +58,7 @@ def _toml_message(exc: tomllib.TOMLDecodeError) -> str:
     text = str(exc)
     found = re.fullmatch(r"(.*?)\s*\(at (?:line (\d+), column (\d+)|end of document)\)", text, flags=re.S)
     english = found.group(1) if found else text
+    english = re.sub(r"\(((?:'[^']*',?\s*)+)\)", lambda m: ".".join(re.findall(r"'([^']*)'", m.group(1))), english)
     where = f"第{found.group(2)}行第{found.group(3)}列" if found and found.group(2) else "文件末尾" if found else ""
     chinese = next((zh for en, zh in _TOML_MESSAGES if english.startswith(en)), "格式错误")
     return f"TOML 格式错误 (TOML syntax error)：{where + '：' if where else ''}{chinese} ({english})"

@@ -346,7 +346,7 @@ def read_sheet(path: Path | str) -> Sheet:
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix not in SHEET_SUFFIXES or (suffix != ".csv" and not _looks_like_zip(p)):
-        kind = sniff(read_bytes(p, limit=MAX_SHEET_BYTES), p)
+        kind = sniff(read_bytes(p, limit=MAX_SHEET_BYTES))
         if kind is not None:
             raise UnreadableError(f"{p}: {kind}")
         if suffix in SHEET_SUFFIXES:
