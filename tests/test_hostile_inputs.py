@@ -105,7 +105,7 @@ def test_size_caps_are_checked_before_reading(tmp_path: Path) -> None:
     big = tmp_path / "big.toml"
     with open(big, "wb") as f:
         f.truncate(MAX_TOML_BYTES + 1)  # sparse: nothing is written, nothing need be read
-    with pytest.raises(UnreadableError, match=r"文件过大 \(file too large\).*最多 1 MB"):
+    with pytest.raises(UnreadableError, match=r"文件过大 \(file too large\).*一个案例最多 5000 个指标）最多 1 MB"):
         load_case(big)
     assert read_bytes(write(tmp_path / "small.toml", "a = 1\n"), limit=10) == b"a = 1\n"
 
@@ -264,6 +264,15 @@ def test_office_files_named_by_content(tmp_path: Path) -> None:
             load_case(path)
     with pytest.raises(UnreadableError, match="不是案例文件"):
         load_case(write(tmp_path / "text.xls", "一级指标,二级指标\n"))
+    with pytest.raises(UnreadableError, match=r"\.ods.*另存为 \.xlsx"):  # batch of one workbook
+        read_input(tmp_path / "t.ods", spec="tianhe-2023")
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    write(folder / "good.toml", CASE)
+    (folder / "街道.xls").write_bytes(ole)
+    batches, failures = read_input(folder, spec="tianhe-2023")
+    assert len(batches[0].departments) == 1
+    assert [f.name for f in failures] == ["街道"] and "旧版 Excel" in failures[0].reason  # not silently skipped
 
 
 # ---------------------------------------------------------------- sheets

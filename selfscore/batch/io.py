@@ -39,6 +39,7 @@ from selfscore.core.errors import InputError, Problem, SelfScoreError, Unreadabl
 from selfscore.core.spec import Spec
 from selfscore.inputs.cells import HEADERS as SHARED_HEADERS
 from selfscore.inputs.cells import header_field
+from selfscore.inputs.files import MAX_SHEET_BYTES, read_bytes, sniff
 from selfscore.inputs.load import load_case_and_spec, load_spec
 from selfscore.inputs.xlsx import TABLE_LIMITS, open_workbook
 
@@ -814,7 +815,9 @@ def read_input(
     elif suffix in (".csv", ".txt", ".tsv"):
         rows = _csv_source(p)  # type: ignore[assignment]
     else:
-        raise UnreadableError(f"{p}: 不支持的输入格式 (unsupported input) “{p.suffix}”；可用 .csv、.xlsx 或案例目录")
+        kind = sniff(read_bytes(p, limit=MAX_SHEET_BYTES))  # an .xls, .et or .ods: say what to do with it
+        raise UnreadableError(f"{p}: {kind}" if kind else
+                              f"{p}: 不支持的输入格式 (unsupported input) “{p.suffix}”；可用 .csv、.xlsx 或案例目录")
     from selfscore.batch.rows import paused_gc
 
     with paused_gc():
@@ -825,7 +828,7 @@ def read_input(
     return batches, failures
 
 
-_SHEET_SUFFIXES: Final = (".xlsx", ".xlsm", ".csv")
+_SHEET_SUFFIXES: Final = (".xlsx", ".xlsm", ".csv", ".xls", ".et", ".ods", ".xlsb")  # the last four: refused, by name
 
 
 def _sheet_case(f: Path, spec: str | None) -> tuple[Any, Spec]:

@@ -53,11 +53,12 @@ def regular_file(path: Path) -> os.stat_result:
     return info
 
 
-def read_bytes(path: Path, *, limit: int = MAX_TABLE_BYTES) -> bytes:
-    """The bytes of ``path``, a regular file of at most ``limit`` bytes; else UnreadableError."""
+def read_bytes(path: Path, *, limit: int = MAX_TABLE_BYTES, kind: str = "此类输入") -> bytes:
+    """The bytes of ``path``, a regular file of at most ``limit`` bytes; else UnreadableError
+    (``kind`` names the input in the message: ``案例或评分规范文件``)."""
     p = Path(path)
     info = regular_file(p)
-    too_big = f"{p}: 文件过大 (file too large): {_mb(info.st_size)}，此类输入最多 {_mb(limit)}"
+    too_big = f"{p}: 文件过大 (file too large): {_mb(info.st_size)}，{kind}最多 {_mb(limit)}"
     if info.st_size > limit:
         raise UnreadableError(too_big)
     try:
@@ -141,9 +142,9 @@ def decode_text(raw: bytes) -> tuple[str, str]:
     raise ValueError("不是 UTF-8 或 GBK 编码的文本 (neither UTF-8 nor GBK text)")
 
 
-def read_text(path: Path, *, limit: int = MAX_TABLE_BYTES) -> tuple[str, str]:
+def read_text(path: Path, *, limit: int = MAX_TABLE_BYTES, kind: str = "此类输入") -> tuple[str, str]:
     """Read and decode a text file (see :func:`decode_text`); problems are UnreadableError."""
-    raw = read_bytes(path, limit=limit)
+    raw = read_bytes(path, limit=limit, kind=kind)
     try:
         return decode_text(raw)
     except ValueError as exc:

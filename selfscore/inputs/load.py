@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Final
 
-from selfscore.core.case import Case, case_from_dict
+from selfscore.core.case import MAX_INDICATORS, Case, case_from_dict
 from selfscore.core.errors import InputError, Problem, SpecError, UnreadableError
 from selfscore.core.numbers import MAX_DIGITS
 from selfscore.core.spec import Spec, merge_spec_data, spec_from_dict
@@ -85,7 +85,7 @@ def read_toml(path: Path) -> dict[str, Any]:
     (.xls, .ods, …) are named as such, not reported as TOML syntax errors.
     """
     p = Path(path)
-    raw = read_bytes(p, limit=MAX_TOML_BYTES)
+    raw = read_bytes(p, limit=MAX_TOML_BYTES, kind=f"案例或评分规范文件（一个案例最多 {MAX_INDICATORS} 个指标）")
     kind = sniff(raw)
     if kind is not None:
         raise UnreadableError(f"{path}: {kind}")

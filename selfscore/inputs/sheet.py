@@ -164,7 +164,7 @@ _Raw = RawSheet
 
 
 def _read_csv(path: Path) -> list[_Raw]:
-    text, _encoding = read_text(path, limit=MAX_SHEET_BYTES)
+    text, _encoding = read_text(path, limit=MAX_SHEET_BYTES, kind="自评表")
     line = unbalanced_quote(text)
     if line is not None:
         raise UnreadableError(f"{path}: 第{line}行有未配对的引号 (unbalanced quote “\"”)：引号须成对出现；"
@@ -346,7 +346,7 @@ def read_sheet(path: Path | str) -> Sheet:
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix not in SHEET_SUFFIXES or (suffix != ".csv" and not _looks_like_zip(p)):
-        kind = sniff(read_bytes(p, limit=MAX_SHEET_BYTES))
+        kind = sniff(read_bytes(p, limit=MAX_SHEET_BYTES, kind="自评表"))
         if kind is not None:
             raise UnreadableError(f"{p}: {kind}")
         if suffix in SHEET_SUFFIXES:

@@ -9,8 +9,9 @@ a broken zip or a shared-string index out of range is an :class:`UnreadableError
 
 Bounds (far above any real table, far below what would hang):
 
-- :data:`SHEET_LIMITS`, an officer's 自评表: 20,000 rows × 256 columns, 100 MB of XML.  A
-  department's 自评表 has tens of rows (the largest seen ~200) and about 10 columns.
+- :data:`SHEET_LIMITS`, an officer's 自评表: 10,000 rows × 100 columns, 50 MB of XML.  A
+  department's 自评表 has tens of rows (the largest seen ~200) and 8 to 15 columns; the bound
+  keeps the grid held in memory under ~1 million cells.
 - :data:`TABLE_LIMITS`, a batch table: Excel's own 1,048,576 rows × 256 columns, 2 GB of
   XML (10^6 indicator rows of 10 columns is about 400 MB).
 """
@@ -44,7 +45,7 @@ class Limits:
     columns: int
 
 
-SHEET_LIMITS: Final = Limits(MAX_SHEET_BYTES, 100 << 20, 20_000, 256)
+SHEET_LIMITS: Final = Limits(MAX_SHEET_BYTES, 50 << 20, 10_000, 100)
 TABLE_LIMITS: Final = Limits(MAX_TABLE_BYTES, 2 << 30, 1_048_576, 256)
 
 
