@@ -341,6 +341,9 @@ def test_refused_cells_in_a_sheet_and_in_batch(tmp_path: Path, actual: str, expe
     batch_rows[2].insert(5, actual.replace('r="E2"', 'r="F2"'))
     table = write_xlsx(tmp_path / "b.xlsx", rows_xml(batch_rows))
     assert expected in batch_errors(table)["甲"]  # TRUE is not 达成, a formula without its value is not blank
+    batch_rows[1].append(cell("H1", "备注"))  # the same cell in a column batch does not read is no problem
+    batch_rows[2] = [*batch_rows[2][:5], cell("F2", "12次"), batch_rows[2][6], actual.replace('r="E2"', 'r="H2"')]
+    assert batch_errors(write_xlsx(tmp_path / "c.xlsx", rows_xml(batch_rows))) == {}
 
 
 def test_batch_empty_actual_is_not_an_empty_target(tmp_path: Path) -> None:

@@ -86,13 +86,18 @@ def _norm_header(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip().lower().replace(" ", "_")
 
 
+def _column_key(header: str) -> str | None:
+    """The batch column a header names (``一级指标`` -> ``group``), or None."""
+    field = header_field(header)
+    key = {shared: key for key, shared in _SHARED.items()}.get(field, field) if field is not None else None
+    return key if key in HEADERS else None
+
+
 def _columns(header: Sequence[str], file: str) -> dict[str, int]:
-    batch_key = {shared: key for key, shared in _SHARED.items()}
     found: dict[str, int] = {}
     for i, raw in enumerate(header):
-        field = header_field(str(raw or ""))
-        key = batch_key.get(field, field) if field is not None else None
-        if key in HEADERS and key not in found:
+        key = _column_key(str(raw or ""))
+        if key is not None and key not in found:
             found[key] = i
     missing = [k for k in _REQUIRED if k not in found]
     if missing:
@@ -325,11 +330,14 @@ def _xlsx_rows(path: Path, sheet: str | None) -> Iterator[list[str]]:
         if not wb.names:
             raise UnreadableError(f"{path}: 工作簿中没有工作表 (no worksheet)")
         line = 1
+        used: set[int] | None = None  # the header's columns: a refused cell elsewhere (a 备注 date) does not matter
         for number, cells in wb.rows(wb.names.index(sheet) if sheet is not None else 0):
             while line < number:  # rows without a value keep their place (line numbers stay right)
                 yield []
                 line += 1
-            yield [f"\x00{c.problem} ({c.address})" if c.problem else c.text for c in cells]
+            if used is None:
+                used = {j for j, c in enumerate(cells) if _column_key(c.text) is not None}
+            yield [f"\x00{c.problem} ({c.address})" if c.problem and j in used else c.text for j, c in enumerate(cells)]
             line += 1
 
 

@@ -48,10 +48,11 @@ _CTX = decimal.Context(prec=decimal.MAX_PREC, rounding=decimal.ROUND_HALF_UP,
 
 #: Bounds on a number read from input, checked before any arithmetic (:func:`check_magnitude`).
 #: A real 自评表 or budget holds at most ~15 significant digits (亿元 amounts to the 分 are 13)
-#: and exponents within 10^±12; 40 digits and 10^±40 are far above that, and keep every exact
-#: product and quotient of a few such numbers small (no huge integers, no slow division).
-MAX_DIGITS: Final = 40
-MAX_EXPONENT: Final = 40
+#: and exponents within 10^±12; 100 digits and 10^±100 are far above that (and cover the
+#: 70-digit values the exactness tests use), while every exact product and quotient of a few
+#: such numbers stays a few hundred digits: no huge integers, no slow division, no int-to-text limit.
+MAX_DIGITS: Final = 100
+MAX_EXPONENT: Final = 100
 _MAX_TEXT: Final = 4 * MAX_DIGITS  # longer number texts are refused before Decimal() reads them
 
 

@@ -255,9 +255,9 @@ class Workbook:
                 raise UnreadableError(
                     f"{self.path}: 工作表“{title}”的单元格 {cell.address} 有内容，超出可读取的范围 (beyond "
                     f"{self.limits.rows} rows × {self.limits.columns} columns)：请删除表格以外的内容后另存")
-            while len(cells) < column - 1:
+            while len(cells) < column:
                 cells.append(Cell("", f"{column_letter(len(cells) + 1)}{number}"))
-            cells.append(cell)
+            cells[column - 1] = cell  # cells out of order (a hand-edited file) still land in their column
         return cells
 
     def _cell(self, c: Element, address: str) -> Cell | None:
