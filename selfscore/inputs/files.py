@@ -31,7 +31,9 @@ MAX_TABLE_BYTES: Final = 1 << 30
 
 
 def _mb(size: int) -> str:
-    return f"{size / (1 << 20):g} MB" if size >= 1 << 20 else f"{size / 1024:g} KB"
+    if size >= 1 << 20:
+        return f"{size / (1 << 20):.1f}".removesuffix(".0") + " MB"
+    return f"{size / 1024:.1f}".removesuffix(".0") + " KB"
 
 
 def regular_file(path: Path) -> os.stat_result:
