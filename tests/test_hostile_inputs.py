@@ -406,3 +406,23 @@ def test_shared_strings_and_percent_cells_read_exactly(tmp_path: Path) -> None:
 def test_case_and_spec_problems_together_still_work(tmp_path: Path) -> None:
     case = write(tmp_path / "c.toml", CASE)
     assert load_case_and_spec(case)[1].id == "tianhe-2023"
+
+
+def test_cli_stray_cell_and_deep_toml_on_every_path(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Through the CLI (which first asks whether a file is a project table): refused at once, no traceback."""
+    openpyxl = pytest.importorskip("openpyxl")
+    from selfscore.cli.main import main
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(SHEET_HEADER)
+    ws.append(["产出指标", "数量指标", "活动", "≥10次", "12次", 4])
+    ws["XFD1048576"] = "x"
+    wb.save(tmp_path / "stray.xlsx")
+    write(tmp_path / "deep.toml", "a = " + "[" * 100_000)
+    start = time.perf_counter()
+    assert main(["score", str(tmp_path / "stray.xlsx"), "--spec", "tianhe-2023"]) == 3
+    assert main(["score", str(tmp_path / "deep.toml")]) == 4
+    assert time.perf_counter() - start < 5
+    err = capsys.readouterr().err
+    assert "XFD1048576 有内容" in err and "嵌套过深" in err and "Traceback" not in err

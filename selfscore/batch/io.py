@@ -41,6 +41,7 @@ from selfscore.inputs.cells import HEADERS as SHARED_HEADERS
 from selfscore.inputs.cells import header_field
 from selfscore.inputs.files import MAX_SHEET_BYTES, read_bytes, sniff
 from selfscore.inputs.load import load_case_and_spec, load_spec
+from selfscore.inputs.project_sheet import is_project_file
 from selfscore.inputs.xlsx import TABLE_LIMITS, open_workbook
 
 __all__ = ["HEADERS", "Batch", "Failure", "SpecNeeded", "read_input"]
@@ -864,6 +865,10 @@ def _read_folder(p: Path, spec: str | None) -> tuple[list[Batch], list[Failure]]
     by_spec: dict[str, tuple[Spec, list[Any]]] = {}
     failures: list[Failure] = []
     for f in files:
+        if f.suffix.lower() == ".toml" and is_project_file(f):
+            failures.append(Failure(f.stem, str(f), "项目支出绩效自评表请用 selfscore score / verify 逐个处理 "
+                                    "(project tables are not batched yet)", 4))
+            continue
         try:
             case, sp = _sheet_case(f, spec) if f.suffix.lower() in _SHEET_SUFFIXES else load_case_and_spec(f, spec)
         except UnreadableError as exc:

@@ -37,7 +37,8 @@ __all__ = [
 
 @attrs.frozen
 class Cell:
-    """One cell as read: exact text (numbers as exact decimal text, % cells as ``95%``), or a problem."""
+    """One cell as read: exact text (numbers as exact decimal text, % cells as ``95%``), or a problem
+    (an error cell keeps the text it shows, ``#DIV/0!``, which every target reader refuses too)."""
 
     text: str
     address: str
@@ -103,7 +104,7 @@ def text_cell(text: str, address: str) -> Cell:
     value = text.strip()
     error = error_literal(value)
     if error is not None:
-        return Cell("", address, problem=f"单元格是错误值 (error value) {error}：请改为数值或文本")
+        return Cell(value, address, problem=f"单元格是错误值 (error value) {error}：请改为数值或文本")
     return Cell(value, address)
 
 

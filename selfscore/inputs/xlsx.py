@@ -291,7 +291,7 @@ class Workbook:
             return Cell("", address, problem=f"单元格是逻辑值 (boolean) {'TRUE' if v.strip() == '1' else 'FALSE'}，"
                                              "请改为文本（如 达成）或数值")
         if kind == "e":
-            return Cell("", address, problem=f"单元格是错误值 (error value) {v}：请改为数值或文本")
+            return Cell(v, address, problem=f"单元格是错误值 (error value) {v}：请改为数值或文本")
         if kind == "d":
             return Cell("", address, problem=f"单元格是日期或时间 (date/time) {v}，请改为文本，如“12月底前完成”")
         return self._number(c, v, address)
