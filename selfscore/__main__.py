@@ -2,6 +2,6 @@
 
 import sys
 
-from selfscore.cli.main import main
+from selfscore.cli import run
 
-sys.exit(main())
+sys.exit(run())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from decimal import Decimal
@@ -13,6 +14,7 @@ import pytest
 
 import selfscore
 from selfscore import SelfScoreError, UnreadableError
+from selfscore.core.errors import OutputError
 from selfscore.outputs.render import table_rows
 from selfscore.outputs.xlsx import SHEET_HEADERS, write_result_xlsx
 
@@ -94,7 +96,7 @@ def test_jinhua_merges_totals_and_grade(books: dict[str, Any]) -> None:
         (0.95, "0%"), (0.95, "0%"), (10, "0"), (9.5, "0.0")]
     assert ws.cell(execution, 9).value == "平均支出率 95%，扣 0.5 分"
     output = row_of(ws, "B", "部门整体绩效目标产出指标完成情况")
-    assert (ws.cell(output, 8).value, ws.cell(output, 9).value) == (19, "扣 1 分（003 一（三）5 存在问题（1））")
+    assert (ws.cell(output, 8).value, ws.cell(output, 9).value) == (19, "扣 1 分")  # the deduction's source is for auditors (JSON)
     total, grade = row_of(ws, "A", "总分"), row_of(ws, "A", "等级")
     assert (total, grade) == (16, 17) and ws.max_row == 17
     assert [(ws.cell(total, c).value, ws.cell(total, c).number_format) for c in (7, 8)] == [(100, "0"), (98.5, "0.0")]
@@ -117,7 +119,7 @@ def test_yuangang_merges_weights_rates_and_partial_note(books: dict[str, Any]) -
     assert tax == 11
     assert [(ws.cell(tax, c).value, ws.cell(tax, c).number_format) for c in (6, 7, 8)] == [
         (0.9866, "0.00%"), (4, "0"), (3.9, "0.0")]
-    assert ws.cell(tax, 9).value == "失 0.1 分（完成率 98.66%）"
+    assert ws.cell(tax, 9).value == "扣 0.1 分（完成率 98.66%）"
     assert (ws["F12"].value, ws["F12"].number_format) == (1, "0%")  # 100% is a percent cell too
     assert [(ws[f"{c}16"].value, ws[f"{c}16"].number_format) for c in "GH"] == [(20, "0"), (19.9, "0.0")]
     assert [(ws[f"{c}17"].value, ws[f"{c}17"].number_format) for c in "GH"] == [(40, "0"), (39.9, "0.0")]
@@ -125,7 +127,7 @@ def test_yuangang_merges_weights_rates_and_partial_note(books: dict[str, Any]) -
     assert [ws[f"{c}19"].value for c in "AGH"] == ["总分", 100, "—"]  # no total for a partial result
     assert [ws[f"{c}20"].value for c in "AH"] == ["等级", "—"]
     assert ws["A21"].value == ("结果不完整 (partial)：已计分部分得分 39.9（满分 40），不计总分和等级。"
-                               "缺少：管理效率：评分规范未公布 (not published in spec tianhe-2023)")
+                               "缺少：管理效率：评分规范 tianhe-2023 未公布评分细则 (not published)")
     assert ws.max_row == 21
 
 
@@ -176,7 +178,7 @@ def test_partly_met_is_text_and_zero_scores_show_0(tmp_path: Path) -> None:
     assert (cells["乙"][5].value, cells["乙"][5].number_format, cells["乙"][7].value, cells["乙"][7].number_format) == (
         0.5833, "0.00%", 0, "0")
     assert (cells["丙"][6].value, cells["丙"][6].number_format, cells["丙"][7].value) == (6.67, "0.00", 6)
-    assert cells["乙"][8].value == "失 6.66 分（完成率 58.33%）"
+    assert cells["乙"][8].value == "扣 6.66 分（完成率 58.33%）"
     total = row_of(ws, "A", "总分")
     assert (ws.cell(total, 8).value, ws.cell(total + 1, 8).value) == (9.3, "差")
 
@@ -193,12 +195,12 @@ def test_a_number_excel_cannot_hold_exactly_is_refused(tmp_path: Path) -> None:
 
 def _failing_save(self: Any, filename: str) -> None:
     Path(filename).write_bytes(b"PK\x03\x04 half a zip")
-    raise OSError("disk full")
+    raise OSError(errno.ENOSPC, "No space left on device")
 
 
 def test_failure_mid_write_leaves_no_file_and_no_temp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(openpyxl.Workbook, "save", _failing_save)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(OutputError, match=r"无法写入 \(cannot write\): 磁盘空间不足 \(no space left on device\)"):
         write_result_xlsx(scored("jinhua-2024"), tmp_path / "out.xlsx")
     assert list(tmp_path.iterdir()) == []
 
@@ -207,8 +209,8 @@ def test_failure_mid_write_leaves_an_existing_output_untouched(tmp_path: Path, m
     out = tmp_path / "out.xlsx"
     out.write_bytes(b"the old workbook")
     monkeypatch.setattr(openpyxl.Workbook, "save", _failing_save)
-    with pytest.raises(OSError):
-        write_result_xlsx(scored("jinhua-2024"), out)
+    with pytest.raises(OutputError, match="原有文件未改动"):
+        write_result_xlsx(scored("jinhua-2024"), out, overwrite=True)
     assert out.read_bytes() == b"the old workbook"
     assert [p.name for p in tmp_path.iterdir()] == ["out.xlsx"]
 
@@ -217,7 +219,10 @@ def test_replaces_an_existing_output_keeping_its_mode(tmp_path: Path) -> None:
     out = tmp_path / "out.xlsx"
     out.write_bytes(b"old")
     out.chmod(0o640)
-    write_result_xlsx(scored("jinhua-2024"), out)
+    with pytest.raises(OutputError, match=r"文件已存在，未覆盖 .*如需覆盖请加 --force"):
+        write_result_xlsx(scored("jinhua-2024"), out)
+    assert out.read_bytes() == b"old"
+    write_result_xlsx(scored("jinhua-2024"), out, overwrite=True)
     assert openpyxl.load_workbook(out).sheetnames == ["自评表", "计算过程"]
     assert out.stat().st_mode & 0o777 == 0o640
     fresh = tmp_path / "new.xlsx"
@@ -233,20 +238,20 @@ def test_refuses_to_overwrite_the_input(tmp_path: Path) -> None:
     before = source.read_bytes()
     (tmp_path / "sub").mkdir()
     for spelling in (source, tmp_path / "sub" / ".." / "case.toml"):
-        with pytest.raises(UnreadableError, match="refusing to overwrite the input"):
-            write_result_xlsx(scored("jinhua-2024"), spelling, inputs=[source])
+        with pytest.raises(OutputError, match="refusing to overwrite an input"):
+            write_result_xlsx(scored("jinhua-2024"), spelling, inputs=[source], overwrite=True)
     link = tmp_path / "link.xlsx"
     link.symlink_to(source)
-    with pytest.raises(UnreadableError, match="refusing to overwrite the input"):
-        write_result_xlsx(scored("jinhua-2024"), link, inputs=[source])
+    with pytest.raises(OutputError, match="refusing to overwrite an input"):
+        write_result_xlsx(scored("jinhua-2024"), link, inputs=[source], overwrite=True)
     assert source.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["case.toml", "link.xlsx", "sub"]
 
 
 def test_missing_folder_or_a_folder_as_output(tmp_path: Path) -> None:
-    with pytest.raises(UnreadableError, match="output folder does not exist"):
+    with pytest.raises(OutputError, match="output folder does not exist"):
         write_result_xlsx(scored("jinhua-2024"), tmp_path / "nope" / "out.xlsx")
-    with pytest.raises(UnreadableError, match="output is a folder"):
+    with pytest.raises(OutputError, match="output is a folder"):
         write_result_xlsx(scored("jinhua-2024"), tmp_path)
 
 

@@ -30,8 +30,9 @@ import attrs
 
 from selfscore.core.engine import IndicatorResult, ItemResult, PartResult, Result
 from selfscore.core.errors import DependencyError, SelfScoreError
-from selfscore.core.numbers import fmt, fmt_percent
+from selfscore.core.numbers import fmt, fmt_percent, sub
 from selfscore.outputs.files import atomic_write, check_output
+from selfscore.outputs.render import partial_scored
 
 __all__ = ["SHEET_HEADERS", "write_result_xlsx"]
 
@@ -133,14 +134,14 @@ def _lost_note(ind: IndicatorResult) -> str:
         done = ind.completion
         rate = done.uncapped if done.uncapped is not None else done.rate
         shown = done.outcome if rate is None else f"完成率 {fmt_percent(rate)}"
-        parts.append(f"失 {fmt(ind.weight - ind.score)} 分（{shown}）")
+        parts.append(f"扣 {fmt(sub(ind.weight, ind.score))} 分（{shown}）")
     if ind.reason:
         parts.append(f"偏差原因：{ind.reason}")
     return "；".join(parts)
 
 
 def _deduction_note(item: ItemResult) -> str:
-    return "；".join(f"扣 {fmt(d.points)} 分" + (f"（{d.source}）" if d.source else "") for d in item.deductions)
+    return "；".join(f"扣 {fmt(d.points)} 分" for d in item.deductions)  # d.source is for auditors (JSON)
 
 
 def _item_rows(item: ItemResult) -> list[_Row]:
@@ -162,7 +163,7 @@ def _item_rows(item: ItemResult) -> list[_Row]:
         rate = _pct(item.rate, f"{where} 支出率")
         note = ""
         if item.score is not None and item.max is not None and item.score < item.max and item.rate is not None:
-            note = f"平均支出率 {fmt_percent(item.rate)}，扣 {fmt(item.max - item.score)} 分"
+            note = f"平均支出率 {fmt_percent(item.rate)}，扣 {fmt(sub(item.max, item.score))} 分"
         cells = (None, None, "年度平均支出率", "100%", rate, rate, _num(item.max, f"{where} 分值"),
                  _num(item.score, f"{where} 得分"), note)
     else:
@@ -201,8 +202,7 @@ def _part_rows(part: PartResult, rows: list[_Row], merges: list[tuple[int, int, 
 
 def _partial_note(result: Result) -> str:
     """The “结果不完整 (partial)” line: what was scored and what is missing."""
-    return (f"结果不完整 (partial)：已计分部分得分 {fmt(result.known_score)}（满分 {fmt(result.known_max)}），"
-            f"不计总分和等级。缺少：{'；'.join(result.missing)}")
+    return f"结果不完整 (partial)：{partial_scored(result)}，不计总分和等级。缺少：{'；'.join(result.missing)}"
 
 
 def _table(result: Result) -> _Table:
@@ -238,8 +238,8 @@ def _trace_rows(result: Result) -> list[tuple[str, str, str, str]]:
             for ind in item.indicators:
                 rows.extend((part.name, item.name, ind.name, step) for step in ind.trace)
             rows.extend((part.name, item.name, "", step) for step in item.trace)
-            if item.source:
-                rows.append((part.name, item.name, "", f"依据：{item.source}"))
+            if item.basis:  # the plain Chinese basis; a rule's source is for auditors (JSON, --sources)
+                rows.append((part.name, item.name, "", f"依据：{item.basis}"))
     return rows
 
 
@@ -443,16 +443,17 @@ def _trace_sheet(wb: Any, result: Result, *, font: Any, bold: Any, border: Any, 
     _print_setup(ws, PageSetupProperties, f"A1:D{len(rows) + 1}")
 
 
-def write_result_xlsx(result: Result, path: Path, *, inputs: Sequence[Path] = ()) -> None:
+def write_result_xlsx(result: Result, path: Path, *, inputs: Sequence[Path] = (), overwrite: bool = False) -> None:
     """Write ``result`` as an .xlsx 自评表 to ``path``.
 
     The workbook is built in full, saved to a temporary file in the same folder and
     moved into place with :func:`os.replace`, so ``path`` is either the old file or
     the complete new one, never half-written.  ``path`` must not be one of
-    ``inputs`` (:class:`UnreadableError`).  A number that Excel could not hold
-    exactly raises :class:`SelfScoreError` before anything is written.
+    ``inputs``, nor an existing file unless ``overwrite`` (:class:`OutputError`, see
+    :mod:`selfscore.outputs.files`).  A number that Excel could not hold exactly
+    raises :class:`SelfScoreError` before anything is written.
     """
     path = Path(path)
-    check_output(path, inputs)
+    check_output(path, inputs, overwrite=overwrite)
     wb = _build(result)
-    atomic_write(path, wb.save, inputs=inputs)
+    atomic_write(path, wb.save, inputs=inputs, overwrite=overwrite)
