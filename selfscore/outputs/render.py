@@ -221,9 +221,16 @@ def _text_table(result: Result, *, explain: bool, sources: bool = False, plain: 
     cells = table_rows(result)
     if plain:
         cells = [[cell.translate(_PLAIN) for cell in row] for row in cells]
-    widths = column_widths(cells, width)
-    rows = [[_wrap(cell, w) for cell, w in zip(row, widths, strict=True)] for row in cells]
-    headers = [_wrap(h, w) for h, w in zip(HEADERS, widths, strict=True)]
+    target = width
+    for _ in range(8):  # a closing mark may overhang its line (禁则): narrow the plan until the table fits
+        widths = column_widths(cells, target)
+        rows = [[_wrap(cell, w) for cell, w in zip(row, widths, strict=True)] for row in cells]
+        headers = [_wrap(h, w) for h, w in zip(HEADERS, widths, strict=True)]
+        used = [max(_display(cell) for cell in column) for column in zip(headers, *rows, strict=True)]
+        excess = sum(used) + 3 * len(HEADERS) + 1 - width
+        if excess <= 0:
+            break
+        target -= excess
     import tabulate as tabulate_module
 
     padding = tabulate_module.MIN_PADDING
