@@ -240,7 +240,7 @@ def _text_table(result: Result, *, explain: bool, sources: bool = False, plain: 
                          colalign=tuple("right" if n else "left" for n in _NUMERIC))
     finally:
         tabulate_module.MIN_PADDING = padding
-    parts = [_title(result), table, *_summary_lines(result)]
+    parts = [_wrap(_title(result), width), table, *_summary_lines(result)]
     if explain:
         parts.extend(["", *_explain_lines(result, sources=sources)])
     text = "\n".join(parts) + "\n"
