@@ -20,6 +20,7 @@ from selfscore.core.targets import Target, units_compatible
 
 __all__ = ["OUTCOMES", "Completion", "Outcome", "completion", "read_judgement"]
 
+#: An indicator's outcome: fully met, partly met (scored by the rule's ``partial_share``) or not met.
 Outcome = Literal["达成", "部分达成", "未达成"]
 OUTCOMES: Final[tuple[str, ...]] = ("达成", "部分达成", "未达成")
 

@@ -69,6 +69,12 @@ class ItemResult:
 
 @attrs.frozen
 class PartResult:
+    """A level-1 part (一级指标) scored: its items, its points (``max``) and its score.
+
+    ``score`` is None when the part is ``unknown`` in the spec or one of its items was not
+    scored; ``partial`` says so.
+    """
+
     key: str
     name: str
     max: Decimal | None
