@@ -56,7 +56,7 @@ def test_json_numbers_are_exact_strings() -> None:
 def test_markdown_output_is_a_pipe_table() -> None:
     out = run("score", "cases/jinhua-2024.toml", "--format", "markdown")
     lines = out.stdout.splitlines()
-    assert lines[2].startswith("| 一级指标") and lines[3].startswith("|---")
+    assert lines[2].startswith("| 评分项目") and lines[3].startswith("|---")
     assert "| 总分" in out.stdout and "98.5 |" in out.stdout
 
 

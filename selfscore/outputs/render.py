@@ -1,6 +1,6 @@
 """Renderers: a result as a terminal table, Markdown, JSON, or the explained steps.
 
-The table follows the official 自评表 (一级指标, 二级指标, 三级指标, 年度目标值,
+The table follows the scoring table (评分项目 such as 履职效能, 评分内容 such as its items, 三级指标, 年度目标值,
 年度实现值, 完成率, 分值, 得分), with decimals printed exactly as scored.  Cells are
 passed to tabulate as ready-made strings (``disable_numparse``) so nothing goes
 through a float, and CJK text is aligned by display width (wcwidth).
@@ -29,7 +29,7 @@ from selfscore.core.numbers import fmt, fmt_percent, sub
 
 __all__ = ["FORMATS", "HEADERS", "column_widths", "partial_scored", "render", "result_to_json", "table_rows"]
 
-HEADERS = ("一级指标", "二级指标", "三级指标", "年度目标值", "年度实现值", "完成率", "分值", "得分")
+HEADERS = ("评分项目", "评分内容", "三级指标", "年度目标值", "年度实现值", "完成率", "分值", "得分")
 _NUMERIC = (False, False, False, False, False, True, True, True)
 _DASH = "—"
 

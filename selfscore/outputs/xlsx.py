@@ -36,14 +36,17 @@ from selfscore.outputs.render import partial_scored
 
 __all__ = ["SHEET_HEADERS", "write_result_xlsx"]
 
-#: The header row of the 自评表 sheet: the text table's columns plus the reasons.
-SHEET_HEADERS = ("一级指标", "二级指标", "三级指标", "年度目标值", "年度实现值", "完成率", "分值", "得分", "偏差原因/扣分原因")
+#: The header row of the 自评表 sheet: the scoring table's 评分项目 (part) and 评分内容 (item), then the
+#: officer's own 一级指标/二级指标 (产出指标/数量指标 …, as in the template) and the indicator columns.
+SHEET_HEADERS = ("评分项目", "评分内容", "一级指标", "二级指标", "三级指标", "年度目标值", "年度实现值", "完成率", "分值", "得分",
+                 "偏差原因/扣分原因")
 
 _DASH = "—"
 _NCOLS = len(SHEET_HEADERS)
+_LABELS = 2  # the 一级指标/二级指标 columns, inserted after 评分内容 when the table is widened
 # Column widths in Excel character units (a CJK character takes about two).
-_WIDTHS = (10, 18, 26, 22, 22, 9, 7, 7, 28)
-_NUMERIC_COLS = (5, 6, 7)  # 完成率, 分值, 得分 (0-based)
+_WIDTHS = (10, 18, 10, 10, 26, 22, 22, 9, 7, 7, 28)
+_NUMERIC_COLS = (7, 8, 9)  # 完成率, 分值, 得分 (0-based)
 _FONT = "宋体"
 _FONT_SIZE = 11
 _LINE_HEIGHT = 16.0  # points per wrapped line at _FONT_SIZE
@@ -112,6 +115,7 @@ class _Row:
     kind: str  # indicator, item, subtotal, part_total, unknown_part, total, grade, note
     cells: tuple[Cell, ...]
     span: tuple[int, int] | None = None  # 0-based columns merged across on this row
+    labels: tuple[str, str] = ("", "")  # an indicator's 一级指标 (group) and 二级指标 (category)
 
 
 @attrs.frozen
@@ -149,7 +153,8 @@ def _item_rows(item: ItemResult) -> list[_Row]:
     if item.indicators:
         rows = [_Row("indicator", (None, None, ind.name, ind.target.text.strip(), ind.actual.text.strip(),
                                    _rate(ind, f"{where} / {ind.name} 完成率"), _num(ind.weight, f"{where} / {ind.name} 分值"),
-                                   _num(ind.score, f"{where} / {ind.name} 得分"), _lost_note(ind)))
+                                   _num(ind.score, f"{where} / {ind.name} 得分"), _lost_note(ind)),
+                     labels=(ind.group.strip(), ind.category.strip()))
                 for ind in item.indicators]
         rows.append(_Row("subtotal", (None, None, "小计", "", "", "", _num(item.max, f"{where} 分值"),
                                       _num(item.score, f"{where} 得分"), "" if item.score is not None else "未计分")))
@@ -215,7 +220,28 @@ def _table(result: Result) -> _Table:
     rows.append(_Row("grade", ("等级", "", "", "", "", "", "", result.grade or _DASH,
                                "结果不完整，不评等级" if result.partial else ""), span=(0, 5)))
     if result.partial:
-        rows.append(_Row("note", (_partial_note(result), *([""] * (_NCOLS - 1))), span=(0, _NCOLS - 1)))
+        rows.append(_Row("note", (_partial_note(result), *([""] * (_NCOLS - _LABELS - 1))), span=(0, _NCOLS - _LABELS - 1)))
+    return _widen(_Table(tuple(rows), tuple(merges)))
+
+
+def _widen(table: _Table) -> _Table:
+    """Insert the officer's 一级指标/二级指标 columns after 评分内容; equal labels in a row run are merged."""
+    rows = []
+    for row in table.rows:
+        span = row.span
+        if span is not None:
+            span = (span[0] + (_LABELS if span[0] >= 2 else 0), span[1] + (_LABELS if span[1] >= 1 else 0))
+        rows.append(attrs.evolve(row, cells=(*row.cells[:2], *row.labels, *row.cells[2:]), span=span))
+    merges = list(table.merges)
+    for col in (2, 3):
+        start = 0
+        for i in range(1, len(rows) + 1):
+            key = rows[start].labels[:col - 1]
+            if i < len(rows) and rows[i].kind == "indicator" and rows[i].labels[:col - 1] == key:
+                continue
+            if rows[start].kind == "indicator" and rows[start].labels[col - 2] and i - 1 > start:
+                merges.append((col, start, i - 1))
+            start = i
     return _Table(tuple(rows), tuple(merges))
 
 
@@ -420,7 +446,7 @@ def _trace_sheet(wb: Any, result: Result, *, font: Any, bold: Any, border: Any, 
     widths = (10, 20, 24, 90)
     for col, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
-    for col, name in enumerate(("一级指标", "二级指标", "三级指标", "计算过程"), start=1):
+    for col, name in enumerate(("评分项目", "评分内容", "三级指标", "计算过程"), start=1):
         cell = ws.cell(row=1, column=col, value=name)
         cell.font = bold
         cell.fill = header_fill
