@@ -197,6 +197,9 @@ def test_plain_borders_survive_any_console() -> None:
     table = [line for line in out.stdout.splitlines() if line.startswith(("+", "|"))]
     assert table[0].startswith("+---") and len({wcswidth(line) for line in table}) == 1
     assert ">= 95%" in out.stdout and "4 x 98.66% = 3.9464 -> 3.9" in out.stdout
+    import unicodedata
+
+    assert not [c for c in out.stdout if unicodedata.east_asian_width(c) == "A"]  # no ambiguous-width character
 
 
 # --- templates know their spec ---------------------------------------------------------------------------------

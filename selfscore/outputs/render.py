@@ -182,7 +182,8 @@ def _title(result: Result) -> str:
 
 #: Characters of East Asian "ambiguous" width (double-wide in legacy Chinese consoles), in ASCII.
 _PLAIN = str.maketrans({"≥": ">=", "≤": "<=", "“": '"', "”": '"', "‘": "'", "’": "'", "—": "-", "−": "-",
-                        "×": "x", "→": "->", "·": "-", "…": "...", "≈": "~", "─": "-", "│": "|", "┼": "+"})
+                        "×": "x", "÷": "/", "±": "+/-", "→": "->", "·": "-", "…": "...", "≈": "~", "─": "-", "│": "|",
+                        "┼": "+"})
 _FLEXIBLE = (0, 1, 2, 3, 4)  # the text columns that wrap; the number columns keep their width
 _MIN_FLEX = 6  # display columns a wrapping column keeps at least (three CJK characters)
 

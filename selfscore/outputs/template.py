@@ -121,7 +121,8 @@ def _styles() -> dict[str, Any]:
 
     thin = Side(style="thin", color="808080")
     return {"thin": thin, "border": Border(left=thin, right=thin, top=thin, bottom=thin),
-            "wrap": Alignment(wrap_text=True, vertical="center")}
+            "wrap": Alignment(wrap_text=True, vertical="center"),
+            "center": Alignment(horizontal="center", vertical="center")}
 
 
 def _head(ws: Any, rows: list[list[str]], style: dict[str, Any]) -> None:
@@ -166,6 +167,7 @@ def _body(ws: Any, body: list[list[str]], style: dict[str, Any]) -> None:
             cell = ws.cell(r, HEADER.index(field) + 1)
             if isinstance(cell.value, str) and cell.value.isdigit():
                 cell.value = int(cell.value)
+            cell.alignment = style["center"]
         ws.cell(r, HEADER.index("完成率") + 1).number_format = "0.00%"
         ws.row_dimensions[r].height = 22
 
