@@ -130,9 +130,9 @@ def test_specs_show_a_plain_basis_and_sources_only_on_request() -> None:
     out = run("specs")
     assert out.returncode == 0
     assert "依据：荔湾区 2024 年度部门整体支出绩效自评表评分办法（由金花街道 2024 年度自评表说明推定）" in out.stdout
-    assert ".txt" not in out.stdout and "DOMAIN" not in out.stdout and "inferred" not in out.stdout
+    assert ".txt" not in out.stdout and "domain.md" not in out.stdout and "inferred" not in out.stdout
     audit = run("specs", "--sources")
-    assert "出处 (source): inferred from 003_4636de9413b44c94.txt" in audit.stdout
+    assert "出处 (source): inferred from 2024 年度广州市荔湾区人民政府金花街道办事处" in audit.stdout
 
 
 def test_single_case_cli_does_not_import_numpy() -> None:

@@ -34,7 +34,7 @@ _WIDTHS: Final = (6, 20, 16, 30, 22, 22, 10, 8, 8, 30, 10)
 _HEADER_ROW: Final = 3  # 1-based row of the header in the sheet
 _ROWS_PER_CATEGORY: Final = 3  # numbered rows offered under each category; more can be inserted
 _SIGNATURE: Final = "单位负责人：　　　　　　　　填表人：　　　　　　　　联系电话：　　　　　　　　填报日期：　　　年　　月　　日"
-#: Level-2 categories printed for the usual groups (docs/domain.md section 1); any text is accepted.
+#: Level-2 categories printed for the usual groups (docs/domain.md §1); any text is accepted.
 _CATEGORIES: Final[dict[str, tuple[str, ...]]] = {
     "产出指标": ("数量指标", "质量指标", "时效指标", "成本指标"),
     "效益指标": ("经济效益", "社会效益", "生态效益", "可持续影响"),
