@@ -68,7 +68,7 @@ def test_output_file_is_written_and_the_input_is_never_overwritten(tmp_path: Pat
     original = (ROOT / "cases/jinhua-2024.toml").read_text(encoding="utf-8")
     case.write_text(original, encoding="utf-8")
     out = run("score", str(case), "-o", str(case), "--force")
-    assert out.returncode == 5 and "不能是本次读取的输入文件" in out.stderr
+    assert out.returncode == 5 and "不能覆盖本次读取的输入文件" in out.stderr
     assert case.read_text(encoding="utf-8") == original
     assert {p.name for p in tmp_path.iterdir()} == {"result.json", "case.toml"}  # no temporary file left
 

@@ -81,7 +81,7 @@ def test_every_file_read_is_an_input_and_never_overwritten(tmp_path: Path) -> No
         for fmt in ("json", "xlsx"):
             out = run("score", str(case), "-f", fmt, "-o", str(target), "--force")
             assert out.returncode == EXIT_OUTPUT, out.stderr
-            assert "不能是本次读取的输入文件" in out.stderr and "无法读取" not in out.stderr
+            assert "不能覆盖本次读取的输入文件" in out.stderr and "无法读取" not in out.stderr
     assert {p: p.read_bytes() for p in before} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["base.toml", "case.toml", "spec.toml"]
 
@@ -157,13 +157,13 @@ def test_argparse_speaks_chinese() -> None:
 def test_explain_shows_a_plain_basis_and_sources_only_for_auditors() -> None:
     out = run("score", "cases/yuangang-2023.toml", "--explain")
     assert "依据：天河区 2023 年度部门整体支出绩效自评表评分办法（由元岗街道 2023 年度自评报告推定；管理效率部分未公布）" in out.stdout
-    for leak in (".txt", "DOMAIN", "inferred", "not published in spec", "出处"):
+    for leak in (".txt", "domain.md", "inferred", "not published in spec", "出处"):
         assert leak not in out.stdout, leak
     audit = run("score", "cases/yuangang-2023.toml", "--explain", "--sources")
-    assert "出处 (source)：002 自评表: 产出指标（分值20）" in audit.stdout
+    assert "出处 (source)：元岗 2023 自评报告 自评表: 产出指标（分值20）" in audit.stdout
     doc = json.loads(run("score", "cases/yuangang-2023.toml", "-f", "json", "--explain").stdout)
     item = doc["parts"][0]["items"][0]
-    assert item["source"].startswith("002 自评表") and item["basis"].startswith("天河区 2023")
+    assert item["source"].startswith("元岗 2023 自评报告 自评表") and item["basis"].startswith("天河区 2023")
 
 
 def test_xlsx_trace_sheet_shows_the_basis_not_file_names(tmp_path: Path) -> None:
@@ -171,7 +171,7 @@ def test_xlsx_trace_sheet_shows_the_basis_not_file_names(tmp_path: Path) -> None
     wb = openpyxl.load_workbook(tmp_path / "r.xlsx")
     texts = [str(v) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for v in row if v]
     assert any(t.startswith("依据：天河区 2023") for t in texts)
-    assert not [t for t in texts if ".txt" in t or "DOMAIN" in t or "inferred" in t or t.startswith("失")]
+    assert not [t for t in texts if ".txt" in t or "domain.md" in t or "inferred" in t or t.startswith("失")]
 
 
 # --- the terminal table ----------------------------------------------------------------------------------------

@@ -47,7 +47,7 @@ def test_refuses_inputs_folders_and_missing_folders(tmp_path: Path) -> None:
     link = tmp_path / "link.toml"
     link.symlink_to(source)
     for bad in (source, link, tmp_path / "sub" / ".." / "case.toml"):
-        with pytest.raises(OutputError, match="不能是本次读取的输入文件"):
+        with pytest.raises(OutputError, match="不能覆盖本次读取的输入文件"):
             write_text_atomic(bad, "y", inputs=[source], overwrite=True)
     with pytest.raises(OutputError, match="是一个目录"):
         write_text_atomic(tmp_path, "y", overwrite=True)

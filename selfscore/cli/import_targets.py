@@ -169,7 +169,7 @@ def main(args: Sequence[str] | None = None) -> int:
     except OSError:
         clash = []
     if clash:
-        print(f"{_PROG}: 无法写入输出 (cannot write output): 输出文件不能是本次读取的输入文件 "
+        print(f"{_PROG}: 无法写入输出 (cannot write output): 输出文件不能覆盖本次读取的输入文件 "
               f"(refusing to overwrite an input): {clash[0]}", file=err)
         return EXIT_OUTPUT
     existing = [path for path, _ in plan if path.exists()]

@@ -43,7 +43,7 @@ def check_output(path: Path, inputs: Sequence[Path] = (), *, overwrite: bool = F
     anything that is not a regular file, and a missing folder."""
     target = Path(path).resolve()
     if any(_same(Path(src), target) for src in inputs):
-        raise OutputError(f"{path}: 输出文件不能是本次读取的输入文件 (refusing to overwrite an input)；请换一个文件名")
+        raise OutputError(f"{path}: 输出文件不能覆盖本次读取的输入文件 (refusing to overwrite an input)；请换一个文件名")
     try:
         info = os.stat(target)
     except FileNotFoundError:
