@@ -253,3 +253,24 @@ def test_ctrl_c_while_working_never_shows_a_traceback() -> None:
         assert "Traceback" not in err, (delay, err)
         if proc.returncode != 0:  # finished before the signal otherwise
             assert proc.returncode in (EXIT_INTERRUPTED, -signal.SIGINT), (delay, proc.returncode, err)
+
+
+# --- batch follows the same rule --------------------------------------------------------------------------------
+
+
+def test_batch_outputs_follow_the_one_rule(tmp_path: Path) -> None:
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    member = folder / "jinhua.toml"
+    member.write_bytes(JINHUA.read_bytes())
+    same = run("batch", str(folder), "-o", str(tmp_path / "x.csv"), "--indicators", str(tmp_path / "x.csv"))
+    assert same.returncode == EXIT_OUTPUT and "不能是同一个文件" in same.stderr
+    over = run("batch", str(folder), "-f", "csv", "-o", str(member), "--force")
+    assert over.returncode == EXIT_OUTPUT and "不能覆盖本次读取的输入文件" in over.stderr
+    assert member.read_bytes() == JINHUA.read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cases"]
+    out = tmp_path / "summary.csv"
+    assert run("batch", str(folder), "-f", "csv", "-o", str(out)).returncode == 0
+    again = run("batch", str(folder), "-f", "csv", "-o", str(out))
+    assert again.returncode == EXIT_OUTPUT and "--force" in again.stderr
+    assert run("batch", str(folder), "-f", "csv", "-o", str(out), "--force").returncode == 0
