@@ -274,3 +274,14 @@ def test_batch_outputs_follow_the_one_rule(tmp_path: Path) -> None:
     again = run("batch", str(folder), "-f", "csv", "-o", str(out))
     assert again.returncode == EXIT_OUTPUT and "--force" in again.stderr
     assert run("batch", str(folder), "-f", "csv", "-o", str(out), "--force").returncode == 0
+
+
+def test_a_full_screen_output_is_an_output_error_without_traceback() -> None:
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full here")
+    for args in (("score", str(JINHUA)), ("specs",)):
+        with open("/dev/full", "w", encoding="utf-8") as full:
+            out = subprocess.run([sys.executable, "-m", "selfscore", *args], cwd=ROOT, stdout=full,
+                                 stderr=subprocess.PIPE, text=True, encoding="utf-8", timeout=60)
+        assert out.returncode == EXIT_OUTPUT
+        assert out.stderr == "selfscore: 无法写入输出 (cannot write output): 标准输出 (stdout): 磁盘空间不足 (no space left on device)\n"

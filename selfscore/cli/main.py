@@ -342,14 +342,34 @@ def _run(args_list: list[str]) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (see :mod:`selfscore.core.errors`)."""
     try:
-        return _run(list(sys.argv[1:] if argv is None else argv))
+        code = _run(list(sys.argv[1:] if argv is None else argv))
+        sys.stdout.flush()
+        return code
     except SelfScoreError as exc:
         return report_error(exc)
     except BrokenPipeError:
+        _silence_stdout()
         return EXIT_OK
     except KeyboardInterrupt:
         print("selfscore: 已中断 (interrupted)", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except OSError as exc:  # inputs are read through UnreadableError: this is the screen output failing (> /dev/full)
+        from selfscore.outputs.files import describe_os_error
+
+        _silence_stdout()
+        print(f"selfscore: 无法写入输出 (cannot write output): 标准输出 (stdout): {describe_os_error(exc)}", file=sys.stderr)
+        return EXIT_OUTPUT
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device, so that Python's flush at exit cannot fail a second time."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from selfscore.core.errors import OutputError
 
-__all__ = ["atomic_write", "check_output", "write_text_atomic"]
+__all__ = ["atomic_write", "check_output", "describe_os_error", "write_text_atomic"]
 
 _ERRNO_TEXT = {
     errno.ENOSPC: "磁盘空间不足 (no space left on device)",
@@ -70,8 +70,13 @@ def _new_file_mode(target: Path) -> int:
     return 0o666 & ~umask
 
 
+def describe_os_error(exc: OSError) -> str:
+    """A write failure in Chinese (with the English term): 磁盘空间不足 (no space left on device) …"""
+    return _ERRNO_TEXT.get(exc.errno or 0) or f"{exc.strerror or exc}"
+
+
 def _write_failed(path: Path, exc: OSError) -> OutputError:
-    reason = _ERRNO_TEXT.get(exc.errno or 0) or f"{exc.strerror or exc}"
+    reason = describe_os_error(exc)
     return OutputError(f"{path}: 无法写入 (cannot write): {reason}；原有文件未改动 (the old file is unchanged)")
 
 
