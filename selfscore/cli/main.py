@@ -149,20 +149,30 @@ def report_error(exc: SelfScoreError, *, prog: str = "selfscore") -> int:
     return code
 
 
-def _sheet_spec(args: argparse.Namespace, table: str) -> str:
-    """The spec for a 自评表: --spec, else the one its template recorded; a different one is warned about."""
+def _sheet_spec(args: argparse.Namespace, table: str) -> tuple[str, str | None]:
+    """The spec for a 自评表 (--spec, else the one its template recorded) and the recorded one."""
     from selfscore.inputs.marker import spec_marker
 
     marked = spec_marker(table)
     if args.spec:
-        if marked and marked != args.spec and Path(args.spec).stem != marked:
-            print(f"selfscore: 注意 (warning): {table} 是按评分规范 {marked} 生成的模板，现按 {args.spec} 计分",
-                  file=sys.stderr)
-        return str(args.spec)
+        named = not str(args.spec).endswith(".toml") and "/" not in args.spec and "\\" not in args.spec
+        if named:  # a bundled id: warn now, before any problem the other spec may find in the table
+            _warn_other_spec(table, marked, str(args.spec))
+            return str(args.spec), None
+        return str(args.spec), marked  # a spec file: compared with its id once loaded
     if marked:
-        return marked
+        from importlib import resources
+
+        if not (resources.files("selfscore.scoring_specs") / f"{marked}.toml").is_file():
+            raise UsageError(f"{table}: 此表按评分规范 {marked} 生成，它不是内置规范；请用 --spec 指定它的 .toml 文件")
+        return marked, marked
     raise UsageError(f"{table}: 读取 .xlsx/.csv 自评表需要用 --spec 指定评分规范（如 --spec tianhe-2023）；"
                      "用 selfscore template 生成的表会自带评分规范")
+
+
+def _warn_other_spec(table: str, marked: str | None, spec_id: str) -> None:
+    if marked and marked != spec_id:
+        print(f"selfscore: 注意 (warning): {table} 是按评分规范 {marked} 生成的模板，现按 {spec_id} 计分", file=sys.stderr)
 
 
 def _load(args: argparse.Namespace) -> tuple[Any, Any, list[Path]]:
@@ -173,8 +183,9 @@ def _load(args: argparse.Namespace) -> tuple[Any, Any, list[Path]]:
 
     with recording_reads() as read:
         if is_sheet(args.case):
-            spec_ref = _sheet_spec(args, args.case)
+            spec_ref, marked = _sheet_spec(args, args.case)
             case, spec = load_sheet_case(args.case, spec_ref, department=args.department, year=args.year)
+            _warn_other_spec(args.case, marked, spec.id)
         else:
             case, spec = load_case_and_spec(args.case, args.spec)
     inputs = [*read, Path(args.case)]
@@ -287,7 +298,10 @@ def _verify(args: argparse.Namespace) -> int:
     from selfscore.inputs.load import load_spec
     from selfscore.outputs.verify import differences_to_json, render_differences, verify
 
-    diffs = verify(args.table, load_spec(_sheet_spec(args, args.table), base_dir=Path.cwd()))
+    spec_ref, marked = _sheet_spec(args, args.table)
+    spec = load_spec(spec_ref, base_dir=Path.cwd())
+    _warn_other_spec(args.table, marked, spec.id)
+    diffs = verify(args.table, spec)
     if args.format == "json":
         sys.stdout.write(json.dumps(differences_to_json(diffs), ensure_ascii=False, indent=2) + "\n")
     else:

@@ -296,33 +296,40 @@ def _openpyxl() -> Any:
     return openpyxl
 
 
-def _build(result: Result) -> Any:
-    openpyxl = _openpyxl()
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.properties import PageSetupProperties
+@attrs.frozen
+class _Styles:
+    """The fonts, border, fills and alignment maker shared by both sheets."""
 
-    table = _table(result)  # every number is checked before anything is built
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "自评表"
-    wb.properties.title = _title(result)
-    wb.properties.creator = "selfscore"
+    font: Any
+    bold: Any
+    border: Any
+    shaded: Any
+    header_fill: Any
 
-    font = Font(name=_FONT, charset=134, size=_FONT_SIZE)
-    bold = Font(name=_FONT, charset=134, size=_FONT_SIZE, bold=True)
-    thin = Side(style="thin", color="000000")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    shaded = PatternFill("solid", fgColor="F2F2F2")
-    header_fill = PatternFill("solid", fgColor="D9D9D9")
-
+    @staticmethod
     def align(horizontal: str, vertical: str = "center") -> Any:
+        from openpyxl.styles import Alignment
+
         return Alignment(horizontal=horizontal, vertical=vertical, wrap_text=True)
+
+
+def _styles() -> _Styles:
+    from openpyxl.styles import Border, Font, PatternFill, Side
+
+    thin = Side(style="thin", color="000000")
+    return _Styles(font=Font(name=_FONT, charset=134, size=_FONT_SIZE),
+                   bold=Font(name=_FONT, charset=134, size=_FONT_SIZE, bold=True),
+                   border=Border(left=thin, right=thin, top=thin, bottom=thin),
+                   shaded=PatternFill("solid", fgColor="F2F2F2"), header_fill=PatternFill("solid", fgColor="D9D9D9"))
+
+
+def _head(ws: Any, result: Result, st: _Styles) -> None:
+    """Column widths, the title and subtitle merged across the table, and the header row."""
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
 
     for col, width in enumerate(_WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
-
-    # Title and subtitle, merged across the table.
     last_col = get_column_letter(_NCOLS)
     ws["A1"] = _title(result)
     ws["A1"].font = Font(name=_FONT, charset=134, size=15, bold=True)
@@ -334,54 +341,70 @@ def _build(result: Result) -> Any:
     ws["A2"].alignment = Alignment(horizontal="right", vertical="center")
     ws.merge_cells(f"A2:{last_col}2")
     ws.row_dimensions[2].height = 18
-
     for col, name in enumerate(SHEET_HEADERS, start=1):
         cell = ws.cell(row=_HEADER_ROW, column=col, value=name)
-        cell.font = bold
-        cell.fill = header_fill
-        cell.border = border
-        cell.alignment = align("center")
+        cell.font = st.bold
+        cell.fill = st.header_fill
+        cell.border = st.border
+        cell.alignment = st.align("center")
     ws.row_dimensions[_HEADER_ROW].height = _LINE_HEIGHT + 10
 
+
+def _fill_cell(cell: Any, row: _Row, c: int, value: Cell, st: _Styles) -> None:
+    """One cell of the table: its value (a number with its format, or text), font, border and alignment."""
+    from openpyxl.styles import Font
+
+    emphasis = row.kind in ("subtotal", "part_total", "unknown_part", "total", "grade")
+    cell.border = st.border
+    cell.font = st.bold if emphasis or c < 2 else st.font
+    if row.kind in ("part_total", "total", "grade"):
+        cell.fill = st.shaded
+    if isinstance(value, _Num):
+        cell.value = value.value
+        cell.number_format = value.number_format
+        cell.alignment = st.align("center" if c in _NUMERIC_COLS else "left")  # 95% as 实现值 stands like its texts
+    else:
+        cell.value = value if value else None
+        if c in _NUMERIC_COLS:
+            cell.alignment = st.align("center")
+        elif c < 2 or (row.span and row.span[0] == c and row.kind != "note"):
+            cell.alignment = st.align("left" if row.kind in ("part_total", "unknown_part") and c == 1 else "center")
+        else:
+            cell.alignment = st.align("left")
+    if row.kind == "note":
+        cell.font = Font(name=_FONT, charset=134, size=_FONT_SIZE, bold=True, color="C00000")
+
+
+def _build(result: Result) -> Any:
+    openpyxl = _openpyxl()
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    table = _table(result)  # every number is checked before anything is built
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "自评表"
+    wb.properties.title = _title(result)
+    wb.properties.creator = "selfscore"
+    st = _styles()
+    _head(ws, result, st)
     first = _HEADER_ROW + 1
     for i, row in enumerate(table.rows):
-        r = first + i
-        emphasis = row.kind in ("subtotal", "part_total", "unknown_part", "total", "grade")
         for c, value in enumerate(row.cells):
-            cell = ws.cell(row=r, column=c + 1)
-            cell.border = border
-            cell.font = bold if emphasis or c < 2 else font
-            if row.kind in ("part_total", "total", "grade"):
-                cell.fill = shaded
-            if isinstance(value, _Num):
-                cell.value = value.value
-                cell.number_format = value.number_format
-                cell.alignment = align("center" if c in _NUMERIC_COLS else "left")  # 95% as 实现值 stands like its texts
-            else:
-                cell.value = value if value else None
-                if c in _NUMERIC_COLS:
-                    cell.alignment = align("center")
-                elif c < 2 or (row.span and row.span[0] == c and row.kind != "note"):
-                    cell.alignment = align("left" if row.kind in ("part_total", "unknown_part") and c == 1 else "center")
-                else:
-                    cell.alignment = align("left")
-            if row.kind == "note":
-                cell.font = Font(name=_FONT, charset=134, size=_FONT_SIZE, bold=True, color="C00000")
+            _fill_cell(ws.cell(row=first + i, column=c + 1), row, c, value, st)
         if row.span is not None:
             lo, hi = row.span
-            ws.merge_cells(start_row=r, start_column=lo + 1, end_row=r, end_column=hi + 1)
+            ws.merge_cells(start_row=first + i, start_column=lo + 1, end_row=first + i, end_column=hi + 1)
     texts = [[value if isinstance(value, str) else "" for value in row.cells] for row in table.rows]
     lines = _row_lines(texts, _WIDTHS, table.merges, [row.span for row in table.rows])
     for i, n in enumerate(lines):
         ws.row_dimensions[first + i].height = _LINE_HEIGHT * n + 4
     for col, lo, hi in table.merges:
         ws.merge_cells(start_row=first + lo, start_column=col + 1, end_row=first + hi, end_column=col + 1)
-
     last_row = first + len(table.rows) - 1
     ws.freeze_panes = ws.cell(row=first, column=1)
-    _print_setup(ws, PageSetupProperties, f"A1:{last_col}{last_row}")
-
-    _trace_sheet(wb, result, font=font, bold=bold, border=border, header_fill=header_fill, align=align)
+    _print_setup(ws, PageSetupProperties, f"A1:{get_column_letter(_NCOLS)}{last_row}")
+    _trace_sheet(wb, result, font=st.font, bold=st.bold, border=st.border, header_fill=st.header_fill, align=st.align)
     return wb
 
 
