@@ -285,3 +285,29 @@ def test_a_full_screen_output_is_an_output_error_without_traceback() -> None:
                                  stderr=subprocess.PIPE, text=True, encoding="utf-8", timeout=60)
         assert out.returncode == EXIT_OUTPUT
         assert out.stderr == "selfscore: 无法写入输出 (cannot write output): 标准输出 (stdout): 磁盘空间不足 (no space left on device)\n"
+
+
+# --- one table of formats: a new one is one entry ---------------------------------------------------------------
+
+WRITTEN: list[tuple[str, bool]] = []
+
+
+def fake_writer(result: object, path: Path, *, inputs: list[Path], overwrite: bool) -> None:
+    from selfscore.outputs.files import write_text_atomic
+
+    WRITTEN.append((path.name, overwrite))
+    write_text_atomic(path, f"{type(result).__name__}\n", inputs=inputs, overwrite=overwrite)
+
+
+def test_a_new_format_is_one_entry_in_the_table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    from selfscore.cli.main import main
+    from selfscore.outputs.formats import FORMATS, OutputFormat
+
+    monkeypatch.setitem(FORMATS, "fake", OutputFormat("fake", "测试格式", (".fake",), writer=f"{__name__}:fake_writer"))
+    assert main(["score", str(JINHUA), "-o", str(tmp_path / "r.fake")]) == 0  # chosen by its extension
+    assert main(["score", str(JINHUA), "-f", "fake", "-o", str(tmp_path / "r.fake"), "--force"]) == 0
+    assert WRITTEN[-2:] == [("r.fake", False), ("r.fake", True)]
+    assert (tmp_path / "r.fake").read_text(encoding="utf-8") == "Result\n"
+    assert main(["score", str(JINHUA), "-f", "fake"]) == EXIT_USAGE  # a file format needs -o
+    assert "需要用 -o 指定输出文件" in capsys.readouterr().err
