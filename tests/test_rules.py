@@ -327,7 +327,7 @@ def test_rule_parameters_are_exact_decimals() -> None:
     assert rule.step == D("0.01") and type(rule.step) is D
     assert rule.points == D("0.1")
     assert Proportional(floor="0.6").floor == D("0.6")
-    assert [r.name for r in (Proportional(), AllOrNothing(), JINHUA, STEP)] == [
+    assert [r.kind for r in (Proportional(), AllOrNothing(), JINHUA, STEP)] == [
         "proportional",
         "all_or_nothing",
         "fixed_deduction",

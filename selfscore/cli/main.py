@@ -115,7 +115,8 @@ def _parser() -> argparse.ArgumentParser:
 
     v = sub.add_parser("verify", help="核对手工填写的自评表 (check a table filled in by hand)", epilog=_EPILOG)
     v.add_argument("table", metavar="FILE", help="已填写的自评表 (.xlsx 或 .csv)")
-    v.add_argument("--spec", help="评分规范：内置规范名或 .toml 路径；自评表由 selfscore template 生成时可省略")
+    v.add_argument("--spec", help="评分规范：内置规范名或 .toml 路径；由 selfscore template 生成的自评表、"
+                                  "项目支出 .toml 案例可省略")
     v.add_argument("--format", "-f", choices=("text", "json"), default="text", help="输出格式，默认 text")
 
     for name, help_text in (
@@ -195,14 +196,18 @@ def _load(args: argparse.Namespace) -> tuple[Any, Any, list[Path]]:
 
 
 def _score(args: argparse.Namespace) -> int:
+    from selfscore.cli import project
     from selfscore.core.engine import score
     from selfscore.outputs.files import check_output, write_text_atomic
     from selfscore.outputs.formats import choose_format, load_writer
     from selfscore.outputs.render import render
 
     fmt = choose_format(args.format, args.output)
+    args.format = fmt.name
     if args.output:  # refuse a bad destination before any work
         check_output(Path(args.output), [Path(args.case)], overwrite=args.force)
+    if project.handles(args.case, args.spec):
+        return project.score(args)
     case, spec, inputs = _load(args)
     result = score(spec, case)
     if fmt.writer:
@@ -250,7 +255,15 @@ def _check(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     mismatched = failed = 0
     worst_error = EXIT_OK
+    from selfscore.cli import project
+
     for file in files:
+        if project.handles(str(file), None):
+            ok, lines = project.check_file(file)
+            print(("✓ " if ok else "✗ ") + str(file) + ("" if ok else f": {len(lines)} 处不符 (mismatches)"))
+            print("".join(f"    {line}\n" for line in lines), end="")
+            mismatched += not ok
+            continue
         try:
             case, spec = load_case_and_spec(file)
             diffs = compare_expected(case, score(spec, case))
@@ -281,10 +294,15 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _template(args: argparse.Namespace) -> int:
+    from selfscore.cli import project
     from selfscore.inputs.files import recording_reads
     from selfscore.inputs.load import load_spec
+    from selfscore.outputs.files import check_output
     from selfscore.outputs.template import write_template
 
+    check_output(Path(args.output), overwrite=args.force)  # the one overwrite rule, before any work
+    if project.handles(None, args.spec):
+        return project.template(args)
     with recording_reads() as read:
         spec = load_spec(args.spec, base_dir=Path.cwd())
     write_template(spec, args.output, overwrite=args.force, inputs=read)
@@ -295,9 +313,12 @@ def _template(args: argparse.Namespace) -> int:
 def _verify(args: argparse.Namespace) -> int:
     import json
 
+    from selfscore.cli import project
     from selfscore.inputs.load import load_spec
     from selfscore.outputs.verify import differences_to_json, render_differences, verify
 
+    if project.handles(args.table, args.spec):
+        return project.verify(args)
     spec_ref, marked = _sheet_spec(args, args.table)
     spec = load_spec(spec_ref, base_dir=Path.cwd())
     _warn_other_spec(args.table, marked, spec.id)
