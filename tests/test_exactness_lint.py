@@ -21,6 +21,8 @@ KNOWN = {
     ("batch/dept.py", "known_max += it.max"),
     ("inputs/sheet.py", "item.points - score"),
     ("batch/io.py", "d * 100"),
+    ("outputs/audit.py", "Decimal(share.numerator) * 100"),
+    ("outputs/project_template.py", "Decimal(text[:-1]) / 100"),
 }
 _OPS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow)
 
