@@ -311,3 +311,15 @@ def test_a_new_format_is_one_entry_in_the_table(tmp_path: Path, monkeypatch: pyt
     assert (tmp_path / "r.fake").read_text(encoding="utf-8") == "Result\n"
     assert main(["score", str(JINHUA), "-f", "fake"]) == EXIT_USAGE  # a file format needs -o
     assert "需要用 -o 指定输出文件" in capsys.readouterr().err
+
+
+def test_every_bundled_spec_has_a_plain_chinese_basis() -> None:
+    import re
+
+    from selfscore.inputs.load import bundled_specs
+
+    for spec in bundled_specs():
+        texts = [spec.basis, *(part.basis for part in spec.parts), *(item.basis for item in spec.items())]
+        assert spec.basis, spec.id
+        for text in texts:
+            assert not re.search(r"\.txt|\.md|docs/|§|DOMAIN|inferred|[A-Za-z]{4,}", text), (spec.id, text)

@@ -213,7 +213,7 @@ def _score(args: argparse.Namespace) -> int:
     if fmt.writer:
         load_writer(fmt)(result, Path(args.output), inputs=inputs, overwrite=args.force)
     else:
-        text = render(result, fmt.renderer, explain=args.explain, sources=args.sources, plain=args.plain,
+        text = render(result, fmt.renderer, explain=args.explain or args.sources, sources=args.sources, plain=args.plain,
                       width=args.width if args.width else _terminal_width(args.output))
         if not args.output:
             sys.stdout.write(text)
