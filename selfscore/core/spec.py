@@ -32,6 +32,7 @@ from typing import Any, Final, Literal
 
 import attrs
 
+from selfscore.core.directions import Direction, lower_is_better, read_directions
 from selfscore.core.errors import Problem, SpecError
 from selfscore.core.numbers import ROUNDING_MODES, Rounding, exact_sum, fmt
 from selfscore.core.rules import RULES, IndicatorRule, rule_kind
@@ -111,6 +112,12 @@ class Spec:
     basis: str = ""
     #: a project spec's ``[project]`` table, read by :mod:`selfscore.core.project`
     project: Mapping[str, Any] = attrs.field(factory=dict)
+    directions: tuple[Direction, ...] = ()
+
+    def lower_is_better(self, *, group: str = "", category: str = "", declared: bool | None = None) -> bool | None:
+        """An indicator's direction (see :mod:`selfscore.core.directions`): the case's own
+        ``lower_is_better`` wins, then this spec's declaration for its category, then its group."""
+        return lower_is_better(self.directions, group=group, category=category, declared=declared)
 
     def items(self) -> tuple[Item, ...]:
         return tuple(item for part in self.parts for item in part.items)
@@ -293,7 +300,7 @@ def spec_from_dict(data: Mapping[str, Any], *, file: str = "") -> Spec:
     """Build a :class:`Spec` from plain data, reporting every problem in one :class:`SpecError`."""
     r = Reader(file)
     r.keys(data, "", required=("id", "title", "year", "total", "source", "parts"),
-           optional=("jurisdiction", "grades", "extends", "items", "basis", "project"))
+           optional=("jurisdiction", "grades", "extends", "items", "basis", "project", "directions"))
     if "items" in data:
         r.problem("items", "[items.KEY] 只能用于继承其他规范的规范 (item overrides need extends)")
     basis = r.text(data, "basis", "") or ""
@@ -339,6 +346,7 @@ def spec_from_dict(data: Mapping[str, Any], *, file: str = "") -> Spec:
             grade, low = r.text(band, "grade", where), r.decimal(band, "min", where, minimum=Decimal(0))
             if grade is not None and low is not None:
                 bands.append(GradeBand(grade, low))
+    directions = read_directions(r, data)
     _check_points(r, total, parts)
     if r.problems:
         raise SpecError(r.problems)
@@ -346,4 +354,4 @@ def spec_from_dict(data: Mapping[str, Any], *, file: str = "") -> Spec:
     return Spec(id=spec_id, title=title, jurisdiction=r.text(data, "jurisdiction", "") or "", year=year, total=total,
                 source=r.text(data, "source", "") or "", parts=tuple(parts), grades=tuple(bands),
                 grades_source=grades_source, extends=r.text(data, "extends", "") or "", basis=basis,
-                project=dict(r.table(data, "project", "") or {}))
+                project=dict(r.table(data, "project", "") or {}), directions=directions)
