@@ -12,13 +12,16 @@ from __future__ import annotations
 import os
 import stat
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Final
 
 from selfscore.core.errors import UnreadableError
 
-__all__ = ["MAX_SHEET_BYTES", "MAX_TABLE_BYTES", "MAX_TOML_BYTES", "decode_text", "read_bytes", "read_text",
-           "regular_file", "sniff"]
+__all__ = ["MAX_SHEET_BYTES", "MAX_TABLE_BYTES", "MAX_TOML_BYTES", "decode_text", "note_read", "read_bytes", "read_text",
+           "recording_reads", "regular_file", "sniff"]
 
 #: A case or spec: the golden cases are 2-12 KB, the bundled specs under 20 KB; 1 MB holds
 #: ~15,000 indicators (see ``MAX_INDICATORS``), about 100 times the largest real department.
@@ -36,12 +39,35 @@ def _mb(size: int) -> str:
     return f"{size / 1024:.1f}".removesuffix(".0") + " KB"
 
 
+_READS: ContextVar[list[Path] | None] = ContextVar("selfscore_reads", default=None)
+
+
+@contextmanager
+def recording_reads() -> Iterator[list[Path]]:
+    """Collect every file read inside the ``with`` block (case, spec, ``extends`` bases …),
+    so that a command can refuse to write its output over any of them."""
+    paths: list[Path] = []
+    token = _READS.set(paths)
+    try:
+        yield paths
+    finally:
+        _READS.reset(token)
+
+
+def note_read(path: Path | str) -> None:
+    """Record ``path`` as read, when :func:`recording_reads` is collecting."""
+    paths = _READS.get()
+    if paths is not None:
+        paths.append(Path(path))
+
+
 def regular_file(path: Path) -> os.stat_result:
     """``path``'s status when it is a regular file (a symlink is followed); else UnreadableError.
 
     Device nodes (``/dev/zero``), FIFOs and sockets are refused before they are opened:
-    reading them never ends, or blocks.
+    reading them never ends, or blocks.  The path is recorded as read (:func:`note_read`).
     """
+    note_read(path)
     try:
         info = os.stat(path)
     except FileNotFoundError:
