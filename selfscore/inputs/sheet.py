@@ -42,7 +42,7 @@ import attrs
 from selfscore.core.case import Case, Deduction, Indicator, ItemInput, read_percent
 from selfscore.core.completion import completion, read_judgement
 from selfscore.core.errors import CaseError, InputError, Problem, SelfScoreError, UnreadableError
-from selfscore.core.numbers import exact_sum, fmt, to_decimal
+from selfscore.core.numbers import exact_sum, fmt, sub, to_decimal
 from selfscore.core.spec import Item, Part, Spec
 from selfscore.core.targets import Target, parse_actual, parse_target
 from selfscore.inputs.cells import HEADERS, Cell, column_letter, header_field, text_cell, unbalanced_quote
@@ -593,7 +593,7 @@ def _item_row(sheet: Sheet, spec: Spec, row: SheetRow, item: Item, *, lenient: b
                              "(give the item's score; a deduction needs a reason)")
         return None
     assert item.points is not None
-    lost = item.points - score
+    lost = sub(item.points, score)
     entries: tuple[Deduction, ...] = ()
     if lost < 0:
         if not lenient:
