@@ -24,11 +24,11 @@ from selfscore.batch.csvsource import (
 from selfscore.batch.parse import exact_decimal
 from selfscore.batch.table import CodedColumn, Department, IndicatorTable, LineLabels
 from selfscore.core.case import case_from_dict
-from selfscore.core.errors import InputError, SelfScoreError, UnreadableError
+from selfscore.core.errors import InputError, SelfScoreError, UnreadableError, UsageError
 from selfscore.core.spec import Spec
 
 
-class SpecNeeded(InputError):
+class SpecNeeded(InputError, UsageError):
     """A table without a spec column was given without ``--spec`` (a usage error)."""
 
 

@@ -223,7 +223,7 @@ def _write_bytes(target: str, produce: Callable[[Callable[[Any], object]], None]
         with open(tmp, "wb") as f:
             produce(f.write)
 
-    atomic_write(Path(target), save, inputs=inputs)
+    atomic_write(Path(target), save, inputs=inputs, overwrite=True)  # the rule was applied by _check_outputs
     print(f"已写入 (written): {target}", file=sys.stderr)
 
 
@@ -248,7 +248,7 @@ def write_text(path: str, text: str, inputs: Sequence[Path]) -> None:
     if path == "-":
         sys.stdout.write(text)
         return
-    write_text_atomic(Path(path), text, inputs=inputs)
+    write_text_atomic(Path(path), text, inputs=inputs, overwrite=True)  # the rule was applied by _check_outputs
     print(f"已写入 (written): {path}", file=sys.stderr)
 
 
@@ -297,7 +297,7 @@ def _write_xlsx(path: str, title: str, headers: Sequence[str], rows: Iterable[Se
             ws.append(cells)
         wb.save(tmp)
 
-    atomic_write(Path(path), save, inputs=inputs)
+    atomic_write(Path(path), save, inputs=inputs, overwrite=True)  # the rule was applied by _check_outputs
     print(f"已写入 (written): {path}", file=sys.stderr)
 
 

@@ -51,13 +51,13 @@ def score(args: argparse.Namespace) -> int:
     if args.format == "xlsx":
         from selfscore.outputs.xlsx import write_result_xlsx
 
-        write_result_xlsx(result, Path(args.output), inputs=[Path(args.case)])
+        write_result_xlsx(result, Path(args.output), inputs=[Path(args.case)], overwrite=args.force)
     else:
         text = render(result, args.format, explain=args.explain)
         if not args.output:
             sys.stdout.write(text)
             return 0
-        write_text_atomic(Path(args.output), text, inputs=[Path(args.case)])
+        write_text_atomic(Path(args.output), text, inputs=[Path(args.case)], overwrite=args.force)
     print(f"已写入 (written): {args.output}", file=sys.stderr)
     return 0
 
