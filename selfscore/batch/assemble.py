@@ -23,6 +23,7 @@ from selfscore.batch.weights import Groups
 from selfscore.core.case import Case, Indicator
 from selfscore.core.engine import Result, score
 from selfscore.core.errors import InputError, SelfScoreError
+from selfscore.core.numbers import exact_sum
 from selfscore.core.spec import Item, Spec
 
 __all__ = ["DepartmentResult", "ItemScore", "ItemSums", "assemble_all", "decimal_at", "department_case"]
@@ -259,7 +260,7 @@ def _cohort(spec: Spec, other: Result, ks: tuple[int, ...], ds: np.ndarray, sums
     per_part: list[list[tuple[str, str, Decimal | None, Decimal | None]]] = []
     known_cols: list[tuple[np.ndarray, np.ndarray]] = []
     complete_parts: list[tuple[np.ndarray, np.ndarray]] = []
-    known_max = Decimal(0)
+    maxima: list[Decimal] = []
     pos = 0
     for part in other.parts:
         if part.unknown:
@@ -280,7 +281,8 @@ def _cohort(spec: Spec, other: Result, ks: tuple[int, ...], ds: np.ndarray, sums
             made = {k: ItemScore(it.key, it.name, it.kind, status, v, it.max) for k, v in {id(v): v for v in values}.items()}
             per_item.append([made[id(v)] for v in values])
             mine.append(col)
-            known_max += it.max if it.max is not None else 0
+            if it.max is not None:
+                maxima.append(it.max)
         known_cols.extend(mine)
         complete = len(mine) == len(part.items)
         part_total = _sum(mine, m)
@@ -289,6 +291,7 @@ def _cohort(spec: Spec, other: Result, ks: tuple[int, ...], ds: np.ndarray, sums
         per_part.append([(part.key, part.name, v, part.max) for v in decimals(part_total)] if complete
                         else [(part.key, part.name, None, part.max)] * m)
     known = decimals(_sum(known_cols, m))
+    known_max = exact_sum(maxima)
     finals: list[Decimal | None] = [None] * m if still_missing else list(decimals(_sum(complete_parts, m)))
     grades: dict[Decimal, str | None] = {}
     out = []
