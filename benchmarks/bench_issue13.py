@@ -62,7 +62,7 @@ def run(cmd: list[str], env: dict[str, str] | None = None) -> dict[str, float]:
 
 def pipelines(src: Path, out: Path, xlsx: bool) -> dict[str, tuple[list[str], dict[str, str], list[Path]]]:
     py = sys.executable
-    batch = [py, "-m", "selfscore", "batch", str(src), "--spec", SPEC, "-f", "csv", "--no-progress"]
+    batch = [py, "-m", "selfscore", "batch", str(src), "--spec", SPEC, "-f", "csv", "--no-progress", "--force"]
     p: dict[str, tuple[list[str], dict[str, str], list[Path]]] = {
         "selfscore summary": ([*batch, "-o", str(out / "s.csv")], {}, [out / "s.csv"]),
         "selfscore --indicators csv": ([*batch, "-o", str(out / "s2.csv"), "--indicators", str(out / "i.csv")], {},
