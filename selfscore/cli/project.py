@@ -44,16 +44,19 @@ def _load(path: str, spec_ref: str | None, args: argparse.Namespace) -> tuple[ob
 def score(args: argparse.Namespace) -> int:
     from selfscore.core.project_score import score_project
     from selfscore.outputs.files import write_text_atomic
-    from selfscore.outputs.render import render
+    from selfscore.outputs.project_render import render_project
 
     case, spec = _load(args.case, args.spec, args)
     result = score_project(spec, case)  # type: ignore[arg-type]
     if args.format == "xlsx":
-        from selfscore.outputs.xlsx import write_result_xlsx
+        from selfscore.outputs.project_xlsx import write_project_xlsx
 
-        write_result_xlsx(result, Path(args.output), inputs=[Path(args.case)])
+        if not args.output:
+            print("selfscore: 用法错误 (usage error): --format xlsx 需要用 -o FILE.xlsx 指定输出文件", file=sys.stderr)
+            return 2
+        write_project_xlsx(result, case, spec, Path(args.output), inputs=[Path(args.case)])  # type: ignore[arg-type]
     else:
-        text = render(result, args.format, explain=args.explain)
+        text = render_project(result, case, args.format, explain=args.explain)  # type: ignore[arg-type]
         if not args.output:
             sys.stdout.write(text)
             return 0

@@ -19,7 +19,7 @@ from selfscore.core.project import ProjectCase, execution_item, indicators_item,
 from selfscore.core.spec import Spec
 from selfscore.outputs.files import atomic_write
 
-__all__ = ["INDICATOR_HEADER", "project_rows", "write_project_form"]
+__all__ = ["INDICATOR_HEADER", "project_rows", "typed_cell", "write_project_form"]
 
 INDICATOR_HEADER: Final[tuple[str, ...]] = (
     "一级指标", "二级指标", "三级指标", "指标性质", "年度指标值", "度量单位", "实际完成值", "分值", "得分", "偏差原因分析及改进措施",
@@ -77,7 +77,7 @@ def project_rows(spec: Spec, case: ProjectCase | None = None) -> list[list[str]]
     return rows
 
 
-def _typed(text: str) -> str | Decimal | None:
+def typed_cell(text: str) -> str | Decimal | None:
     """A cell as an officer types it: numbers as numbers (98% as 0.98 in a % cell), the rest as text."""
     if not text:
         return None
@@ -97,7 +97,7 @@ def _write_xlsx(rows: list[list[str]], path: Path) -> None:
     ws = wb.active
     ws.title = "项目支出绩效自评表"
     for values in rows:
-        ws.append([_typed(v) for v in values])
+        ws.append([typed_cell(v) for v in values])
         for cell in ws[ws.max_row]:
             if isinstance(cell.value, Decimal) and values[cell.column - 1].endswith("%"):
                 cell.number_format = "0.00%" if "." in values[cell.column - 1] else "0%"
