@@ -202,6 +202,45 @@ def _markdown(result: Result, case: ProjectCase, *, explain: bool) -> str:
     return "\n".join(out) + "\n"
 
 
+def _narrative_budget(result: Result, case: ProjectCase) -> str:
+    ex = _execution(result)
+    assert ex.score is not None and ex.max is not None and ex.rate is not None
+    scored = f"预算执行率{fmt_percent(ex.rate)}，得分{fmt(ex.score)}分（分值{fmt(ex.max)}分）。"
+    first = case.budget[0] if case.budget else None
+    if first is None or not first.budget.text.strip() or not first.spent.text.strip():
+        return scored
+    unit = case.amount_unit
+    return f"全年预算数{first.budget.text.strip()}{unit}，全年执行数{first.spent.text.strip()}{unit}，{scored}"
+
+
+def _narrative(result: Result, case: ProjectCase) -> str:
+    """The self-evaluation report's paragraphs for one project (自评结论, 预算执行, 指标完成, 偏差原因)."""
+    assert result.score is not None
+    pairs = _pairs(result, case)
+    levels = "、".join(f"{name}{sum(1 for t, _ in pairs if t.level1 == name)}个"
+                      for name in dict.fromkeys(t.level1 for t, _ in pairs))
+    met = sum(1 for _, s in pairs if s.completion.met)
+    total = sum((s.score for _, s in pairs), Decimal(0))
+    weight = sum((s.weight for _, s in pairs), Decimal(0))
+    lines = ["一、自评结论",
+             f"{case.year}年度“{case.project}”项目" + (f"（实施单位：{case.unit}）" if case.unit else "")
+             + f"支出绩效自评得分{fmt(result.score)}分（满分{fmt(result.max)}分），等级为“{result.grade or _DASH}”。",
+             "二、预算执行情况", _narrative_budget(result, case),
+             "三、绩效指标完成情况",
+             f"共设置绩效指标{len(pairs)}个（{levels}），分值合计{fmt(weight)}分，得分{fmt(total)}分；"
+             f"达成年度指标值的{met}个，未达成的{len(pairs) - met}个。",
+             "四、偏差原因分析及改进措施"]
+    short = [(t, s) for t, s in pairs if s.score < s.weight]
+    for k, (typed, scored) in enumerate(short, start=1):
+        reason = typed.reason.strip()
+        lines.append(f"（{k}）{scored.name}（年度指标值{_nature(typed, scored)}{typed.target.text.strip()}{typed.unit.text.strip()}，"
+                     f"实际完成值{typed.actual.text.strip()}）{_rate_text(scored)}，得{fmt(scored.score)}分（分值{fmt(scored.weight)}分）。"
+                     + (f"偏差原因：{reason}" if reason else "未填写偏差原因，请补充。"))
+    if not short:
+        lines.append("各项绩效指标均达成年度指标值，无偏差。")
+    return "\n".join(lines) + "\n"
+
+
 # ---------------------------------------------------------------- JSON
 
 
@@ -254,7 +293,5 @@ def render_project(result: Result, case: ProjectCase, fmt_name: str = "table", *
     if fmt_name == "json":
         return json.dumps(project_to_json(result, case, explain=explain), ensure_ascii=False, indent=2) + "\n"
     if fmt_name == "narrative":
-        from selfscore.outputs.narrative import narrative
-
-        return narrative(result)
+        return _narrative(result, case)
     raise ValueError(f"unknown format {fmt_name!r}")
