@@ -229,6 +229,9 @@ def _score_row(rules: ProjectRules, spec: Spec, ind: ProjectIndicator, weight: D
     nature = read_nature(ind.nature.text)
     if nature is None:
         raise SelfScoreError(f"指标性质“{ind.nature.text}”无法识别 (unknown 指标性质)：应为 ≥ ＞ ＝ ＜ ≤ 或代码 1–6")
+    for cell, label in ((ind.target, "年度指标值"), (ind.actual, "实际完成值")):
+        if not cell.text.strip():
+            raise SelfScoreError(f"{label}未填写 ({'target' if label == '年度指标值' else 'actual'} missing)")
     numeric = re.fullmatch(r"\s*[\d.,，]+\s*%?\s*", unicodedata.normalize("NFKC", ind.target.text)) is not None
     if nature == "qualitative" or (nature == "" and not numeric):
         outcome, lines = _outcome(ind)
