@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from selfscore.cli.main import main
+from selfscore.cli.main import EXIT_OUTPUT, main
 
 EXPORT = Path(__file__).resolve().parent / "data/import/yungang-2024-project-targets.txt"
 NAMES = ["01-社区党组织工作经费.toml", "02-综合行政执法工作经费.toml", "03-安全生产和消防安全工作经费.toml",
@@ -43,7 +43,7 @@ def test_projects_writes_one_skeleton_per_project_and_refuses_to_overwrite(tmp_p
     assert 'spec = "mof-2020-project"' in first and 'project = "社区党组织工作经费"' in first and "year = 2024" in first
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     capsys.readouterr()
-    assert main(["import-targets", str(EXPORT), "--projects", str(out)]) == 2
+    assert main(["import-targets", str(EXPORT), "--projects", str(out)]) == EXIT_OUTPUT
     assert "输出文件已存在，未写入任何文件" in capsys.readouterr().err
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 

@@ -129,4 +129,4 @@ def test_cli_score_prints_the_project_form(capsys: pytest.CaptureFixture[str]) -
     out = capsys.readouterr().out
     assert out.startswith("义务教育营养改善计划专项资金 项目支出绩效自评表（2022 年度）\n")
     assert main(["score", str(CASES / "project-yongde-2022.toml"), "-f", "xlsx"]) == 2
-    assert "--format xlsx 需要用 -o FILE.xlsx" in capsys.readouterr().err
+    assert "--format xlsx 需要用 -o 指定输出文件" in capsys.readouterr().err

@@ -35,7 +35,7 @@ import numpy as np
 from selfscore.batch.dept import CodedColumn, Department, IndicatorTable, LineLabels, table_from_cases
 from selfscore.batch.parse import exact_decimal
 from selfscore.core.case import case_from_dict
-from selfscore.core.errors import InputError, Problem, SelfScoreError, UnreadableError
+from selfscore.core.errors import InputError, Problem, SelfScoreError, UnreadableError, UsageError
 from selfscore.core.numbers import fmt
 from selfscore.core.spec import Spec
 from selfscore.inputs.load import load_case_and_spec, load_spec
@@ -66,7 +66,7 @@ _FALSE: Final = frozenset({"false", "no", "0", "否", "n", "f"})
 _SPEC_ERROR_CODE: Final = 4
 
 
-class SpecNeeded(InputError):
+class SpecNeeded(InputError, UsageError):
     """A table without a spec column was given without ``--spec`` (a usage error)."""
 
 

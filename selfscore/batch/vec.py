@@ -16,8 +16,9 @@ bit is set; otherwise rate ``N / D`` with ``N = min(A, T)`` and ``D = max(A, T, 
 ``A/T`` for a floor, ``T/A`` for a ceiling and ``min/max`` for ``==``, which are
 all ``min/max`` because the row is not met; a zero target scores 0 unless met.)
 
-This module holds only the plumbing every rule shares: met rows, 部分达成 rows and
-the branch codes.  Each rule's own arithmetic and int64 bounds come from its rule
+This module holds only the plumbing every rule shares: met rows, rows at a rate of
+exactly 100% (full weight under a rule that scores by rate), 部分达成 rows and the
+branch codes.  Each rule's own arithmetic and int64 bounds come from its rule
 module (``selfscore/core/rules/<kind>.py``, its :class:`~selfscore.core.rules.VectorRule`),
 which is called with numpy as its array namespace.  The same code runs on ``int64``
 arrays (the fast path) and on ``object`` arrays of Python ints (the exact wide path
@@ -139,8 +140,9 @@ def kernel(
     D = np.maximum(np.maximum(A, T), 1)
     Ws = W * 10 ** (so - ws) if so != ws else W
     score, branch = c.score(np, W, Ws, N, D, ws, so)
-    score = np.where(met, Ws, score)
-    branch = np.where(met, BRANCH_FULL, branch).astype(np.int8)
+    full = met | (N == D) if c.by_rate else met  # N == D: a rate of exactly 100% (strict target at equality)
+    score = np.where(full, Ws, score)
+    branch = np.where(full, BRANCH_FULL, branch).astype(np.int8)
     if partial is not None and partial.any():
         _partial_rows(c, W, Ws, partial, score, branch, ws, so)
     if obj and score.dtype != object:

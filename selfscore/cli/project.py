@@ -51,16 +51,14 @@ def score(args: argparse.Namespace) -> int:
     if args.format == "xlsx":
         from selfscore.outputs.project_xlsx import write_project_xlsx
 
-        if not args.output:
-            print("selfscore: 用法错误 (usage error): --format xlsx 需要用 -o FILE.xlsx 指定输出文件", file=sys.stderr)
-            return 2
-        write_project_xlsx(result, case, spec, Path(args.output), inputs=[Path(args.case)])  # type: ignore[arg-type]
+        write_project_xlsx(result, case, spec, Path(args.output), inputs=[Path(args.case)],  # type: ignore[arg-type]
+                           overwrite=args.force)
     else:
         text = render_project(result, case, args.format, explain=args.explain)  # type: ignore[arg-type]
         if not args.output:
             sys.stdout.write(text)
             return 0
-        write_text_atomic(Path(args.output), text, inputs=[Path(args.case)])
+        write_text_atomic(Path(args.output), text, inputs=[Path(args.case)], overwrite=args.force)
     print(f"已写入 (written): {args.output}", file=sys.stderr)
     return 0
 

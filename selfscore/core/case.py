@@ -77,6 +77,13 @@ class ItemInput:
 
 @attrs.frozen
 class Case:
+    """One department's self-evaluation inputs for one year: its indicators and item reports.
+
+    ``spec`` names the scoring spec (bundled id or path); ``items`` maps an item key of the
+    spec to what the case reports for it; ``expected`` holds values from the published
+    report that ``selfscore check`` compares with the computed ones.
+    """
+
     spec: str
     department: str
     year: int
@@ -204,7 +211,25 @@ def _indicator(r: Reader, data: Mapping[str, Any], where: str) -> Indicator | No
 
 
 def case_from_dict(data: Mapping[str, Any], *, file: str = "", name: str = "") -> Case:
-    """Build a :class:`Case` from plain data, reporting every problem in one :class:`CaseError`."""
+    """Build a :class:`Case` from plain data, reporting every problem in one :class:`CaseError`.
+
+    The mapping (a TOML case file, see ``cases/``; numbers may be ints, Decimals or strings,
+    never floats; ``[...]`` marks an optional key)::
+
+        spec = "liwan-2024"; department = "…"; year = 2024; [source]; [note]
+        [[indicators]]   name, group (产出指标 …), target (text as typed, e.g. "≥95%"),
+                         [actual], [category] (数量指标 …), [weight], [judgement] (达成 | 部分达成 | 未达成),
+                         [lower_is_better], [reason], [cycle_target], [group_code], [category_code],
+                         [expected] = { [weight], [rate], [score], [outcome] }
+        [items.KEY]      (KEY is an item key of the spec)
+                         [deductions] = [{ points, reason, [indicator], [source] }, …]
+                         [shortcomings] = [{ points, reason, [indicator], [source] }, …]
+                         [average] = "95%"   or   [[items.KEY.periods]] [label], [rate] | [spent, budget]
+                         [source], [note]
+        [expected]       values to check: score, grade, parts and items by key …
+
+    ``file`` and ``name`` are used in messages and as the case's name.
+    """
     r = Reader(file)
     r.keys(data, "", required=("spec", "department", "year"),
            optional=("source", "note", "indicators", "items", "expected"))

@@ -43,10 +43,12 @@ class IndicatorResult:
     score: Decimal
     trace: tuple[str, ...]
     reason: str = ""
+    applied_rate: Fraction | None = None
 
     @property
     def rate(self) -> Fraction | None:
-        return self.completion.rate
+        """The rate the rule applied: the completion's (capped), or for 部分达成 the rule's declared share."""
+        return self.applied_rate if self.applied_rate is not None else self.completion.rate
 
 
 @attrs.frozen
@@ -64,10 +66,17 @@ class ItemResult:
     rate: Fraction | None = None
     trace: tuple[str, ...] = ()
     source: str = ""
+    basis: str = ""
 
 
 @attrs.frozen
 class PartResult:
+    """A level-1 part (一级指标) scored: its items, its points (``max``) and its score.
+
+    ``score`` is None when the part is ``unknown`` in the spec or one of its items was not
+    scored; ``partial`` says so.
+    """
+
     key: str
     name: str
     max: Decimal | None
@@ -151,7 +160,7 @@ def _score_indicator(item: Item, ind: Indicator, weight: Decimal, typed: bool, p
     before = len(problems.items)
     target = actual = None
     try:
-        target = parse_target(ind.target, lower_is_better=ind.lower_is_better)
+        target = parse_target(ind.target, lower_is_better=ind.lower_is_better)  # resolved by score() from the spec
     except SelfScoreError as exc:
         problems.add(f"{where} target", str(exc))
     if not ind.actual.strip():
@@ -174,7 +183,7 @@ def _score_indicator(item: Item, ind: Indicator, weight: Decimal, typed: bool, p
                    f"权重 {fmt(weight)}（{fmt(item.points or Decimal(0))} 分均分，尾差给{leftover}）")
     return IndicatorResult(name=ind.name, group=ind.group, category=ind.category, target=target, actual=actual,
                            weight=weight, weight_typed=typed, completion=done, score=scored.score,
-                           trace=(weight_line, *scored.trace), reason=ind.reason)
+                           trace=(weight_line, *scored.trace), reason=ind.reason, applied_rate=scored.rate)
 
 
 _LEFTOVER = {"ends": "首尾", "first": "靠前指标", "last": "靠后指标"}
@@ -195,7 +204,7 @@ def _deduct(points: Decimal, entries: Sequence[Deduction], label: str) -> tuple[
 def _result(item: Item, status: Status, score: Decimal | None, *, rule_applied: bool = True, **more: Any) -> ItemResult:
     sources = (item.source, item.rule_source) if rule_applied else (item.source,)
     return ItemResult(key=item.key, name=item.name, kind=item.kind, status=status, max=item.points, score=score,
-                      source="；".join(s for s in sources if s), **more)
+                      source="；".join(s for s in sources if s), basis=item.basis, **more)
 
 
 def _indicators_item(item: Item, case: Case, given: ItemInput | None, problems: _Problems) -> ItemResult:
@@ -291,13 +300,16 @@ def _check_inputs(spec: Spec, case: Case, problems: _Problems) -> dict[str, Item
 def score(spec: Spec, case: Case) -> Result:
     """Score ``case`` under ``spec``; raises :class:`CaseError` listing every problem found."""
     problems = _Problems(case.file)
+    if spec.directions:  # each indicator's direction, resolved in one place (selfscore.core.directions)
+        case = attrs.evolve(case, indicators=tuple(attrs.evolve(ind, lower_is_better=spec.lower_is_better(
+            group=ind.group, category=ind.category, declared=ind.lower_is_better)) for ind in case.indicators))
     inputs = _check_inputs(spec, case, problems)
     parts = []
     missing: list[str] = []
     for part in spec.parts:
         if part.unknown:
             parts.append(PartResult(key=part.key, name=part.name, max=part.points, score=None, items=(), unknown=True))
-            missing.append(f"{part.name}：评分规范未公布 (not published in spec {spec.id})")
+            missing.append(f"{part.name}：评分规范 {spec.id} 未公布评分细则 (not published)")
             continue
         items = tuple(_score_item(item, case, inputs.get(item.key), problems) for item in part.items)
         for item in items:

@@ -2,15 +2,40 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from selfscore.core.errors import UnreadableError
 
-__all__ = ["decode_text", "read_bytes", "read_text"]
+__all__ = ["decode_text", "note_read", "read_bytes", "read_text", "recording_reads"]
+
+_READS: ContextVar[list[Path] | None] = ContextVar("selfscore_reads", default=None)
+
+
+@contextmanager
+def recording_reads() -> Iterator[list[Path]]:
+    """Collect every file read inside the ``with`` block (case, spec, ``extends`` bases …),
+    so that a command can refuse to write its output over any of them."""
+    paths: list[Path] = []
+    token = _READS.set(paths)
+    try:
+        yield paths
+    finally:
+        _READS.reset(token)
+
+
+def note_read(path: Path | str) -> None:
+    """Record ``path`` as read, when :func:`recording_reads` is collecting."""
+    paths = _READS.get()
+    if paths is not None:
+        paths.append(Path(path))
 
 
 def read_bytes(path: Path) -> bytes:
     """The bytes of ``path``; a missing file, a folder or an OS error is an UnreadableError."""
+    note_read(path)
     try:
         return Path(path).read_bytes()
     except FileNotFoundError:

@@ -19,7 +19,7 @@ from selfscore.core.engine import Result
 from selfscore.core.errors import DependencyError
 from selfscore.core.project import ProjectCase
 from selfscore.core.spec import Spec
-from selfscore.outputs.files import atomic_write
+from selfscore.outputs.files import atomic_write, check_output
 from selfscore.outputs.project_render import BUDGET_HEADER, INDICATOR_HEADER, ProjectView, project_view
 from selfscore.outputs.project_template import typed_cell
 
@@ -154,7 +154,10 @@ def _trace_sheet(wb: Any, result: Result, styles: dict[str, Any]) -> None:
             cell.font, cell.alignment = styles["font"], styles["left"]
 
 
-def write_project_xlsx(result: Result, case: ProjectCase, spec: Spec, path: Path, *, inputs: Sequence[Path] = ()) -> None:
-    """Write the scored project table to ``path`` (.xlsx), atomically and never over an input."""
+def write_project_xlsx(result: Result, case: ProjectCase, spec: Spec, path: Path, *, inputs: Sequence[Path] = (),
+                       overwrite: bool = False) -> None:
+    """Write the scored project table to ``path`` (.xlsx), atomically, never over an input nor,
+    unless ``overwrite``, over an existing file."""
+    check_output(Path(path), inputs, overwrite=overwrite)
     wb = _build(result, case, spec)
-    atomic_write(Path(path), lambda tmp: wb.save(tmp), inputs=inputs)
+    atomic_write(Path(path), wb.save, inputs=inputs, overwrite=overwrite)

@@ -33,6 +33,9 @@ Core modules never import numpy (``tests/test_layers.py`` holds this).
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
+
+import attrs
 
 from selfscore.core.completion import Completion
 from selfscore.core.errors import SelfScoreError
@@ -69,25 +72,38 @@ def _partial(rule: IndicatorRule, weight: Decimal) -> Scored:
             "评分规则未规定“部分达成”的得分比例 (the rule declares no partial_share for 部分达成)"
         )
     raw = mul(weight, rule.partial_share)
-    score = min(weight, rule.rounding.apply(raw))
-    return Scored(
-        score,
-        (f"部分达成：{fmt(weight)} × {fmt(rule.partial_share)} = {fmt(raw)} → {fmt(score)}（{rule.rounding.label}）",),
-    )
+    rounded = rule.rounding.apply(raw)
+    line = f"部分达成：{fmt(weight)} × {fmt(rule.partial_share)} = {fmt(raw)} → {fmt(rounded)}（{rule.rounding.label}）"
+    if rounded > weight:
+        return Scored(weight, (f"{line}，超过权重 {fmt(weight)}，取 {fmt(weight)}",))
+    return Scored(weight if rounded == weight else rounded, (line,))
+
+
+def _score(rule: IndicatorRule, w: Decimal, done: Completion) -> Scored:
+    if done.rate is None:
+        return attrs.evolve(_partial(rule, w), rate=Fraction(rule.partial_share))  # type: ignore[arg-type]
+    if done.met:
+        return Scored(w, (f"达成，得满分 {fmt(w)}",), done.rate)
+    if done.rate == 1 and rule.scores_by_rate:
+        # a strict target met only at equality (超过90%, actual 90%): 未达成, at a rate of 100%
+        return Scored(w, (f"未达成（严格目标，等于目标值不算达成），完成率 100%，按完成率计分得满分 {fmt(w)}",), done.rate)
+    return attrs.evolve(rule.unmet(w, done.rate), rate=done.rate)
 
 
 def apply_rule(rule: IndicatorRule, weight: Decimal, done: Completion) -> Scored:
-    """Score one indicator of ``weight`` with ``rule``; the trace starts with the completion's."""
+    """Score one indicator of ``weight`` with ``rule``; the trace starts with the completion's.
+
+    Common to every rule: a met indicator scores its full weight as given; one at a
+    rate of exactly 100% that is not met (a strict target met only at equality) scores
+    the full weight too under a rule that scores by rate (``scores_by_rate``) and the
+    rule's own score otherwise; 部分达成 scores weight × ``partial_share``, rounded
+    once, not above the weight.  ``Scored.rate`` is the rate applied.
+    """
     w = _check_weight(weight)
-    if done.rate is None:
-        scored = _partial(rule, w)
-    elif done.met:
-        scored = Scored(w, (f"达成，得满分 {fmt(w)}",))
-    else:
-        scored = rule.unmet(w, done.rate)
+    scored = _score(rule, w, done)
     if not 0 <= scored.score <= w:  # pragma: no cover - guarded by construction and property tests
         raise AssertionError(f"score {scored.score} outside 0..{w}")
-    return Scored(scored.score, done.trace + scored.trace)
+    return Scored(scored.score, done.trace + scored.trace, scored.rate)
 
 
 # The bundled kinds, one line each (each module registers its class with @register).

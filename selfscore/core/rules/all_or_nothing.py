@@ -1,4 +1,4 @@
-"""all_or_nothing: full weight when met, else 0 (DOMAIN §3)."""
+"""all_or_nothing: full weight when met, else 0 (docs/domain.md §4)."""
 
 from __future__ import annotations
 

@@ -22,7 +22,7 @@ from typing import Any, ClassVar, Final, TypeAlias
 
 import attrs
 
-from selfscore.core.numbers import Rounding, to_decimal
+from selfscore.core.numbers import Rounding, div_round, fmt, to_decimal
 
 __all__ = [
     "BRANCH_DIFF",
@@ -40,6 +40,7 @@ __all__ = [
     "non_negative",
     "positive",
     "round_div",
+    "rounded_score",
     "scaled",
     "share_param",
     "unit_interval",
@@ -65,6 +66,21 @@ class Scored:
 
     score: Decimal
     trace: tuple[str, ...]
+    #: The rate the rule applied: the completion's (capped) rate, or for 部分达成 the declared share.
+    rate: Fraction | None = None
+
+
+def rounded_score(weight: Decimal, num: Decimal, den: Decimal, rounding: Rounding, line: str) -> Scored:
+    """``num / den`` (> 0) rounded once, not above ``weight``; ``line`` shows the exact quotient.
+
+    The trace shows the rounding as done, then the cap when the rounded value is
+    above the weight (a weight with more decimals than the rounding keeps).
+    """
+    rounded = div_round(num, den, rounding)
+    line = f"{line} → {fmt(rounded)}（{rounding.label}）"
+    if rounded > weight:
+        return Scored(weight, (f"{line}，超过权重 {fmt(weight)}，取 {fmt(weight)}",))
+    return Scored(weight if rounded == weight else rounded, (line,))  # min(weight, rounded) keeps the weight
 
 
 # --- parameter checks (converters and validators for the attrs classes) -----------------
@@ -152,7 +168,9 @@ class VectorRule:
     ``score`` receives, for rows all scored by this rule, the scaled weight ``W`` (at
     ``ws`` places) and ``Ws`` (at the output scale ``so``), and the rate ``N / D``
     (``N = min(A, T)``, ``D = max(A, T, 1)``), and returns the scores of rows that did
-    not meet their target (integers at ``so`` places) with a branch code per row.
+    not meet their target (integers at ``so`` places) with a branch code per row; the
+    kernel then gives met rows, rows at a rate of exactly 100% when ``by_rate``, and
+    部分达成 rows their common scores.
     ``xp`` is the array namespace (numpy, passed in by ``selfscore.batch``); arrays are
     ``int64`` within :meth:`bounds` or ``object`` arrays of Python ints, and the code
     mixes them only with Python ints, so one text serves both.
@@ -161,6 +179,7 @@ class VectorRule:
     places: int
     half_up: bool
     share: tuple[int, int] | None
+    by_rate: bool
 
     def min_out_scale(self, weight_scale: int) -> int:
         """The least output scale that holds every score of this rule exactly."""
@@ -184,8 +203,9 @@ class IndicatorRule:
 
     kind: ClassVar[str] = ""
     params: ClassVar[tuple[str, ...]] = ()
-    #: True when a rate of exactly 100% scores the full weight (the rule scores by rate);
-    #: False when only a met target does (e.g. all-or-nothing).
+    #: True when a rate of exactly 100% scores the full weight, met or not (the rule scores
+    #: by rate); False when only a met target does (all-or-nothing scores by outcome).  A
+    #: strict target met only at equality (超过90%, actual 90%) is 未达成 at a rate of 100%.
     scores_by_rate: ClassVar[bool] = True
     rounding: Rounding
     partial_share: Decimal | None
@@ -200,4 +220,5 @@ class IndicatorRule:
     def _common(self) -> dict[str, Any]:
         """The :class:`VectorRule` fields every kind has."""
         share = None if self.partial_share is None else scaled(self.partial_share)
-        return {"places": self.rounding.places, "half_up": self.rounding.mode == "half_up", "share": share}
+        return {"places": self.rounding.places, "half_up": self.rounding.mode == "half_up", "share": share,
+                "by_rate": self.scores_by_rate}

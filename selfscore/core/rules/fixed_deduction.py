@@ -1,4 +1,4 @@
-"""fixed_deduction: full weight unless the rate is below ``threshold``; then deduct ``points`` (DOMAIN §3)."""
+"""fixed_deduction: full weight unless the rate is below ``threshold``; then deduct ``points`` (docs/domain.md §4)."""
 
 from __future__ import annotations
 
@@ -50,9 +50,10 @@ class FixedDeduction(IndicatorRule):
         threshold = fmt_percent(Fraction(self.threshold))
         if rate >= Fraction(self.threshold):
             return Scored(weight, (f"完成率 {fmt_percent(rate)} 不低于 {threshold}，不扣分",))
-        score = max(Decimal(0), sub(weight, self.points))
-        return Scored(score, (f"完成率 {fmt_percent(rate)} 低于 {threshold}，扣 {fmt(self.points)} 分："
-                              f"{fmt(weight)} − {fmt(self.points)} → {fmt(score)}",))
+        left = sub(weight, self.points)
+        score = max(Decimal(0), left)
+        line = f"完成率 {fmt_percent(rate)} 低于 {threshold}，扣 {fmt(self.points)} 分：{fmt(weight)} − {fmt(self.points)} = {fmt(left)}"
+        return Scored(score, (line + (" → 0（不低于 0）" if left < 0 else ""),))
 
     def vector(self) -> FixedDeductionVector:
         return FixedDeductionVector(threshold=scaled(self.threshold), points=scaled(self.points),

@@ -1,4 +1,4 @@
-"""proportional: weight × rate, rounded once; 0 below ``floor`` (DOMAIN §3)."""
+"""proportional: weight × rate, rounded once; 0 below ``floor`` (docs/domain.md §4)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 
 import attrs
 
-from selfscore.core.numbers import Rounding, div_round, fmt, fmt_percent, mul, show_quotient
+from selfscore.core.numbers import Rounding, fmt, fmt_percent, mul, show_quotient
 from selfscore.core.rules.base import (
     BRANCH_FULL,
     BRANCH_ROUNDED,
@@ -20,6 +20,7 @@ from selfscore.core.rules.base import (
     VectorRule,
     decimal_param,
     round_div,
+    rounded_score,
     scaled,
     share_param,
     unit_interval,
@@ -50,9 +51,8 @@ class Proportional(IndicatorRule):
             return Scored(Decimal(0), (f"完成率 {fmt_percent(rate)} 低于 {fmt_percent(Fraction(self.floor))} → 0",))
         num = mul(weight, Decimal(rate.numerator))
         den = Decimal(rate.denominator)
-        score = min(weight, div_round(num, den, self.rounding))
-        exact = show_quotient(num, den)
-        return Scored(score, (f"{fmt(weight)} × {fmt_percent(rate)} = {exact} → {fmt(score)}（{self.rounding.label}）",))
+        line = f"{fmt(weight)} × {fmt_percent(rate)} = {show_quotient(num, den)}"
+        return rounded_score(weight, num, den, self.rounding, line)
 
     def vector(self) -> ProportionalVector:
         return ProportionalVector(floor=scaled(self.floor), **self._common())

@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 
 import attrs
 
-from selfscore.core.numbers import Rounding, div_round, fmt, fmt_percent, mul, show_quotient
+from selfscore.core.numbers import Rounding, fmt, fmt_percent, mul, show_quotient
 from selfscore.core.rules.base import (
     BRANCH_FULL,
     BRANCH_ROUNDED,
@@ -27,6 +27,7 @@ from selfscore.core.rules.base import (
     Scored,
     VectorRule,
     round_div,
+    rounded_score,
     share_param,
 )
 from selfscore.core.rules.registry import register
@@ -51,9 +52,9 @@ class ReverseDeviation(IndicatorRule):
         deviation = 1 / rate - 1
         num = mul(weight, Decimal(2 * rate.numerator - rate.denominator))
         den = Decimal(rate.numerator)
-        score = min(weight, div_round(num, den, self.rounding))
-        return Scored(score, (f"偏离度 = (实际 − 目标) ÷ 目标 = {fmt_percent(deviation)}；{fmt(weight)} × (1 − {fmt_percent(deviation)}) = "
-                              f"{show_quotient(num, den)} → {fmt(score)}（{self.rounding.label}）",))
+        line = (f"偏离度 = (实际 − 目标) ÷ 目标 = {fmt_percent(deviation)}；{fmt(weight)} × (1 − {fmt_percent(deviation)}) = "
+                f"{show_quotient(num, den)}")
+        return rounded_score(weight, num, den, self.rounding, line)
 
     def vector(self) -> ReverseDeviationVector:
         return ReverseDeviationVector(**self._common())
