@@ -143,4 +143,4 @@ def test_batch_names_a_project_table_instead_of_misreading_it(tmp_path: Path, ca
     assert main(["batch", str(tmp_path)]) == 4
     captured = capsys.readouterr()
     assert "98.5" in captured.out
-    assert "✗ p（" in captured.err and "项目支出绩效自评表请用 selfscore score / verify 逐个处理" in captured.err
+    assert "✗ p（" in captured.err and "这是项目支出绩效自评表：请把项目表放在单独的目录中用 selfscore batch 计分" in captured.err

@@ -31,7 +31,7 @@ from selfscore.core.project import BudgetRow, ProjectCase, ProjectIndicator, Typ
 from selfscore.core.project_case import is_project_data, project_case_from_dict
 from selfscore.inputs.files import read_bytes, read_text
 
-__all__ = ["is_project_file", "load_project_case", "read_project_sheet"]
+__all__ = ["is_project_file", "load_project_case", "read_project_sheet", "read_project_sheets"]
 
 _INDICATOR_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
     "level1": ("一级指标",),
@@ -77,6 +77,11 @@ def _number_text(value: int | float, number_format: str) -> str:
 
 
 def _read_xlsx(path: Path) -> list[_Grid]:
+    return [grid for _, grid in _read_xlsx_sheets(path)]
+
+
+def _read_xlsx_sheets(path: Path) -> list[tuple[str, _Grid]]:
+    """Every worksheet as (title, grid of (text, address))."""
     try:
         import openpyxl
     except ImportError:
@@ -87,7 +92,7 @@ def _read_xlsx(path: Path) -> list[_Grid]:
             book = openpyxl.load_workbook(read_bytes_io(path), data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
         raise UnreadableError(f"{path}: 不是有效的 .xlsx 文件 (not a valid .xlsx workbook): {exc}") from None
-    grids = []
+    sheets = []
     for ws in book.worksheets:
         grid: _Grid = []
         for row in ws.iter_rows():
@@ -102,8 +107,8 @@ def _read_xlsx(path: Path) -> list[_Grid]:
                     text = str(value).strip()
                 line.append((text, cell.coordinate))
             grid.append(line)
-        grids.append(grid)
-    return grids
+        sheets.append((ws.title, grid))
+    return sheets
 
 
 def read_bytes_io(path: Path) -> io.BytesIO:
@@ -228,25 +233,63 @@ def _indicator_rows(grid: _Grid, block: _Block) -> tuple[tuple[ProjectIndicator,
     return tuple(found), total, grade
 
 
-def read_project_sheet(path: Path | str, spec: str, *, unit: str | None = None, year: int | None = None) -> ProjectCase:
-    """Read a filled national project form; problems are raised together as :class:`CaseError`."""
-    p = Path(path)
+def _grid_case(grid: _Grid, p: Path, spec: str, unit: str | None, year: int | None) -> ProjectCase | None:
+    """The project table in one grid; None when the grid has no indicator header."""
+    budget, indicators = _find(grid)
+    if indicators is None:
+        return None
+    if budget is None:
+        raise CaseError([Problem("未找到预算执行表头（年初预算数、全年预算数、全年执行数）(no budget block)", str(p))])
+    meta = _metadata(grid, budget.header + 1)
+    rows, total, grade = _indicator_rows(grid, indicators)
+    return ProjectCase(spec=spec, unit=unit or meta["unit"], project=meta["project"] or p.stem, year=year or meta["year"],
+                       budget=_budget_rows(grid, budget, indicators.header), indicators=rows,
+                       amount_unit=meta["amount_unit"] or "万元", total=total, grade=grade, file=str(p))
+
+
+_NO_INDICATORS: Final = "未找到指标表头（一级指标、三级指标、年度指标值、实际完成值）(no indicator header found)"
+
+
+def _grids(p: Path) -> list[tuple[str, _Grid]]:
     suffix = p.suffix.lower()
     if suffix not in (".csv", ".xlsx", ".xlsm"):
         raise UnreadableError(f"{p}: 不是 .csv 或 .xlsx 文件 (not a .csv or .xlsx file)")
-    grids = _read_xlsx(p) if suffix in (".xlsx", ".xlsm") else _read_csv(p)
-    for grid in grids:
-        budget, indicators = _find(grid)
-        if indicators is None:
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_xlsx_sheets(p)
+    return [("", grid) for grid in _read_csv(p)]
+
+
+def read_project_sheet(path: Path | str, spec: str, *, unit: str | None = None, year: int | None = None) -> ProjectCase:
+    """Read a filled national project form; problems are raised together as :class:`CaseError`."""
+    p = Path(path)
+    for _, grid in _grids(p):
+        case = _grid_case(grid, p, spec, unit, year)
+        if case is not None:
+            return case
+    raise CaseError([Problem(_NO_INDICATORS, str(p))])
+
+
+def read_project_sheets(path: Path | str, spec: str) -> list[tuple[str, ProjectCase | CaseError]]:
+    """Every project table in a workbook, one per worksheet, as (sheet title, case or its problems).
+
+    A CSV holds one table.  Worksheets without an indicator header are skipped; a workbook
+    with none at all is a :class:`CaseError`.
+    """
+    p = Path(path)
+    found: list[tuple[str, ProjectCase | CaseError]] = []
+    for title, grid in _grids(p):
+        try:
+            case = _grid_case(grid, p, spec, None, None)
+        except CaseError as exc:
+            found.append((title, exc))
             continue
-        if budget is None:
-            raise CaseError([Problem("未找到预算执行表头（年初预算数、全年预算数、全年执行数）(no budget block)", str(p))])
-        meta = _metadata(grid, budget.header + 1)
-        rows, total, grade = _indicator_rows(grid, indicators)
-        return ProjectCase(spec=spec, unit=unit or meta["unit"], project=meta["project"] or p.stem, year=year or meta["year"],
-                           budget=_budget_rows(grid, budget, indicators.header), indicators=rows,
-                           amount_unit=meta["amount_unit"] or "万元", total=total, grade=grade, file=str(p))
-    raise CaseError([Problem("未找到指标表头（一级指标、三级指标、年度指标值、实际完成值）(no indicator header found)", str(p))])
+        if case is not None:
+            found.append((title, case))
+            if p.suffix.lower() == ".csv":
+                break  # the same text read with another delimiter
+    if not found:
+        raise CaseError([Problem(_NO_INDICATORS, str(p))])
+    return found
 
 
 def is_project_file(path: Path | str) -> bool:
