@@ -260,7 +260,8 @@ def render_audit(result: Audit) -> str:
     lines = [f"{result.file}：项目支出绩效自评表核查（规范族 {result.family}）", "", "各计分变体能复现的得分行数："]
     for count in result.variants:
         mark = "  ← 最符合" if count.id == result.best else ""
-        lines.append(f"  {count.id:<27}{count.explained:>3} / {count.compared:<3} {count.title.removeprefix('项目支出绩效自评表').strip('（）')}{mark}")
+        title = count.title.removeprefix("项目支出绩效自评表").strip("（）")
+        lines.append(f"  {count.id:<27}{count.explained:>3} / {count.compared:<3} {title}{mark}")
     lines.append("")
     unexplained = result.unexplained
     if unexplained:
