@@ -47,8 +47,9 @@ def test_table_is_the_national_project_form() -> None:
                                             ("project-huanggang-2020.toml", "mof-2020-project-hubei")])
 def test_every_line_fits_100_columns(name: str, spec: str | None) -> None:
     result, case = _scored(name, spec)
-    widths = [wcswidth(line) for line in render_project(result, case, "table", explain=False).splitlines()]
-    assert max(widths) <= 100
+    for explain in (False, True):
+        widths = [wcswidth(line) for line in render_project(result, case, "table", explain=explain).splitlines()]
+        assert max(widths) <= 100
 
 
 def test_levels_stand_on_their_first_row_and_footer_has_total_and_grade() -> None:

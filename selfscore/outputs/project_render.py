@@ -160,15 +160,20 @@ def _summary(result: Result, view: ProjectView) -> list[str]:
 
 
 def _explain(result: Result) -> list[str]:
+    from selfscore.outputs.render import _wrap
+
+    def step(text: str) -> str:
+        return "        " + _wrap(text, 90).replace("\n", "\n          ")
+
     lines = ["计算过程 (explain)："]
     ex = _execution(result)
     lines.append(f"  · {ex.name}（分值 {fmt(ex.max) if ex.max is not None else _DASH}）")
-    lines.extend(f"        {step}" for step in ex.trace)
+    lines.extend(step(s) for s in ex.trace)
     for ind in result.indicators():
         lines.append(f"  · {ind.name}")
-        lines.extend(f"        {step}" for step in ind.trace)
+        lines.extend(step(s) for s in ind.trace)
     sources = [i.source for p in result.parts for i in p.items if i.source]
-    lines.extend(f"  依据：{s}" for s in sources)
+    lines.extend("  依据：" + _wrap(s, 90).replace("\n", "\n        ") for s in sources)
     return lines
 
 
