@@ -108,3 +108,34 @@ def test_department_folders_are_not_taken_for_project_tables(tmp_path: Path) -> 
     shutil.copy(CASES / "project-yongde-2022.toml", tmp_path / "p.toml")
     assert not handles(str(tmp_path), None)  # mixed: the department batch names the project table it skips
     assert handles(str(tmp_path), "mof-2020-project")
+
+
+LIST = """项目名称,实施单位,年度,年初预算数,全年预算数,全年执行数,一级指标,二级指标,三级指标,指标性质,年度指标值,度量单位,\
+实际完成值,分值,得分,偏差原因
+社区党组织工作经费,云岗街道,2024,180,180,171,产出指标,数量指标,教育培训活动党员参与率,≥,80,%,85,30,,
+,,,,,,,,慰问困难党员群众覆盖人数,≥,280,人,252,30,,部分对象迁出
+,,,,,,满意度指标,服务对象满意度指标,基层党建工作满意度,≥,90,%,95,30,,
+长者饭堂助餐配餐服务经费,云岗街道,2024,96,100,100,产出指标,数量指标,助餐服务人次,≥,5000,人次,5200,45,,
+长者饭堂助餐配餐服务经费,云岗街道,2024,96,100,100,效益指标,社会效益指标,安全事故,═,0,起,-1,45,,
+综合行政执法工作经费,云岗街道,2024,50,50,50,产出指标,数量指标,巡查次数,≥,12,次,,90,,
+环卫保洁经费,云岗街道,2024,60,60,55,产出指标,数量指标,清运次数,≥,12,次,12,90,,
+环卫保洁经费,云岗街道,2024,60,66,55,满意度指标,服务对象满意度指标,满意度,≥,90,%,95,0,,
+"""
+
+
+def test_one_list_with_a_project_name_column(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "项目清单.csv"
+    path.write_text(LIST, encoding="utf-8")
+    assert handles(str(path), None)
+    assert main(["batch", str(path), "-f", "csv"]) == EXIT_INVALID
+    captured = capsys.readouterr()
+    # 社区党组织: 10 × 171/180 = 9.5; 252/280 × 30 = 27; 9.5 + 30 + 27 + 30 = 96.5
+    # 长者饭堂: a negative actual against ═0 is taken as 0 (met) under the national spec: 100
+    assert captured.out.splitlines()[1:] == [
+        "1,长者饭堂助餐配餐服务经费,云岗街道,100,优,100%,10,90,mof-2020-project,项目清单.csv#第5行",
+        "2,社区党组织工作经费,云岗街道,96.5,优,95%,9.5,87,mof-2020-project,项目清单.csv#第2行",
+        "—,综合行政执法工作经费,云岗街道,,无法计分,,,,,项目清单.csv#第7行",
+        "—,环卫保洁经费,,,无法计分,,,,,项目清单.csv#第8行",
+    ]
+    assert "项目清单.csv#第7行: 无法计分 (cannot score): 第7行 “巡查次数”: 实际完成值未填写 (actual missing)" in captured.err
+    assert ("第9行 全年预算数 (E9): 同一项目的全年预算数前后不一致：“60”（第8行 全年预算数 (E8)）与“66”") in captured.err

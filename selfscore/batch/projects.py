@@ -1,4 +1,5 @@
-"""``selfscore batch`` on project tables (项目支出绩效自评表): a folder of them, or one workbook of many sheets.
+"""``selfscore batch`` on project tables (项目支出绩效自评表): a folder of them, one workbook of many sheets,
+or one list with a 项目名称 column (:mod:`selfscore.inputs.project_list`).
 
 A department holds few projects, so each table is scored by the scalar path
 (:func:`selfscore.core.project_score.score_project`), one by one.  The summary ranks the
@@ -37,6 +38,7 @@ from selfscore.core.project import ProjectCase
 from selfscore.core.project_score import score_project
 from selfscore.core.spec import Spec
 from selfscore.inputs.load import load_spec
+from selfscore.inputs.project_list import is_project_list, read_project_list
 from selfscore.inputs.project_sheet import is_project_file, load_project_case, read_project_sheets
 
 __all__ = ["DEFAULT_SPEC", "ProjectEntry", "handles", "project_entries", "run_projects", "summary_rows"]
@@ -59,6 +61,7 @@ class ProjectEntry:
     result: Result | None = None
     error: str = ""
     code: int = 0
+    name: str = ""  # 项目名称 when known without a case (a refused row of a list)
 
     @property
     def label(self) -> str:
@@ -92,7 +95,7 @@ def handles(path: str, spec: str | None) -> bool:
     if not p.exists():
         return False
     files = _candidates(p)
-    return bool(files) and all(is_project_file(f) for f in files)
+    return bool(files) and all(is_project_file(f) or (f.suffix.lower() != ".toml" and is_project_list(f)) for f in files)
 
 
 def _spec(ref: str, cache: dict[str, Spec], base: Path) -> Spec:
@@ -113,7 +116,7 @@ def _score(file: Path, sheet: str, case: ProjectCase, spec_ref: str | None, cach
 
 def _refused(file: Path, sheet: str, exc: SelfScoreError, case: ProjectCase | None = None) -> ProjectEntry:
     if isinstance(exc, InputError):
-        where = f"{sheet}: " if sheet else ""
+        where = f"{sheet}: " if sheet and not sheet.startswith("第") else ""  # a list's rows name themselves
         reason = "；".join(where + (f"{pr.where}: {pr.message}" if pr.where else pr.message) for pr in exc.problems)
     else:
         reason = str(exc)
@@ -135,9 +138,11 @@ def project_entries(path: str, spec: str | None) -> list[ProjectEntry]:
             if f.suffix.lower() == ".toml":
                 entries.append(_score(f, "", load_project_case(f), spec, cache))
                 continue
-            for sheet, found in read_project_sheets(f, spec or DEFAULT_SPEC):
+            tables = (read_project_list(f, spec or DEFAULT_SPEC) if is_project_list(f)
+                      else [(sheet, "", found) for sheet, found in read_project_sheets(f, spec or DEFAULT_SPEC)])
+            for sheet, name, found in tables:
                 if isinstance(found, CaseError):
-                    entries.append(_refused(f, sheet, found))
+                    entries.append(attrs.evolve(_refused(f, sheet, found), name=name))
                 else:
                     entries.append(_score(f, sheet, found, spec, cache))
         except SelfScoreError as exc:
@@ -172,7 +177,7 @@ def summary_rows(entries: Sequence[ProjectEntry], base: Path = Path(".")) -> lis
                      e.result.spec_id, e.shown(base)])
     for e in entries:
         if e.result is None:
-            name = e.case.project if e.case else Path(e.file).stem + (f"#{e.sheet}" if e.sheet else "")
+            name = e.case.project if e.case else e.name or Path(e.file).stem + (f"#{e.sheet}" if e.sheet else "")
             rows.append(["—", name, e.case.unit if e.case else "", "", "无法计分", "", "", "", "", e.shown(base)])
     return rows
 
