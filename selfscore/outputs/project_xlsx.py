@@ -26,7 +26,7 @@ from selfscore.outputs.project_template import typed_cell
 __all__ = ["write_project_xlsx"]
 
 _FONT: Final = "宋体"
-_WIDTHS: Final = (11, 16, 22, 12, 12, 8, 11, 7, 8, 26)
+_WIDTHS: Final = (11, 18, 22, 12, 12, 8, 11, 7, 8, 26)
 _NUMBER_COLS: Final = frozenset({7, 8})
 
 
@@ -79,11 +79,12 @@ def _fill(ws: Any, rows: list[list[str]], styles: dict[str, Any], headers: tuple
             if isinstance(value, Decimal) and text.endswith("%"):
                 places = len(text[:-1].partition(".")[2])
                 cell.number_format = "0." + "0" * places + "%" if places else "0%"
-            if any(r in box for box in boxes):
+            if any(r in box for box in boxes) and (c < 8 or r in boxes[-1]):  # the budget block is 8 columns wide
                 cell.border = styles["border"]
             bold = r in headers or (r >= boxes[-1].stop - 2 and r in boxes[-1] and c == 0)
             cell.font = styles["bold" if bold else "font"]
-            centered = r in headers or c in _NUMBER_COLS or c == 3 or isinstance(value, Decimal)
+            in_budget = r in boxes[0] and c >= 2
+            centered = r in headers or c in _NUMBER_COLS or c == 3 or isinstance(value, Decimal) or in_budget
             cell.alignment = styles["center" if centered else "left"]
         if any(r in box for box in boxes):
             ws.row_dimensions[r].height = 14 * max([_lines(t, _WIDTHS[c]) for c, t in enumerate(values) if c > 0] + [1]) + 3
@@ -100,7 +101,6 @@ def _build(result: Result, case: ProjectCase, spec: Spec) -> Any:
     openpyxl = _openpyxl()
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.properties import PageSetupProperties
 
     view = project_view(result, case)
     rows, budget_header, indicator_header = _layout(view, case)
@@ -131,9 +131,7 @@ def _build(result: Result, case: ProjectCase, spec: Spec) -> Any:
     for col, width in enumerate(_WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.row_dimensions[1].height = 30
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.page_setup.orientation, ws.page_setup.paperSize = "landscape", ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    _one_page_wide(ws)
     ws.print_area = f"A1:J{len(rows)}"
     _trace_sheet(wb, result, styles)
     return wb
@@ -152,6 +150,16 @@ def _trace_sheet(wb: Any, result: Result, styles: dict[str, Any]) -> None:
     for row in ws.iter_rows(min_row=2):
         for cell in row:
             cell.font, cell.alignment = styles["font"], styles["left"]
+        ws.row_dimensions[row[0].row].height = 14 * _lines(str(row[1].value or ""), 100) + 3
+    _one_page_wide(ws)
+
+
+def _one_page_wide(ws: Any) -> None:
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.orientation, ws.page_setup.paperSize = "landscape", ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
 
 
 def write_project_xlsx(result: Result, case: ProjectCase, spec: Spec, path: Path, *, inputs: Sequence[Path] = (),
