@@ -235,6 +235,11 @@ def _xlsx(rows: list[list[str]], target: Path, inputs: Sequence[Path], overwrite
         ws.append([Decimal(c) if k in _NUMERIC and c and c[-1].isdigit() else c for k, c in enumerate(row)])
     for column, width in zip("ABCDEFGHIJ", (6, 30, 24, 8, 8, 10, 12, 10, 24, 40), strict=True):
         ws.column_dimensions[column].width = width
+    from openpyxl.styles import Font
+
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    ws.freeze_panes = "A2"
     atomic_write(target, wb.save, inputs=inputs, overwrite=overwrite)
 
 
