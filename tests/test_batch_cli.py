@@ -159,10 +159,16 @@ def test_xlsx_input_and_outputs(tmp_path: Path, capsys: pytest.CaptureFixture[st
 
 
 def test_spreadsheet_cells_are_exact() -> None:
-    from selfscore.batch.io import _cell_text
+    from selfscore.inputs.cells import number_cell
+
+    def _cell_text(value: float, number_format: str) -> str:
+        cell = number_cell(repr(value), number_format, "A1")
+        if cell.problem:
+            raise ValueError(cell.problem)
+        return cell.text
 
     assert _cell_text(0.95, "0%") == "95%" and _cell_text(0.9866, "0.00%") == "98.66%"
-    assert _cell_text(3.34, "General") == "3.34" and _cell_text(20.0, "General") == "20" and _cell_text(7, None) == "7"
+    assert _cell_text(3.34, "General") == "3.34" and _cell_text(20.0, "General") == "20" and _cell_text(7, "") == "7"
     with pytest.raises(ValueError, match=r"0\.30000000000000004"):
         _cell_text(0.1 + 0.2, "General")
 

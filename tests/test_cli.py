@@ -103,7 +103,7 @@ def test_unreadable_target_names_the_indicator(tmp_path: Path) -> None:
     case.write_text(text, encoding="utf-8")
     out = run("score", str(case))
     assert out.returncode == 4
-    assert "indicators[2] “举办文化活动场数” target: 目标值中的数字格式有误 (malformed number) “4.0.1”" in out.stderr
+    assert "第3个指标「举办文化活动场数」 target: 目标值中的数字格式有误 (malformed number) “4.0.1”" in out.stderr
 
 
 def test_unreadable_and_usage_exit_codes(tmp_path: Path) -> None:

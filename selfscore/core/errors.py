@@ -7,6 +7,8 @@ and a message, so that all problems can be collected and reported at once.
 
 from __future__ import annotations
 
+import unicodedata
+
 import attrs
 
 __all__ = [
@@ -29,6 +31,7 @@ __all__ = [
     "UnreadableError",
     "UsageError",
     "exit_code",
+    "visible",
 ]
 
 # Exit codes: the one map from failure kinds to codes (the README and ``selfscore --help`` list them).
@@ -41,6 +44,20 @@ EXIT_OUTPUT = 5  #: the output cannot or may not be written (:class:`OutputError
 EXIT_INTERRUPTED = 130  #: stopped by Ctrl-C (128 + SIGINT, as shells report it)
 
 
+def visible(text: str) -> str:
+    """``text`` with characters that print as nothing shown as ``<U+200B>``: zero-width spaces and joiners,
+    BOMs, direction marks, control characters, no-break spaces; a name that differs from another by
+    one of them must look different in a message."""
+    if text.isascii() and text.isprintable():
+        return text
+    out = []
+    for ch in text:
+        category = unicodedata.category(ch)
+        hidden = category in ("Cf", "Cc", "Co", "Cn", "Zl", "Zp") or (category == "Zs" and ch not in " \u3000")
+        out.append(f"<U+{ord(ch):04X}>" if hidden and ch not in "\n\t" else ch)
+    return "".join(out)
+
+
 @attrs.frozen
 class Problem:
     """One problem found in an input: where it is and what is wrong."""
@@ -51,7 +68,7 @@ class Problem:
 
     def __str__(self) -> str:
         place = ": ".join(p for p in (self.file, self.where) if p)
-        return f"{place}: {self.message}" if place else self.message
+        return visible(f"{place}: {self.message}" if place else self.message)
 
 
 class SelfScoreError(ValueError):

@@ -224,6 +224,9 @@ def _rule(r: Reader, data: Mapping[str, Any], where: str) -> tuple[IndicatorRule
 def _split(r: Reader, data: Mapping[str, Any], where: str) -> Split:
     r.keys(data, where, required=("source",), optional=("places", "leftover"))
     places = r.integer(data, "places", where)
+    if places is not None and not 0 <= places <= 12:
+        r.problem(path(where, "places"), f"小数位数应在 0 到 12 之间 (places must be 0..12): {places}")
+        places = None
     leftover = r.text(data, "leftover", where)
     if leftover is not None and leftover not in LEFTOVER_ORDERS:
         r.problem(path(where, "leftover"), f"未知的尾差分配方式 (unknown leftover order) {leftover!r}；可用: {', '.join(LEFTOVER_ORDERS)}")
@@ -310,6 +313,7 @@ def spec_from_dict(data: Mapping[str, Any], *, file: str = "") -> Spec:
     total = r.decimal(data, "total", "", minimum=Decimal(0))
     parts: list[Part] = []
     seen_items: dict[str, str] = {}
+    seen_groups: dict[str, str] = {}
     for i, part_data in enumerate(r.tables(data, "parts", "")):
         where = f"parts[{i}]"
         unknown = bool(r.boolean(part_data, "unknown", where))
@@ -323,6 +327,11 @@ def spec_from_dict(data: Mapping[str, Any], *, file: str = "") -> Spec:
                 if label in seen_items:
                     r.problem(f"{where}.items[{j}]", f"二级指标重复 (duplicate item) “{label}”，已见于 {seen_items[label]}")
                 seen_items[label] = f"{where}.items[{j}]"
+            for group in item.groups:  # one group, one item: else its indicators would count twice
+                if group in seen_groups:
+                    r.problem(f"{where}.items[{j}].groups", f"一级分组“{group}”已属于 {seen_groups[group]}，"
+                                                            "不能再归入另一个二级指标 (a group belongs to one item)")
+                seen_groups[group] = f"{where}.items[{j}]（{item.name}）"
             items.append(item)
         part_basis = r.text(part_data, "basis", where) or basis
         items = [item if item.basis else attrs.evolve(item, basis=part_basis) for item in items]
