@@ -35,6 +35,7 @@ _EPILOG = """\
   selfscore score cases/jinhua-2024.toml --format json -o result.json
   selfscore score cases/jinhua-2024.toml --format narrative
   selfscore score cases/jinhua-2024.toml --format xlsx -o 自评表.xlsx
+  selfscore score cases/jinhua-2024.toml --format docx -o 自评报告.docx
   selfscore check cases/
   selfscore template --spec tianhe-2023 -o 自评表.xlsx
   selfscore score 自评表.xlsx --spec tianhe-2023 --department 元岗街道 --year 2023
@@ -68,8 +69,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--spec", help="评分规范：内置规范名或 .toml 路径 (overrides the case's spec; required for .xlsx/.csv)")
     p.add_argument("--department", help="单位名称，用于 .xlsx/.csv (department, for spreadsheets)")
     p.add_argument("--year", type=int, help="年度，用于 .xlsx/.csv (year, for spreadsheets)")
-    p.add_argument("--format", "-f", choices=("table", "markdown", "json", "narrative", "xlsx"), default="table",
-                   help="输出格式 (output format), 默认 table；narrative 为自评报告文字；xlsx 需配合 -o")
+    p.add_argument("--format", "-f", choices=("table", "markdown", "json", "narrative", "xlsx", "docx"), default="table",
+                   help="输出格式 (output format), 默认 table；narrative 为自评报告文字；xlsx、docx（Word 自评报告）需配合 -o")
     p.add_argument("--explain", action="store_true", help="列出每一步计算过程 (show every step)")
     p.add_argument("-o", "--output", metavar="FILE", help="写入文件而不是屏幕 (write to FILE)")
 
@@ -124,8 +125,8 @@ def _score(args: argparse.Namespace) -> int:
     from selfscore.outputs.files import write_text_atomic
     from selfscore.outputs.render import render
 
-    if args.format == "xlsx" and not args.output:
-        print("selfscore: 用法错误 (usage error): --format xlsx 需要用 -o FILE.xlsx 指定输出文件", file=sys.stderr)
+    if args.format in ("xlsx", "docx") and not args.output:
+        print(f"selfscore: 用法错误 (usage error): --format {args.format} 需要用 -o FILE.{args.format} 指定输出文件", file=sys.stderr)
         return EXIT_USAGE
     from selfscore.inputs.sheet import is_sheet
 
@@ -144,6 +145,10 @@ def _score(args: argparse.Namespace) -> int:
         from selfscore.outputs.xlsx import write_result_xlsx
 
         write_result_xlsx(result, Path(args.output), inputs=inputs)
+    elif args.format == "docx":
+        from selfscore.outputs.docx import write_result_docx
+
+        write_result_docx(result, Path(args.output), inputs=inputs)
     else:
         text = render(result, args.format, explain=args.explain)
         if not args.output:

@@ -1,0 +1,496 @@
+"""The 自评报告 as a Word document (.docx), in the style of Chinese government documents.
+
+The report has a title, the 部门基本情况 as placeholders for the officer to fill in
+(【请填写：…】, highlighted), the paragraphs of :func:`selfscore.outputs.narrative.narrative`
+(自评结论, 履职效能/管理效率分析, 存在问题) with their sections renumbered after
+基本情况, a placeholder for 下一步改进措施, a signature block, and the 自评表 as a
+real Word table in a landscape 附件: the rows of :func:`selfscore.outputs.render.table_rows`,
+level-1 and level-2 names merged over their rows, borders, the header row repeated
+on every page, and the 等级 (or, for a partial result, a plain note on what is missing).
+
+Layout follows GB/T 9704-2012 (党政机关公文格式): A4, margins 上 37 mm 下 35 mm
+左 28 mm 右 26 mm, title 方正小标宋简体 二号, level-1 headings 黑体 三号, level-2
+headings 楷体_GB2312 三号, body 仿宋_GB2312 三号 at a fixed 28-point line spacing with a
+two-character first-line indent, page numbers “— 1 —” in 宋体 四号 (odd pages right,
+even pages left).  Fonts are set for East Asian text (``w:eastAsia``) as well as Latin.
+
+python-docx is imported only when a report is written (``pip install "selfscore[docx]"``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from selfscore.core.engine import Result
+from selfscore.core.errors import DependencyError
+from selfscore.core.numbers import fmt
+from selfscore.outputs.files import atomic_write, check_output
+from selfscore.outputs.narrative import narrative
+from selfscore.outputs.render import HEADERS, table_rows
+
+__all__ = ["FONT_BODY", "FONT_H1", "FONT_H2", "FONT_TITLE", "PLACEHOLDER", "build_report", "report_title",
+           "write_result_docx"]
+
+FONT_TITLE = "方正小标宋简体"
+FONT_H1 = "黑体"
+FONT_H2 = "楷体_GB2312"
+FONT_BODY = "仿宋_GB2312"
+FONT_PAGE_NUMBER = "宋体"
+#: How a placeholder for the officer starts; every one is highlighted in yellow.
+PLACEHOLDER = "【请填写："
+
+_SIZE_2, _SIZE_SMALL_2, _SIZE_3, _SIZE_4, _SIZE_5 = 22.0, 18.0, 16.0, 14.0, 10.5  # 二号, 小二, 三号, 四号, 五号 (points)
+_LINE = 28.0  # fixed line spacing of the body, points (22 lines a page)
+_MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
+_DASH = "—"
+_NUMERALS = "一二三四五六七八九十"
+_H1 = re.compile(r"^[一二三四五六七八九十]+、(\S.{0,20})$")
+_H2 = re.compile(r"^（[一二三四五六七八九十]+）\S.{0,20}$")
+_NUMERIC_HEADERS = frozenset({"完成率", "指标完成率", "分值", "得分"})
+# Relative column widths, by header; a header not listed gets 20.
+_COLUMN_WEIGHTS = {"一级指标": 21, "二级指标": 32, "三级指标": 44, "年度目标值": 38, "年度实现值": 38,
+                   "完成率": 17, "分值": 14, "得分": 14}
+
+_BASIC_INFO = (
+    ("（一）部门职能", "部门主要职能、内设机构和人员编制情况"),
+    ("（二）年度总体工作和重点工作任务", "本年度总体工作和重点工作任务的完成情况"),
+    ("（三）部门整体支出绩效目标", "年初设定的部门整体支出绩效目标"),
+    ("（四）部门整体收支情况", "本年决算收入、决算支出（万元）及与上年对比的增减和原因"),
+    ("（五）部门整体绩效管理情况", "绩效目标编制、绩效运行监控和绩效自评工作的开展情况"),
+)
+
+
+def report_title(result: Result) -> str:
+    """The report's title, e.g. “……金花街道办事处2024年度部门整体支出绩效自评报告”."""
+    return f"{result.department}{result.year}年度部门整体支出绩效自评报告"
+
+
+def _table_title(result: Result) -> str:
+    return f"{result.department}{result.year}年度部门整体支出绩效自评表"
+
+
+def _python_docx() -> Any:
+    try:
+        import docx
+    except ImportError:
+        raise DependencyError('需要安装 python-docx：pip install "selfscore[docx]" '
+                              "(python-docx is needed to write .docx)") from None
+    return docx
+
+
+# --- low-level formatting (python-docx objects are typed Any: the library is optional) ---------------------
+
+
+def _set_fonts(rpr: Any, name: str, size: float | None = None) -> None:
+    """Set one font for Latin and East Asian text on an ``w:rPr``, dropping theme fonts that would win."""
+    from docx.oxml.ns import qn
+
+    fonts = rpr.get_or_add_rFonts()
+    for attr in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
+        fonts.attrib.pop(qn(f"w:{attr}"), None)
+    for attr in ("ascii", "hAnsi", "eastAsia", "cs"):
+        fonts.set(qn(f"w:{attr}"), name)
+    if size is not None:
+        from docx.shared import Pt
+
+        rpr.get_or_add_sz().val = Pt(size)
+        complex_size = rpr.find(qn("w:szCs"))
+        if complex_size is not None:
+            complex_size.set(qn("w:val"), str(round(size * 2)))
+
+
+def _append(parent: Any, tag: str) -> Any:
+    from docx.oxml import OxmlElement
+
+    el = OxmlElement(tag)
+    parent.append(el)
+    return el
+
+
+def _run(paragraph: Any, text: str, font: str, size: float, *, bold: bool = False, placeholder: bool = False) -> Any:
+    run = paragraph.add_run(text)
+    _set_fonts(run._r.get_or_add_rPr(), font, size)
+    if bold:
+        run.font.bold = True
+    if placeholder:
+        from docx.enum.text import WD_COLOR_INDEX
+
+        run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+    return run
+
+
+def _first_line_indent(paragraph_format: Any, chars: int, size: float) -> None:
+    """Indent the first line by ``chars`` characters (w:firstLineChars, with the same length in points)."""
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    paragraph_format.first_line_indent = Pt(chars * size)
+    ind = paragraph_format.element.get_or_add_pPr().get_or_add_ind()
+    ind.set(qn("w:firstLineChars"), str(chars * 100))
+
+
+def _fixed_spacing(paragraph_format: Any, line: float) -> None:
+    from docx.enum.text import WD_LINE_SPACING
+    from docx.shared import Pt
+
+    paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    paragraph_format.line_spacing = Pt(line)
+    paragraph_format.space_before = paragraph_format.space_after = Pt(0)
+
+
+def _styles(doc: Any) -> None:
+    """Normal is the body text; Heading 1/2 are the 黑体/楷体 headings (so Word's navigation pane lists them)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Pt, RGBColor
+
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    _set_fonts(rpr, FONT_BODY, _SIZE_3)
+    lang = rpr.find(qn("w:lang"))
+    if lang is not None:
+        lang.set(qn("w:eastAsia"), "zh-CN")
+    normal = doc.styles["Normal"]
+    _set_fonts(normal.element.get_or_add_rPr(), FONT_BODY, _SIZE_3)
+    _fixed_spacing(normal.paragraph_format, _LINE)
+    normal.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    normal.paragraph_format.widow_control = False  # a fixed grid of 22 lines, as printed documents have
+    for name, font in (("Heading 1", FONT_H1), ("Heading 2", FONT_H2)):
+        style = doc.styles[name]
+        _set_fonts(style.element.get_or_add_rPr(), font, _SIZE_3)
+        style.font.bold = False
+        style.font.color.rgb = RGBColor(0, 0, 0)
+        style.font.italic = False
+        _fixed_spacing(style.paragraph_format, _LINE)
+        _first_line_indent(style.paragraph_format, 2, _SIZE_3)
+        style.paragraph_format.keep_with_next = True
+    cell = doc.styles.add_style("表格文字", 1)  # WD_STYLE_TYPE.PARAGRAPH
+    cell.base_style = normal
+    _set_fonts(cell.element.get_or_add_rPr(), FONT_BODY, _SIZE_5)
+    cell.paragraph_format.line_spacing = 1.0
+    cell.paragraph_format.space_before = cell.paragraph_format.space_after = Pt(1)
+    cell.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
+
+
+def _page(section: Any, *, landscape: bool) -> None:
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Mm
+
+    m = _MARGINS_MM
+    if landscape:
+        # the portrait page turned a quarter: its binding edge (left) is now the top
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Mm(297), Mm(210)
+        section.top_margin, section.bottom_margin = Mm(m["left"]), Mm(m["right"])
+        section.left_margin, section.right_margin = Mm(m["top"]), Mm(m["bottom"])
+    else:
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.top_margin, section.bottom_margin = Mm(m["top"]), Mm(m["bottom"])
+        section.left_margin, section.right_margin = Mm(m["left"]), Mm(m["right"])
+    section.header_distance = Mm(15)
+    section.footer_distance = Mm(max(m["bottom"], m["right"]) - 12)  # “— 1 —” about 7 mm below the text
+
+
+def _page_number(paragraph: Any) -> None:
+    """“— N —” with a PAGE field, in 宋体 四号."""
+    _run(paragraph, "— ", FONT_PAGE_NUMBER, _SIZE_4)
+    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
+        run = _run(paragraph, "", FONT_PAGE_NUMBER, _SIZE_4)
+        if kind is not None:
+            from docx.oxml.ns import qn
+
+            _append(run._r, "w:fldChar").set(qn("w:fldCharType"), kind)
+        elif text == " PAGE ":
+            from docx.oxml.ns import qn
+
+            instr = _append(run._r, "w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = text
+        else:
+            run.text = text
+    _run(paragraph, " —", FONT_PAGE_NUMBER, _SIZE_4)
+
+
+def _page_numbers(doc: Any) -> None:
+    """Odd pages right, even pages left, one character in from the edge of the text (GB/T 9704 7.5)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    doc.settings.odd_and_even_pages_header_footer = True
+    section = doc.sections[0]
+    for footer, align in ((section.footer, WD_ALIGN_PARAGRAPH.RIGHT), (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)):
+        footer.is_linked_to_previous = False
+        paragraph = footer.paragraphs[0]
+        paragraph.style = doc.styles["Normal"]
+        paragraph.paragraph_format.alignment = align
+        paragraph.paragraph_format.line_spacing = 1.0
+        paragraph.paragraph_format.first_line_indent = Pt(0)
+        if align == WD_ALIGN_PARAGRAPH.RIGHT:
+            paragraph.paragraph_format.right_indent = Pt(_SIZE_4)
+        else:
+            paragraph.paragraph_format.left_indent = Pt(_SIZE_4)
+        _page_number(paragraph)
+
+
+# --- the report's text ---------------------------------------------------------------------------------------
+
+
+def _body(doc: Any, text: str, *, placeholder: bool = False) -> Any:
+    paragraph = doc.add_paragraph()
+    _first_line_indent(paragraph.paragraph_format, 2, _SIZE_3)
+    _run(paragraph, text, FONT_BODY, _SIZE_3, placeholder=placeholder)
+    return paragraph
+
+
+def _heading(doc: Any, text: str, level: int) -> None:
+    paragraph = doc.add_paragraph(style=doc.styles[f"Heading {level}"])
+    _run(paragraph, text, FONT_H1 if level == 1 else FONT_H2, _SIZE_3)
+
+
+def _placeholder(doc: Any, what: str) -> None:
+    _body(doc, f"{PLACEHOLDER}{what}】", placeholder=True)
+
+
+def _title(doc: Any, text: str, size: float, *, space_after: float = 0, break_after: str = "") -> None:
+    """A centred title; a line break after ``break_after`` keeps words whole (the department, then the year)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    paragraph = doc.add_paragraph()
+    fmt_ = paragraph.paragraph_format
+    _fixed_spacing(fmt_, size * 1.6)
+    fmt_.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    fmt_.space_after = Pt(space_after)
+    if break_after and text.startswith(break_after) and text != break_after:
+        _run(paragraph, break_after, FONT_TITLE, size).add_break()
+        text = text[len(break_after):]
+    _run(paragraph, text, FONT_TITLE, size)
+
+
+def partial_notice(result: Result) -> str:
+    """The plain statement, under the title, that the result is incomplete and what is missing."""
+    return (f"说明：本报告的计分结果不完整。已计分部分得分{fmt(result.known_score)}分（满分{fmt(result.known_max)}分），"
+            f"未计总分和等级。尚缺：{'；'.join(result.missing)}。")
+
+
+def _narrative_sections(doc: Any, result: Result, first_number: int) -> int:
+    """The narrative's paragraphs, its level-1 sections renumbered from ``first_number``; returns the next number."""
+    number = first_number
+    for line in narrative(result).splitlines():
+        text = line.strip()
+        if not text:
+            continue
+        h1 = _H1.match(text)
+        if h1:
+            if number > first_number and "存在问题" in h1.group(1):
+                _body(doc, f"各项指标的目标值、实现值、分值和得分详见附件《{_table_title(result)}》。")
+            _heading(doc, f"{_NUMERALS[number - 1]}、{h1.group(1)}", 1)
+            number += 1
+        elif _H2.match(text):
+            _heading(doc, text, 2)
+        else:
+            _body(doc, text)
+    return number
+
+
+def _signature(doc: Any, result: Result) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    doc.paragraphs[-1].paragraph_format.keep_with_next = True  # the last words stand on the page of the signature
+    doc.add_paragraph().paragraph_format.keep_with_next = True
+    for text, placeholder in ((result.department, False), (f"{PLACEHOLDER}成文日期，如{result.year + 1}年3月31日】", True)):
+        paragraph = doc.add_paragraph()
+        paragraph.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        paragraph.paragraph_format.right_indent = Pt(4 * _SIZE_3)
+        paragraph.paragraph_format.keep_with_next = not placeholder
+        _run(paragraph, text, FONT_BODY, _SIZE_3, placeholder=placeholder)
+
+
+def _report_text(doc: Any, result: Result) -> None:
+    _title(doc, report_title(result), _SIZE_2, space_after=_LINE, break_after=result.department)
+    if result.partial:
+        notice = _body(doc, partial_notice(result))
+        notice.runs[0].font.bold = True
+    _heading(doc, "一、部门基本情况", 1)
+    for heading, what in _BASIC_INFO:
+        _heading(doc, heading, 2)
+        _placeholder(doc, what)
+    number = _narrative_sections(doc, result, 2)
+    _heading(doc, f"{_NUMERALS[number - 1]}、下一步改进措施", 1)
+    _placeholder(doc, "针对上述问题拟采取的改进措施")
+    _signature(doc, result)
+
+
+# --- the 自评表 as a Word table ---------------------------------------------------------------------------
+
+
+def _table_rows(result: Result) -> list[list[str]]:
+    """The rows of :func:`table_rows` and a 等级 row (the grade in the last column)."""
+    rows = [list(row) for row in table_rows(result)]
+    rows.append(["等级", *([""] * (len(HEADERS) - 2)), result.grade or _DASH])
+    return rows
+
+
+def _first_numeric(headers: Sequence[str]) -> int:
+    return next((c for c, name in enumerate(headers) if name in _NUMERIC_HEADERS), len(headers))
+
+
+def table_merges(rows: Sequence[Sequence[str]], text_columns: int) -> list[tuple[int, int, int, int]]:
+    """Merged ranges ``(first row, first column, last row, last column)`` over ``rows`` (0-based, no header).
+
+    A level-1 (column 0) or level-2 (column 1) name stands over the rows below it that leave
+    that column and the ones to its left blank; a label with only blanks to its right up to
+    the first number column (小计, 履职效能合计, 总分, a summary-level item: a name in the first
+    three columns, nothing else before the number columns) spans the blanks up to the next filled cell.
+    """
+    merges = []
+    for col in (0, 1):
+        start: int | None = None
+        for r in range(len(rows) + 1):
+            continues = r < len(rows) and all(not rows[r][k] for k in range(col + 1))
+            if continues:
+                continue
+            if start is not None and r - 1 > start:
+                merges.append((start, col, r - 1, col))
+            start = r if r < len(rows) and rows[r][col] else None
+    for r, row in enumerate(rows):
+        filled = [c for c in range(text_columns) if row[c]]
+        if filled and filled[-1] <= 2:
+            label = filled[-1]
+            end = next((c for c in range(label + 1, len(row)) if row[c]), len(row)) - 1
+            if end > label:
+                merges.append((r, label, r, end))
+    return merges
+
+
+def _column_widths(total_mm: float) -> list[float]:
+    weights = [_COLUMN_WEIGHTS.get(name, 20) for name in HEADERS]
+    return [total_mm * w / sum(weights) for w in weights]
+
+
+def _borders(table: Any) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{edge}")
+        outer = edge in ("top", "left", "bottom", "right")
+        for key, value in (("val", "single"), ("sz", "8" if outer else "4"), ("space", "0"), ("color", "000000")):
+            el.set(qn(f"w:{key}"), value)
+        borders.append(el)
+    table._tbl.tblPr.insert_element_before(borders, "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook",
+                                           "w:tblCaption", "w:tblDescription", "w:tblPrChange")
+
+
+def _row_flags(row: Any, *, header: bool) -> None:
+    """Rows never split over a page; the header row repeats at the top of every page."""
+    tr_pr = row._tr.get_or_add_trPr()
+    _append(tr_pr, "w:cantSplit")
+    if header:
+        _append(tr_pr, "w:tblHeader")
+
+
+def _emphasised(row: Sequence[str]) -> bool:
+    return row[0] in ("总分", "等级") or row[1].endswith("合计") or (len(row) > 2 and row[2] == "小计")
+
+
+def _fill_table(doc: Any, table: Any, rows: Sequence[Sequence[str]], widths: Sequence[float]) -> None:
+    from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Mm
+
+    numeric = _first_numeric(HEADERS)
+    style = doc.styles["表格文字"]
+    for r, texts in enumerate([list(HEADERS), *rows]):
+        header = r == 0
+        bold = not header and _emphasised(texts)
+        _row_flags(table.rows[r], header=header)
+        for c, (cell, text) in enumerate(zip(table.rows[r].cells, texts, strict=True)):
+            cell.width = Mm(widths[c])
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+            paragraph = cell.paragraphs[0]
+            paragraph.style = style
+            centred = header or c < 2 or c >= numeric
+            paragraph.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER if centred else WD_ALIGN_PARAGRAPH.LEFT
+            if text:
+                _run(paragraph, text, FONT_H1 if header else FONT_BODY, _SIZE_5, bold=bold)
+
+
+def _score_table(doc: Any, result: Result, width_mm: float) -> Any:
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.shared import Mm
+
+    rows = _table_rows(result)
+    widths = _column_widths(width_mm)
+    table = doc.add_table(rows=len(rows) + 1, cols=len(HEADERS))
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Mm(width)
+    _borders(table)
+    _fill_table(doc, table, rows, widths)
+    for r0, c0, r1, c1 in table_merges(rows, _first_numeric(HEADERS)):
+        table.cell(r0 + 1, c0).merge(table.cell(r1 + 1, c1))
+    return table
+
+
+def _attachment(doc: Any, result: Result) -> None:
+    from docx.enum.section import WD_SECTION
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    section = doc.add_section(WD_SECTION.NEW_PAGE)
+    _page(section, landscape=True)
+    label = doc.add_paragraph()
+    _run(label, "附件", FONT_H1, _SIZE_3)
+    _title(doc, _table_title(result), _SIZE_SMALL_2)
+    note = doc.add_paragraph()
+    note.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _run(note, f"评分规范：{result.spec_title}　　单位：分", FONT_BODY, 12.0)
+    width_mm = (section.page_width - section.left_margin - section.right_margin) / 36000
+    _score_table(doc, result, width_mm)
+    if result.partial:
+        after = doc.add_paragraph()
+        after.paragraph_format.space_before = Pt(6)
+        after.paragraph_format.line_spacing = 1.2
+        after.paragraph_format.first_line_indent = Pt(0)
+        _run(after, partial_notice(result).replace("本报告的", "本表"), FONT_BODY, 12.0, bold=True)
+
+
+def build_report(result: Result) -> Any:
+    """The 自评报告 for ``result`` as a python-docx ``Document`` (raises DependencyError without python-docx)."""
+    docx = _python_docx()
+    doc = docx.Document()
+    _styles(doc)
+    _page(doc.sections[0], landscape=False)
+    _page_numbers(doc)
+    props = doc.core_properties
+    props.title = report_title(result)
+    props.subject = "部门整体支出绩效自评报告"
+    props.author = props.last_modified_by = result.department
+    props.comments = "由 selfscore 生成；【请填写：…】处请补充"
+    props.created = props.modified = datetime.now(UTC).replace(microsecond=0)
+    props.revision = 1
+    _report_text(doc, result)
+    _attachment(doc, result)
+    return doc
+
+
+def write_result_docx(result: Result, path: Path, *, inputs: Sequence[Path] = ()) -> None:
+    """Write the 自评报告 for ``result`` as a .docx to ``path``.
+
+    The document is built in full, saved to a temporary file in the same folder and
+    moved into place (:func:`selfscore.outputs.files.atomic_write`), so ``path`` is the
+    old file or the complete new one; ``path`` must not be one of ``inputs``.
+    """
+    path = Path(path)
+    check_output(path, inputs)
+    doc = build_report(result)
+    atomic_write(path, doc.save, inputs=inputs)
