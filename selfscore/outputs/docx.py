@@ -193,26 +193,22 @@ def _page(section: Any, *, landscape: bool) -> None:
         section.top_margin, section.bottom_margin = Mm(m["top"]), Mm(m["bottom"])
         section.left_margin, section.right_margin = Mm(m["left"]), Mm(m["right"])
     section.header_distance = Mm(15)
-    section.footer_distance = Mm(max(m["bottom"], m["right"]) - 12)  # “— 1 —” about 7 mm below the text
+    section.footer_distance = section.bottom_margin - Mm(12)  # “— 1 —” (四号, about 5 mm) 7 mm below the text
 
 
 def _page_number(paragraph: Any) -> None:
     """“— N —” with a PAGE field, in 宋体 四号."""
+    from docx.oxml.ns import qn
+
     _run(paragraph, "— ", FONT_PAGE_NUMBER, _SIZE_4)
-    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
-        run = _run(paragraph, "", FONT_PAGE_NUMBER, _SIZE_4)
-        if kind is not None:
-            from docx.oxml.ns import qn
-
-            _append(run._r, "w:fldChar").set(qn("w:fldCharType"), kind)
-        elif text == " PAGE ":
-            from docx.oxml.ns import qn
-
+    for kind in ("begin", "instr", "separate", "shown", "end"):
+        run = _run(paragraph, "1" if kind == "shown" else "", FONT_PAGE_NUMBER, _SIZE_4)
+        if kind == "instr":
             instr = _append(run._r, "w:instrText")
             instr.set(qn("xml:space"), "preserve")
-            instr.text = text
-        else:
-            run.text = text
+            instr.text = " PAGE "
+        elif kind != "shown":
+            _append(run._r, "w:fldChar").set(qn("w:fldCharType"), kind)
     _run(paragraph, " —", FONT_PAGE_NUMBER, _SIZE_4)
 
 
