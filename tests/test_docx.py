@@ -19,6 +19,7 @@ from selfscore.outputs.render import HEADERS
 docx = pytest.importorskip("docx")
 from docx.oxml.ns import qn  # noqa: E402
 from docx.shared import Pt  # noqa: E402
+from lxml import etree  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "cases"
@@ -153,6 +154,16 @@ def test_page_fonts_and_spacing_follow_gbt_9704(reports: dict[str, Any]) -> None
     body_paragraph = next(p for p in document.paragraphs if p.text.startswith("2024年度部门整体支出绩效自评结果为98.5分"))
     assert body_paragraph.paragraph_format.element.pPr.ind.get(qn("w:firstLineChars")) == "200"
     assert east_asian_font(body_paragraph.runs[0]._r) == "仿宋_GB2312"
+
+
+def test_font_table_names_the_chinese_fonts_and_windows_alternates(reports: dict[str, Any]) -> None:
+    part = next(p for p in reports["jinhua-2024"].part.package.iter_parts() if p.partname == "/word/fontTable.xml")
+    root = etree.fromstring(part.blob)
+    fonts = {f.get(qn("w:name")): f for f in root.iter(qn("w:font"))}
+    alternates = {name: fonts[name].find(qn("w:altName")) for name in ("仿宋_GB2312", "楷体_GB2312", "方正小标宋简体", "黑体")}
+    assert {k: None if v is None else v.get(qn("w:val")) for k, v in alternates.items()} == {
+        "仿宋_GB2312": "仿宋", "楷体_GB2312": "楷体", "方正小标宋简体": "宋体", "黑体": None}
+    assert fonts["仿宋_GB2312"].find(qn("w:charset")).get(qn("w:val")) == "86"  # GB2312
 
 
 def test_page_numbers_odd_right_even_left(reports: dict[str, Any]) -> None:

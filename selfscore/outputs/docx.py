@@ -8,11 +8,7 @@ real Word table in a landscape 附件: the rows of :func:`selfscore.outputs.rend
 level-1 and level-2 names merged over their rows, borders, the header row repeated
 on every page, and the 等级 (or, for a partial result, a plain note on what is missing).
 
-Layout follows GB/T 9704-2012 (党政机关公文格式): A4, margins 上 37 mm 下 35 mm
-左 28 mm 右 26 mm, title 方正小标宋简体 二号, level-1 headings 黑体 三号, level-2
-headings 楷体_GB2312 三号, body 仿宋_GB2312 三号 at a fixed 28-point line spacing with a
-two-character first-line indent, page numbers “— 1 —” in 宋体 四号 (odd pages right,
-even pages left).  Fonts are set for East Asian text (``w:eastAsia``) as well as Latin.
+Page, fonts and styles (GB/T 9704-2012, 党政机关公文格式) are in :mod:`selfscore.outputs.docx_style`.
 
 python-docx is imported only when a report is written (``pip install "selfscore[docx]"``).
 """
@@ -26,26 +22,36 @@ from pathlib import Path
 from typing import Any
 
 from selfscore.core.engine import Result
-from selfscore.core.errors import DependencyError
 from selfscore.core.numbers import fmt
+from selfscore.outputs.docx_style import (
+    FONT_BODY,
+    FONT_H1,
+    FONT_H2,
+    FONT_TITLE,
+    LINE,
+    SIZE_2,
+    SIZE_3,
+    SIZE_5,
+    SIZE_SMALL_2,
+    add_page_numbers,
+    add_run,
+    append_child,
+    declare_fonts,
+    define_styles,
+    first_line_indent,
+    fixed_spacing,
+    python_docx,
+    set_page,
+)
 from selfscore.outputs.files import atomic_write, check_output
 from selfscore.outputs.narrative import narrative
 from selfscore.outputs.render import HEADERS, table_rows
 
-__all__ = ["FONT_BODY", "FONT_H1", "FONT_H2", "FONT_TITLE", "PLACEHOLDER", "build_report", "report_title",
-           "write_result_docx"]
+__all__ = ["PLACEHOLDER", "build_report", "partial_notice", "report_title", "table_merges", "write_result_docx"]
 
-FONT_TITLE = "方正小标宋简体"
-FONT_H1 = "黑体"
-FONT_H2 = "楷体_GB2312"
-FONT_BODY = "仿宋_GB2312"
-FONT_PAGE_NUMBER = "宋体"
 #: How a placeholder for the officer starts; every one is highlighted in yellow.
 PLACEHOLDER = "【请填写："
 
-_SIZE_2, _SIZE_SMALL_2, _SIZE_3, _SIZE_4, _SIZE_5 = 22.0, 18.0, 16.0, 14.0, 10.5  # 二号, 小二, 三号, 四号, 五号 (points)
-_LINE = 28.0  # fixed line spacing of the body, points (22 lines a page)
-_MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
 _DASH = "—"
 _NUMERALS = "一二三四五六七八九十"
 _H1 = re.compile(r"^[一二三四五六七八九十]+、(\S.{0,20})$")
@@ -73,179 +79,19 @@ def _table_title(result: Result) -> str:
     return f"{result.department}{result.year}年度部门整体支出绩效自评表"
 
 
-def _python_docx() -> Any:
-    try:
-        import docx
-    except ImportError:
-        raise DependencyError('需要安装 python-docx：pip install "selfscore[docx]" '
-                              "(python-docx is needed to write .docx)") from None
-    return docx
-
-
-# --- low-level formatting (python-docx objects are typed Any: the library is optional) ---------------------
-
-
-def _set_fonts(rpr: Any, name: str, size: float | None = None) -> None:
-    """Set one font for Latin and East Asian text on an ``w:rPr``, dropping theme fonts that would win."""
-    from docx.oxml.ns import qn
-
-    fonts = rpr.get_or_add_rFonts()
-    for attr in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
-        fonts.attrib.pop(qn(f"w:{attr}"), None)
-    for attr in ("ascii", "hAnsi", "eastAsia", "cs"):
-        fonts.set(qn(f"w:{attr}"), name)
-    if size is not None:
-        from docx.shared import Pt
-
-        rpr.get_or_add_sz().val = Pt(size)
-        complex_size = rpr.find(qn("w:szCs"))
-        if complex_size is not None:
-            complex_size.set(qn("w:val"), str(round(size * 2)))
-
-
-def _append(parent: Any, tag: str) -> Any:
-    from docx.oxml import OxmlElement
-
-    el = OxmlElement(tag)
-    parent.append(el)
-    return el
-
-
-def _run(paragraph: Any, text: str, font: str, size: float, *, bold: bool = False, placeholder: bool = False) -> Any:
-    run = paragraph.add_run(text)
-    _set_fonts(run._r.get_or_add_rPr(), font, size)
-    if bold:
-        run.font.bold = True
-    if placeholder:
-        from docx.enum.text import WD_COLOR_INDEX
-
-        run.font.highlight_color = WD_COLOR_INDEX.YELLOW
-    return run
-
-
-def _first_line_indent(paragraph_format: Any, chars: int, size: float) -> None:
-    """Indent the first line by ``chars`` characters (w:firstLineChars, with the same length in points)."""
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
-
-    paragraph_format.first_line_indent = Pt(chars * size)
-    ind = paragraph_format.element.get_or_add_pPr().get_or_add_ind()
-    ind.set(qn("w:firstLineChars"), str(chars * 100))
-
-
-def _fixed_spacing(paragraph_format: Any, line: float) -> None:
-    from docx.enum.text import WD_LINE_SPACING
-    from docx.shared import Pt
-
-    paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    paragraph_format.line_spacing = Pt(line)
-    paragraph_format.space_before = paragraph_format.space_after = Pt(0)
-
-
-def _styles(doc: Any) -> None:
-    """Normal is the body text; Heading 1/2 are the 黑体/楷体 headings (so Word's navigation pane lists them)."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
-    from docx.shared import Pt, RGBColor
-
-    defaults = doc.styles.element.find(qn("w:docDefaults"))
-    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    _set_fonts(rpr, FONT_BODY, _SIZE_3)
-    lang = rpr.find(qn("w:lang"))
-    if lang is not None:
-        lang.set(qn("w:eastAsia"), "zh-CN")
-    normal = doc.styles["Normal"]
-    _set_fonts(normal.element.get_or_add_rPr(), FONT_BODY, _SIZE_3)
-    _fixed_spacing(normal.paragraph_format, _LINE)
-    normal.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-    normal.paragraph_format.widow_control = False  # a fixed grid of 22 lines, as printed documents have
-    for name, font in (("Heading 1", FONT_H1), ("Heading 2", FONT_H2)):
-        style = doc.styles[name]
-        _set_fonts(style.element.get_or_add_rPr(), font, _SIZE_3)
-        style.font.bold = False
-        style.font.color.rgb = RGBColor(0, 0, 0)
-        style.font.italic = False
-        _fixed_spacing(style.paragraph_format, _LINE)
-        _first_line_indent(style.paragraph_format, 2, _SIZE_3)
-        style.paragraph_format.keep_with_next = True
-    cell = doc.styles.add_style("表格文字", 1)  # WD_STYLE_TYPE.PARAGRAPH
-    cell.base_style = normal
-    _set_fonts(cell.element.get_or_add_rPr(), FONT_BODY, _SIZE_5)
-    cell.paragraph_format.line_spacing = 1.0
-    cell.paragraph_format.space_before = cell.paragraph_format.space_after = Pt(1)
-    cell.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
-
-
-def _page(section: Any, *, landscape: bool) -> None:
-    from docx.enum.section import WD_ORIENT
-    from docx.shared import Mm
-
-    m = _MARGINS_MM
-    if landscape:
-        # the portrait page turned a quarter: its binding edge (left) is now the top
-        section.orientation = WD_ORIENT.LANDSCAPE
-        section.page_width, section.page_height = Mm(297), Mm(210)
-        section.top_margin, section.bottom_margin = Mm(m["left"]), Mm(m["right"])
-        section.left_margin, section.right_margin = Mm(m["top"]), Mm(m["bottom"])
-    else:
-        section.orientation = WD_ORIENT.PORTRAIT
-        section.page_width, section.page_height = Mm(210), Mm(297)
-        section.top_margin, section.bottom_margin = Mm(m["top"]), Mm(m["bottom"])
-        section.left_margin, section.right_margin = Mm(m["left"]), Mm(m["right"])
-    section.header_distance = Mm(15)
-    section.footer_distance = section.bottom_margin - Mm(12)  # “— 1 —” (四号, about 5 mm) 7 mm below the text
-
-
-def _page_number(paragraph: Any) -> None:
-    """“— N —” with a PAGE field, in 宋体 四号."""
-    from docx.oxml.ns import qn
-
-    _run(paragraph, "— ", FONT_PAGE_NUMBER, _SIZE_4)
-    for kind in ("begin", "instr", "separate", "shown", "end"):
-        run = _run(paragraph, "1" if kind == "shown" else "", FONT_PAGE_NUMBER, _SIZE_4)
-        if kind == "instr":
-            instr = _append(run._r, "w:instrText")
-            instr.set(qn("xml:space"), "preserve")
-            instr.text = " PAGE "
-        elif kind != "shown":
-            _append(run._r, "w:fldChar").set(qn("w:fldCharType"), kind)
-    _run(paragraph, " —", FONT_PAGE_NUMBER, _SIZE_4)
-
-
-def _page_numbers(doc: Any) -> None:
-    """Odd pages right, even pages left, one character in from the edge of the text (GB/T 9704 7.5)."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
-
-    doc.settings.odd_and_even_pages_header_footer = True
-    section = doc.sections[0]
-    for footer, align in ((section.footer, WD_ALIGN_PARAGRAPH.RIGHT), (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)):
-        footer.is_linked_to_previous = False
-        paragraph = footer.paragraphs[0]
-        paragraph.style = doc.styles["Normal"]
-        paragraph.paragraph_format.alignment = align
-        paragraph.paragraph_format.line_spacing = 1.0
-        paragraph.paragraph_format.first_line_indent = Pt(0)
-        if align == WD_ALIGN_PARAGRAPH.RIGHT:
-            paragraph.paragraph_format.right_indent = Pt(_SIZE_4)
-        else:
-            paragraph.paragraph_format.left_indent = Pt(_SIZE_4)
-        _page_number(paragraph)
-
-
 # --- the report's text ---------------------------------------------------------------------------------------
 
 
 def _body(doc: Any, text: str, *, placeholder: bool = False) -> Any:
     paragraph = doc.add_paragraph()
-    _first_line_indent(paragraph.paragraph_format, 2, _SIZE_3)
-    _run(paragraph, text, FONT_BODY, _SIZE_3, placeholder=placeholder)
+    first_line_indent(paragraph.paragraph_format, 2, SIZE_3)
+    add_run(paragraph, text, FONT_BODY, SIZE_3, placeholder=placeholder)
     return paragraph
 
 
 def _heading(doc: Any, text: str, level: int) -> None:
     paragraph = doc.add_paragraph(style=doc.styles[f"Heading {level}"])
-    _run(paragraph, text, FONT_H1 if level == 1 else FONT_H2, _SIZE_3)
+    add_run(paragraph, text, FONT_H1 if level == 1 else FONT_H2, SIZE_3)
 
 
 def _placeholder(doc: Any, what: str) -> None:
@@ -259,13 +105,13 @@ def _title(doc: Any, text: str, size: float, *, space_after: float = 0, break_af
 
     paragraph = doc.add_paragraph()
     fmt_ = paragraph.paragraph_format
-    _fixed_spacing(fmt_, size * 1.6)
+    fixed_spacing(fmt_, size * 1.6)
     fmt_.alignment = WD_ALIGN_PARAGRAPH.CENTER
     fmt_.space_after = Pt(space_after)
     if break_after and text.startswith(break_after) and text != break_after:
-        _run(paragraph, break_after, FONT_TITLE, size).add_break()
+        add_run(paragraph, break_after, FONT_TITLE, size).add_break()
         text = text[len(break_after):]
-    _run(paragraph, text, FONT_TITLE, size)
+    add_run(paragraph, text, FONT_TITLE, size)
 
 
 def partial_notice(result: Result) -> str:
@@ -303,13 +149,13 @@ def _signature(doc: Any, result: Result) -> None:
     for text, placeholder in ((result.department, False), (f"{PLACEHOLDER}成文日期，如{result.year + 1}年3月31日】", True)):
         paragraph = doc.add_paragraph()
         paragraph.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        paragraph.paragraph_format.right_indent = Pt(4 * _SIZE_3)
+        paragraph.paragraph_format.right_indent = Pt(4 * SIZE_3)
         paragraph.paragraph_format.keep_with_next = not placeholder
-        _run(paragraph, text, FONT_BODY, _SIZE_3, placeholder=placeholder)
+        add_run(paragraph, text, FONT_BODY, SIZE_3, placeholder=placeholder)
 
 
 def _report_text(doc: Any, result: Result) -> None:
-    _title(doc, report_title(result), _SIZE_2, space_after=_LINE, break_after=result.department)
+    _title(doc, report_title(result), SIZE_2, space_after=LINE, break_after=result.department)
     if result.partial:
         notice = _body(doc, partial_notice(result))
         notice.runs[0].font.bold = True
@@ -388,9 +234,9 @@ def _borders(table: Any) -> None:
 def _row_flags(row: Any, *, header: bool) -> None:
     """Rows never split over a page; the header row repeats at the top of every page."""
     tr_pr = row._tr.get_or_add_trPr()
-    _append(tr_pr, "w:cantSplit")
+    append_child(tr_pr, "w:cantSplit")
     if header:
-        _append(tr_pr, "w:tblHeader")
+        append_child(tr_pr, "w:tblHeader")
 
 
 def _emphasised(row: Sequence[str]) -> bool:
@@ -416,7 +262,7 @@ def _fill_table(doc: Any, table: Any, rows: Sequence[Sequence[str]], widths: Seq
             centred = header or c < 2 or c >= numeric
             paragraph.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER if centred else WD_ALIGN_PARAGRAPH.LEFT
             if text:
-                _run(paragraph, text, FONT_H1 if header else FONT_BODY, _SIZE_5, bold=bold)
+                add_run(paragraph, text, FONT_H1 if header else FONT_BODY, SIZE_5, bold=bold)
 
 
 def _score_table(doc: Any, result: Result, width_mm: float) -> Any:
@@ -443,13 +289,13 @@ def _attachment(doc: Any, result: Result) -> None:
     from docx.shared import Pt
 
     section = doc.add_section(WD_SECTION.NEW_PAGE)
-    _page(section, landscape=True)
+    set_page(section, landscape=True)
     label = doc.add_paragraph()
-    _run(label, "附件", FONT_H1, _SIZE_3)
-    _title(doc, _table_title(result), _SIZE_SMALL_2)
+    add_run(label, "附件", FONT_H1, SIZE_3)
+    _title(doc, _table_title(result), SIZE_SMALL_2)
     note = doc.add_paragraph()
     note.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    _run(note, f"评分规范：{result.spec_title}　　单位：分", FONT_BODY, 12.0)
+    add_run(note, f"评分规范：{result.spec_title}　　单位：分", FONT_BODY, 12.0)
     width_mm = (section.page_width - section.left_margin - section.right_margin) / 36000
     _score_table(doc, result, width_mm)
     if result.partial:
@@ -457,16 +303,17 @@ def _attachment(doc: Any, result: Result) -> None:
         after.paragraph_format.space_before = Pt(6)
         after.paragraph_format.line_spacing = 1.2
         after.paragraph_format.first_line_indent = Pt(0)
-        _run(after, partial_notice(result).replace("本报告的", "本表"), FONT_BODY, 12.0, bold=True)
+        add_run(after, partial_notice(result).replace("本报告的", "本表"), FONT_BODY, 12.0, bold=True)
 
 
 def build_report(result: Result) -> Any:
     """The 自评报告 for ``result`` as a python-docx ``Document`` (raises DependencyError without python-docx)."""
-    docx = _python_docx()
+    docx = python_docx()
     doc = docx.Document()
-    _styles(doc)
-    _page(doc.sections[0], landscape=False)
-    _page_numbers(doc)
+    define_styles(doc)
+    declare_fonts(doc)
+    set_page(doc.sections[0], landscape=False)
+    add_page_numbers(doc)
     props = doc.core_properties
     props.title = report_title(result)
     props.subject = "部门整体支出绩效自评报告"
