@@ -52,7 +52,7 @@ UNITS: tuple[str, ...] = (
     "万套次", "次", "场", "家", "间", "宗", "个", "台", "小时", "分钟", "工作日", "天", "月", "件", "项",
 )
 
-#: Qualitative target levels from the seeds' target tables and DOMAIN.md.
+#: Qualitative target levels from the published target tables (docs/domain.md §2).
 QUALITATIVE_LEVELS: tuple[str, ...] = (
     "达标", "完成", "及时", "合规", "日产日清", "控制在标准内", "按时完成任务", "提升",
 )

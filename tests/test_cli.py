@@ -127,7 +127,7 @@ def test_help_documents_exit_codes() -> None:
 def test_specs_lists_sources() -> None:
     out = run("specs")
     assert out.returncode == 0
-    assert "liwan-2024" in out.stdout and "依据 (source): inferred from 003_4636de9413b44c94.txt" in out.stdout
+    assert "liwan-2024" in out.stdout and "依据 (source): inferred from 2024 年度广州市荔湾区人民政府金花街道办事处" in out.stdout
 
 
 def test_single_case_cli_does_not_import_numpy() -> None:

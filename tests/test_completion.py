@@ -1,4 +1,4 @@
-"""Completion rates (完成率), exact (DOMAIN.md section 3)."""
+"""Completion rates (完成率), exact (docs/domain.md §3)."""
 
 from __future__ import annotations
 
@@ -233,11 +233,11 @@ def test_qualitative_partly(actual: str) -> None:
 @pytest.mark.parametrize(
     ("target", "actual", "met"),
     [
-        ("称职或以上", "优秀", True),  # seed 000 在编人员年度考核情况
+        ("称职或以上", "优秀", True),  # 金花 2023 目标评审意见: 在编人员年度考核情况
         ("称职或以上", "称职", True),  # 以上 includes the level itself
         ("称职或以上", "基本称职", False),
         ("称职或以上", "不称职", False),
-        ("良好以上", "优", True),  # seed 004 居家养老综合服务平台评估等级
+        ("良好以上", "优", True),  # 凤阳 2023 目标表: 居家养老综合服务平台评估等级
         ("良好以上", "优秀", True),
         ("良好以上", "良好", True),
         ("良好以上", "良", True),
@@ -246,10 +246,10 @@ def test_qualitative_partly(actual: str) -> None:
         ("良好以上", "较差", False),
         ("良好以上", "合格", False),  # 不合格 < 合格 < 良好 < 优秀
         ("良好以上", "不合格", False),
-        ("良或以上", "良好", True),  # seed 004 社工服务站评估等级
+        ("良或以上", "良好", True),  # 凤阳 2023 目标表: 社工服务站评估等级
         ("良或以上", "中等", False),
         ("良或以上", "合格", False),
-        ("良及以上", "优", True),  # seed 004 垃圾分类工作考核评级
+        ("良及以上", "优", True),  # 凤阳 2023 目标表: 垃圾分类工作考核评级
         ("良及以上", "差", False),
         ("合格及以上", "合格", True),
         ("合格及以上", "良好", True),

@@ -1,6 +1,6 @@
-"""Exact numbers: to_decimal, div_round, Rounding, fmt and friends (DOMAIN.md section 5).
+"""Exact numbers: to_decimal, div_round, Rounding, fmt and friends (docs/domain.md §6).
 
-Every expected value here is worked out by hand (or from the seed reports), never
+Every expected value here is worked out by hand (or from the published reports), never
 copied from the code's output.
 """
 

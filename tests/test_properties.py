@@ -245,7 +245,7 @@ def test_proportional_equals_fraction_reference(
     weight: Decimal, target: Decimal, actual: Decimal, floor: Decimal, rounding: Rounding, lower: bool
 ) -> None:
     w, t, a = Fraction(weight), Fraction(target), Fraction(actual)
-    # independent reading of DOMAIN.md section 3
+    # independent reading of docs/domain.md §3
     if lower:
         met = a <= t
         rate = Fraction(1) if met else t / a

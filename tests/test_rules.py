@@ -1,4 +1,4 @@
-"""Indicator scoring rules (DOMAIN.md sections 3, 5, 6 and 8)."""
+"""Indicator scoring rules (docs/domain.md §4, §6, §7 and §10)."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def rate(r: F, *, qualitative: bool = False) -> Completion:
 PARTLY = Completion("部分达成", None, None, True, ("部分达成 line",))
 
 
-# --- golden: 元岗 2023 (seed 002) ----------------------------------------------------------
+# --- golden: 元岗 2023 自评报告 ----------------------------------------------------------
 
 
 YUANGANG = Proportional(floor="0.6", rounding=Rounding(places=1))
@@ -149,7 +149,7 @@ def test_all_or_nothing() -> None:
     assert apply_rule(rule, D("3.33"), rate(F(0))).score == 0
 
 
-# --- FixedDeduction (金花 2024, seed 003) -----------------------------------------------------
+# --- FixedDeduction (金花 2024 自评表说明) -----------------------------------------------------
 
 
 JINHUA = FixedDeduction(threshold="0.9", points="1")

@@ -56,7 +56,8 @@ def test_typo_missing_field_bad_points_and_unknown_rule_are_each_reported(tmp_pa
     text = (LIWAN.replace('title = "广州市荔湾区 2024 年度部门整体支出绩效自评"\n', "")
             .replace('  key = "budgeting"\n  name = "预算编制"\n  kind = "checklist"\n  points = 3',
                      '  key = "budgeting"\n  name = "预算编制"\n  kind = "checklist"\n  points = 3\n  ponits = 3')
-            .replace("points = 20\n  source = \"inferred from 003 （三）: 产出", "points = 21\n  source = \"inferred from 003 （三）: 产出")
+            .replace("points = 20\n  source = \"inferred from 金花 2024 自评表说明 （三）: 产出",
+                     "points = 21\n  source = \"inferred from 金花 2024 自评表说明 （三）: 产出")
             .replace('kind = "step_deduction"', 'kind = "step_deductoin"'))
     found = problems(write(tmp_path, text))
     assert len(found) == 4, found
@@ -108,10 +109,10 @@ def test_floats_in_plain_data_are_refused() -> None:
 
 def test_item_points_must_fit_the_split_places(tmp_path: Path) -> None:
     text = (ROOT / "scoring_specs/tianhe-2023.toml").read_text(encoding="utf-8")
-    text = text.replace("points = 20\n  source = \"002 自评表: 产出指标（分值20）\"",
-                        "points = 20.5\n  source = \"002 自评表: 产出指标（分值20）\"", 1)
-    text = text.replace("points = 20\n  source = \"002 自评表: 效益指标（分值20）\"",
-                        "points = 19.5\n  source = \"002 自评表: 效益指标（分值20）\"", 1)
+    text = text.replace("points = 20\n  source = \"元岗 2023 自评报告 自评表: 产出指标（分值20）\"",
+                        "points = 20.5\n  source = \"元岗 2023 自评报告 自评表: 产出指标（分值20）\"", 1)
+    text = text.replace("points = 20\n  source = \"元岗 2023 自评报告 自评表: 效益指标（分值20）\"",
+                        "points = 19.5\n  source = \"元岗 2023 自评报告 自评表: 效益指标（分值20）\"", 1)
     text = text.replace("places = 2\n    leftover", "places = 0\n    leftover", 1)
     found = problems(write(tmp_path, text))
     assert found == [f"{tmp_path / 'spec.toml'}: parts[0].items[0].points: 分值 20.5 的小数位多于均分的 0 位 "

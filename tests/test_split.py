@@ -1,4 +1,4 @@
-"""Sharing an item's points over its indicators (DOMAIN.md section 4)."""
+"""Sharing an item's points over its indicators (docs/domain.md §5)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ def _d(*values: str) -> tuple[D, ...]:
 
 
 def test_yuangang_2023_output_weights() -> None:
-    # 元岗 2023 (seed 002): 6 output indicators share 20 points as 3.34/3.33/3.33/3.33/3.33/3.34
+    # 元岗 2023 自评报告: 6 output indicators share 20 points as 3.34/3.33/3.33/3.33/3.33/3.34
     shares = split_points(20, 6)
     assert shares == _d("3.34", "3.33", "3.33", "3.33", "3.33", "3.34")
     assert sum(shares) == 20

@@ -94,7 +94,7 @@ def test_jinhua_merges_totals_and_grade(books: dict[str, Any]) -> None:
         (0.95, "0%"), (0.95, "0%"), (10, "0"), (9.5, "0.0")]
     assert ws.cell(execution, 9).value == "平均支出率 95%，扣 0.5 分"
     output = row_of(ws, "B", "部门整体绩效目标产出指标完成情况")
-    assert (ws.cell(output, 8).value, ws.cell(output, 9).value) == (19, "扣 1 分（003 一（三）5 存在问题（1））")
+    assert (ws.cell(output, 8).value, ws.cell(output, 9).value) == (19, "扣 1 分（金花 2024 自评表说明 一（三）5 存在问题（1））")
     total, grade = row_of(ws, "A", "总分"), row_of(ws, "A", "等级")
     assert (total, grade) == (16, 17) and ws.max_row == 17
     assert [(ws.cell(total, c).value, ws.cell(total, c).number_format) for c in (7, 8)] == [(100, "0"), (98.5, "0.0")]

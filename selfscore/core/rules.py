@@ -1,4 +1,4 @@
-"""Indicator scoring rules (DOMAIN.md section 3).
+"""Indicator scoring rules (docs/domain.md §4).
 
 A rule turns an indicator's weight and its :class:`~selfscore.Completion` into a
 score and a trace a person can check with a calculator.  Every rule keeps

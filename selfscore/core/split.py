@@ -1,4 +1,4 @@
-"""Sharing an item's points over its indicators (DOMAIN.md section 4).
+"""Sharing an item's points over its indicators (docs/domain.md §5).
 
 元岗 2023: 20 points over 6 output indicators are 3.34, 3.33, 3.33, 3.33, 3.33,
 3.34: the equal share truncated to 0.01, and the spare cents handed out one by one

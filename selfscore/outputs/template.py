@@ -24,7 +24,7 @@ HEADER: Final[tuple[str, ...]] = (
     "一级指标", "二级指标", "三级指标", "年度目标值", "年度实现值", "完成率", "分值", "得分", "偏差原因", "判断结果",
 )
 _WIDTHS: Final = (20, 16, 30, 22, 22, 10, 8, 8, 30, 10)
-#: Level-2 categories printed for the usual groups (DOMAIN.md section 1); any text is accepted.
+#: Level-2 categories printed for the usual groups (docs/domain.md §1); any text is accepted.
 _CATEGORIES: Final[dict[str, tuple[str, ...]]] = {
     "产出指标": ("数量指标", "质量指标", "时效指标", "成本指标"),
     "效益指标": ("经济效益", "社会效益", "生态效益", "可持续影响"),
