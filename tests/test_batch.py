@@ -245,12 +245,15 @@ def test_yuangang_benefit() -> None:
 
 
 def test_exponents_match_the_scalar_engine() -> None:
-    """The Decimal's exponent follows the scalar engine's branch: 4.00 stays 4.00, 0 is Decimal(0)."""
+    """The Decimal's exponent follows the scalar engine's branch: 4.00 stays 4.00, 0 is Decimal(0).
+
+    ``>10次`` with 10次 is a strict target met only at equality: a rate of 100%, so the weight as given.
+    """
     rule = s.StepDeduction(step="0.01", points="0.1", rounding=s.Rounding(2))
     rows: list[Row] = [("100%", "95%", Decimal("10"), None, None), (">10次", "10次", "3", None, None),
                        ("100%", "100%", Decimal("4.00"), None, None), ("100%", "0%", "1", None, None)]
     got = batch(rule, rows)
-    assert [str(g) for g in got] == ["9.50", "3.00", "4.00", "0"]
+    assert [str(g) for g in got] == ["9.50", "3", "4.00", "0"]
     check(rule, rows)
 
 

@@ -76,7 +76,7 @@ def test_output_file_is_written_and_the_input_is_never_overwritten(tmp_path: Pat
 def test_check_passes_on_bundled_cases_and_fails_on_a_changed_expectation(tmp_path: Path) -> None:
     ok = run("check")
     assert ok.returncode == 0, ok.stdout
-    assert "2 passed, 0 failed" in ok.stdout
+    assert "6 passed, 0 failed" in ok.stdout  # 2 department cases, 4 project tables
     broken = tmp_path / "jinhua-changed.toml"
     text = (ROOT / "cases/jinhua-2024.toml").read_text(encoding="utf-8")
     broken.write_text(text.replace('score = "98.5"', 'score = "98.6"'), encoding="utf-8")

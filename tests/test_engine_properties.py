@@ -1,6 +1,7 @@
 """Whole-table invariants, on random departments under the bundled specs.
 
-totals never exceed their maxima, every score stays within 0..points, a result is
+totals never exceed their maxima, every score stays within 0..points, a score shown
+with rate 100% is its weight (strict targets met at equality included), a result is
 partial exactly when something is missing, and more achievement never scores less.
 """
 
@@ -21,7 +22,7 @@ UNITS = ("%", "次", "人次", "万元", "")
 @st.composite
 def indicators(draw: st.DrawFn, group: str) -> dict[str, Any]:
     unit = draw(st.sampled_from(UNITS))
-    comparator = draw(st.sampled_from(("≥", "≤", "")))
+    comparator = draw(st.sampled_from(("≥", "≤", "", "超过", "<")))
     target = draw(st.integers(0, 500))
     actual = draw(st.integers(0, 600))
     return {"name": f"指标{draw(st.integers(0, 10**6))}", "group": group,
@@ -61,8 +62,11 @@ def test_scores_stay_within_their_maxima(dept: tuple[selfscore.Spec, dict[str, A
         for item in part.items:
             if item.score is not None:
                 assert item.max is not None and 0 <= item.score <= item.max
+            rule = spec.item(item.key).rule  # type: ignore[union-attr]
             for ind in item.indicators:
                 assert 0 <= ind.score <= ind.weight
+                if ind.rate == 1 and (ind.completion.met or (rule is not None and rule.scores_by_rate)):
+                    assert ind.score == ind.weight  # a score shown with rate 100% is its weight
         if part.score is not None:
             assert part.max is not None and 0 <= part.score <= part.max
     assert 0 <= result.known_score <= result.known_max <= result.max

@@ -167,6 +167,23 @@ def test_score_between_zero_and_weight(rule: IndicatorRule, weight: Decimal, don
         assert score == 0
 
 
+@PROPERTY
+@given(rule=rules(), weight=weights(), value=decimals(places=2, min_value="0.01", max_value=10_000),
+       comparator=st.sampled_from([">", "<"]), unit=st.sampled_from(["%", "万元", "次", ""]))
+def test_a_score_shown_at_rate_100_percent_is_the_weight(
+    rule: IndicatorRule, weight: Decimal, value: Decimal, comparator: str, unit: str
+) -> None:
+    """A strict target met only at equality (超过90%, actual 90%) is 未达成 at a rate of 100%: a rule
+    that scores by rate gives the weight as given, whatever its digits; all-or-nothing gives 0."""
+    done = completion(parse_target(f"{comparator}{fmt(value)}{unit}"), parse_actual(f"{fmt(value)}{unit}"))
+    assert (done.outcome, done.rate, done.uncapped) == ("未达成", 1, 1)
+    score = apply_rule(rule, weight, done).score
+    if rule.scores_by_rate:
+        assert score.as_tuple() == weight.as_tuple()
+    else:
+        assert score == 0
+
+
 def _actual(value: Decimal, unit: str) -> Target:
     return parse_actual(f"{fmt(value)}{unit}")
 
@@ -283,8 +300,9 @@ def test_step_deduction_equals_fraction_reference(
     if rate == 1:
         expected = w
     else:
-        deduction = round_fraction(Fraction(points) * (1 - rate) / Fraction(step), rounding.places, rounding.mode)
-        expected = max(Fraction(0), w - deduction)
+        # the declared rounding applies to the score: the exact score from the unrounded rate, rounded once
+        exact = w - Fraction(points) * (1 - rate) / Fraction(step)
+        expected = Fraction(0) if exact <= 0 else min(w, round_fraction(exact, rounding.places, rounding.mode))
     rule = StepDeduction(step=step, points=points, rounding=rounding)
     assert Fraction(apply_rule(rule, weight, done).score) == expected
 

@@ -211,8 +211,8 @@ def test_jinhua_execution_rate() -> None:
         (F(1), Rounding(2), "10"),
         (F(99, 100), Rounding(2), "9.9"),
         (F(955, 1000), Rounding(2), "9.55"),  # 4.5 points short -> 0.45
-        (F(9555, 10000), Rounding(2), "9.55"),  # 0.445 deduction, half-up 0.45
-        (F(9555, 10000), Rounding(2, "truncate"), "9.56"),  # 0.44: truncating the deduction
+        (F(9555, 10000), Rounding(2), "9.56"),  # the score 9.555 rounded half-up (not 10 − round(0.445))
+        (F(9555, 10000), Rounding(2, "truncate"), "9.55"),  # the score 9.555 truncated (not 10 − 0.44)
         (F(1, 2), Rounding(2), "5"),
         (F(0), Rounding(2), "0"),
     ],
@@ -327,7 +327,7 @@ def test_rule_parameters_are_exact_decimals() -> None:
     assert rule.step == D("0.01") and type(rule.step) is D
     assert rule.points == D("0.1")
     assert Proportional(floor="0.6").floor == D("0.6")
-    assert [r.name for r in (Proportional(), AllOrNothing(), JINHUA, STEP)] == [
+    assert [r.kind for r in (Proportional(), AllOrNothing(), JINHUA, STEP)] == [
         "proportional",
         "all_or_nothing",
         "fixed_deduction",
@@ -348,11 +348,11 @@ def test_proportional_is_exact_with_long_numbers() -> None:
 
 
 def test_step_deduction_is_exact_with_long_numbers() -> None:
-    # short = 1 − 5·10^29 / (10^30 − 1) = (5·10^29 − 1) / (10^30 − 1), just under 1/2:
-    # the deduction of 1 point per whole step rounds to 0, so the score stays 1
-    done = completion(parse_target("9" * 30), parse_actual("5" + "0" * 29))
+    # rate = (5·10^29 − 1) / (10^30 − 1), just under 1/2, so the exact score 1 − (1 − rate) is
+    # just under 1/2 and rounds half-up to 0; rounded to 28 digits it would be 1/2 and round to 1
+    done = completion(parse_target("9" * 30), parse_actual("4" + "9" * 29))
     rule = StepDeduction(step="1", points="1", rounding=Rounding(0))
-    assert apply_rule(rule, D(1), done).score == 1
+    assert apply_rule(rule, D(1), done).score == 0
 
 
 def test_partial_share_is_exact_with_long_weights() -> None:

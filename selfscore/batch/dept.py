@@ -394,7 +394,23 @@ def score_batch(
     with the reason instead, and the others are still scored.
     """
     with paused_gc():
-        return _score_batch(spec, table, departments, reducer=reducer, progress=progress)
+        return _score_batch(spec, _directed(spec, table), departments, reducer=reducer, progress=progress)
+
+
+def _directed(spec: Spec, table: IndicatorTable) -> IndicatorTable:
+    """The table with each row's 越低越好 resolved from the spec (:mod:`selfscore.core.directions`), once per
+    distinct (越低越好, group, category)."""
+    if not spec.directions or not len(table):
+        return table
+    category = table.category if len(table.category) else [""] * len(table)
+    key = np.zeros(len(table), dtype=np.int64)
+    for column in (table.lower_is_better, table.group, category):
+        index, codes = column_codes(column)
+        key = key * max(len(index), 1) + codes
+    _u, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    values = [spec.lower_is_better(group=table.group[i], category=category[i], declared=table.lower_is_better[i])
+              for i in first.tolist()]
+    return attrs.evolve(table, lower_is_better=CodedColumn(values, inverse.reshape(-1).astype(np.int64)))
 
 
 def _score_batch(

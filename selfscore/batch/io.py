@@ -39,6 +39,7 @@ from selfscore.core.errors import InputError, Problem, SelfScoreError, Unreadabl
 from selfscore.core.numbers import fmt
 from selfscore.core.spec import Spec
 from selfscore.inputs.load import load_case_and_spec, load_spec
+from selfscore.inputs.project_sheet import is_project_file
 
 __all__ = ["HEADERS", "Batch", "Failure", "SpecNeeded", "read_input"]
 
@@ -884,6 +885,10 @@ def _read_folder(p: Path, spec: str | None) -> tuple[list[Batch], list[Failure]]
     by_spec: dict[str, tuple[Spec, list[Any]]] = {}
     failures: list[Failure] = []
     for f in files:
+        if f.suffix.lower() == ".toml" and is_project_file(f):
+            failures.append(Failure(f.stem, str(f), "项目支出绩效自评表请用 selfscore score / verify 逐个处理 "
+                                    "(project tables are not batched yet)", 4))
+            continue
         try:
             case, sp = _sheet_case(f, spec) if f.suffix.lower() in _SHEET_SUFFIXES else load_case_and_spec(f, spec)
         except UnreadableError as exc:

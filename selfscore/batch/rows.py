@@ -46,7 +46,6 @@ from selfscore.batch.vec import (
     RuleConstants,
     bounds,
     kernel,
-    kernel_int64,
     rule_constants,
 )
 from selfscore.core.errors import SelfScoreError
@@ -469,16 +468,7 @@ def _global(local: np.ndarray, idx: np.ndarray | slice | None) -> np.ndarray:
 
 def _kernel(c: RuleConstants, W: np.ndarray, A: np.ndarray, T: np.ndarray, M: np.ndarray,
             partial: np.ndarray | None, ws: int, so: int) -> tuple[np.ndarray, np.ndarray]:
-    """The int64 kernel for the rows, with 部分达成 rows (few) and object arrays done by the generic one."""
-    if W.dtype == object:
-        return kernel(c, W, A, T, M, partial, ws, so)
-    score, branch = kernel_int64(c, W, A, T, M, ws, so)
-    if partial is not None and partial.any():
-        rows = np.flatnonzero(partial)
-        ps, pb = kernel(c, W[rows], A[rows], T[rows], M[rows], np.ones(len(rows), dtype=bool), ws, so)
-        score[rows] = ps
-        branch[rows] = pb
-    return score, branch
+    return kernel(c, W, A, T, M, partial, ws, so)
 
 
 @attrs.frozen(eq=False)

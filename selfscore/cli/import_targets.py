@@ -122,13 +122,54 @@ def _summary(result: ImportResult, source: Path, encoding: str, err: TextIO) -> 
         money = "；".join(f"{label} {value}{unit}" for label, value in project.amounts)
         print(
             f"    {index:02d} {project.name or '（未识别名称 unnamed）'}：{len(project.indicators)} 个指标 (indicators)"
-            + (f"，{money}" if money else ""),
+            + (f"，{money}" if money else "")
+            + (f"（单位 unit：{project.unit}）" if project.unit else ""),
             file=err,
         )
     for title, messages in (("提示 (notices)", result.notices), ("警告 (warnings)", result.warnings)):
         print(f"  {title} {len(messages)} 条：" if messages else f"  {title}：无 (none)", file=err)
         for message in messages:
             print(f"    {message}", file=err)
+
+
+def _refusal(plan: list[tuple[Path, str]], out: Path, source: Path, force: bool, err: TextIO) -> int | None:
+    """The exit code when the plan must not be written (output not a folder, over the input, files exist)."""
+    if out.exists() and not out.is_dir():
+        print(f"{_PROG}: 用法错误 (usage error): 输出位置不是目录 (output is not a folder): {out}", file=err)
+        return EXIT_USAGE
+    try:
+        source_real = source.resolve()
+        clash = [path for path, _ in plan if path.resolve() == source_real]
+    except OSError:
+        clash = []
+    if clash:
+        print(f"{_PROG}: 用法错误 (usage error): 输出文件不能覆盖输入文件 (refusing to overwrite the input): {clash[0]}", file=err)
+        return EXIT_USAGE
+    existing = [path for path, _ in plan if path.exists()]
+    if existing and not force:
+        print(f"{_PROG}: 输出文件已存在，未写入任何文件；如需覆盖请加 --force (output files exist; nothing written):", file=err)
+        for path in existing:
+            print(f"    {path}", file=err)
+        return EXIT_USAGE
+    return None
+
+
+def _write(plan: list[tuple[Path, str]], out: Path, source: Path, err: TextIO) -> int:
+    written: list[Path] = []
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for path, content in plan:
+            write_text_atomic(path, content, inputs=[source])
+            written.append(path)
+    except (OSError, UnreadableError) as exc:
+        print(f"{_PROG}: 无法写入 (cannot write): {exc}", file=err)
+        for path in written:
+            print(f"    已写入 (written): {path}", file=err)
+        return EXIT_UNREADABLE
+    print(f"  已写入 (written) {len(written)} 个文件：", file=err)
+    for path in written:
+        print(f"    {path}", file=err)
+    return EXIT_OK
 
 
 def main(args: Sequence[str] | None = None) -> int:
@@ -157,41 +198,10 @@ def main(args: Sequence[str] | None = None) -> int:
     if result.indicator_count == 0:
         print(f"{_PROG}: 未能识别任何指标，未写入文件 (nothing recovered; nothing written)", file=err)
         return EXIT_INVALID
-
     out = Path(ns.output_dir)
-    if out.exists() and not out.is_dir():
-        print(f"{_PROG}: 用法错误 (usage error): 输出位置不是目录 (output is not a folder): {out}", file=err)
-        return EXIT_USAGE
     plan = _plan(result, ns, source)
-    try:
-        source_real = source.resolve()
-        clash = [path for path, _ in plan if path.resolve() == source_real]
-    except OSError:
-        clash = []
-    if clash:
-        print(f"{_PROG}: 用法错误 (usage error): 输出文件不能覆盖输入文件 (refusing to overwrite the input): {clash[0]}", file=err)
-        return EXIT_USAGE
-    existing = [path for path, _ in plan if path.exists()]
-    if existing and not ns.force:
-        print(f"{_PROG}: 输出文件已存在，未写入任何文件；如需覆盖请加 --force (output files exist; nothing written):", file=err)
-        for path in existing:
-            print(f"    {path}", file=err)
-        return EXIT_USAGE
-    written: list[Path] = []
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        for path, content in plan:
-            write_text_atomic(path, content, inputs=[source])
-            written.append(path)
-    except (OSError, UnreadableError) as exc:
-        print(f"{_PROG}: 无法写入 (cannot write): {exc}", file=err)
-        for path in written:
-            print(f"    已写入 (written): {path}", file=err)
-        return EXIT_UNREADABLE
-    print(f"  已写入 (written) {len(written)} 个文件：", file=err)
-    for path in written:
-        print(f"    {path}", file=err)
-    return EXIT_OK
+    refused = _refusal(plan, out, source, ns.force, err)
+    return refused if refused is not None else _write(plan, out, source, err)
 
 
 if __name__ == "__main__":  # pragma: no cover

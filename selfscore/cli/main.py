@@ -89,7 +89,7 @@ def _parser() -> argparse.ArgumentParser:
     v = sub.add_parser("verify", help="核对手工填写的自评表 (check a table filled in by hand)", epilog=_EPILOG,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     v.add_argument("table", metavar="FILE", help="已填写的自评表 (.xlsx 或 .csv)")
-    v.add_argument("--spec", required=True, help="评分规范：内置规范名或 .toml 路径")
+    v.add_argument("--spec", help="评分规范：内置规范名或 .toml 路径（项目支出 .toml 案例可省略）")
     v.add_argument("--format", "-f", choices=("text", "json"), default="text", help="输出格式，默认 text")
 
     for name, help_text in (
@@ -120,6 +120,10 @@ def report_error(exc: SelfScoreError, *, prog: str = "selfscore") -> int:
 
 
 def _score(args: argparse.Namespace) -> int:
+    from selfscore.cli import project
+
+    if project.handles(args.case, args.spec):
+        return project.score(args)
     from selfscore.core.engine import score
     from selfscore.inputs.load import load_case_and_spec
     from selfscore.outputs.files import write_text_atomic
@@ -182,7 +186,15 @@ def _check(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     mismatched = failed = 0
     worst_error = EXIT_OK
+    from selfscore.cli import project
+
     for file in files:
+        if project.handles(str(file), None):
+            ok, lines = project.check_file(file)
+            print(("✓ " if ok else "✗ ") + str(file) + ("" if ok else f": {len(lines)} 处不符 (mismatches)"))
+            print("".join(f"    {line}\n" for line in lines), end="")
+            mismatched += not ok
+            continue
         try:
             case, spec = load_case_and_spec(file)
             diffs = compare_expected(case, score(spec, case))
@@ -220,6 +232,10 @@ def _template(args: argparse.Namespace) -> int:
         print(f"selfscore: 输出文件已存在，未覆盖 (output exists, not overwritten): {args.output}；"
               "如需覆盖请加 --force", file=sys.stderr)
         return EXIT_USAGE
+    from selfscore.cli import project
+
+    if project.handles(None, args.spec):
+        return project.template(args)
     write_template(load_spec(args.spec, base_dir=Path.cwd()), args.output, overwrite=args.force)
     print(f"已写入 (written): {args.output}", file=sys.stderr)
     return EXIT_OK
@@ -228,9 +244,15 @@ def _template(args: argparse.Namespace) -> int:
 def _verify(args: argparse.Namespace) -> int:
     import json
 
+    from selfscore.cli import project
     from selfscore.inputs.load import load_spec
     from selfscore.outputs.verify import differences_to_json, render_differences, verify
 
+    if project.handles(args.table, args.spec):
+        return project.verify(args)
+    if not args.spec:
+        print("selfscore: 用法错误 (usage error): verify 需要 --spec 指定评分规范", file=sys.stderr)
+        return EXIT_USAGE
     diffs = verify(args.table, load_spec(args.spec, base_dir=Path.cwd()))
     if args.format == "json":
         sys.stdout.write(json.dumps(differences_to_json(diffs), ensure_ascii=False, indent=2) + "\n")

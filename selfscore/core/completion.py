@@ -148,8 +148,12 @@ def completion(target: Target, actual: Target, *, judgement: str | None = None) 
 
     For an ``==`` target the rate is the smaller of actual/target and target/actual,
     so missing it either way lowers the rate.  A strict target (``>``, ``<``) met only
-    at equality is 未达成 with a rate of 100%: rules that score by rate then give full
-    points, :class:`~selfscore.AllOrNothing` gives 0.
+    at equality is 未达成 (民法典 第1259条: 超过/不满 exclude the number) with a rate of
+    100%: rules that score by rate then give the full weight as given, whatever its digits,
+    and :class:`~selfscore.AllOrNothing` gives 0 (:func:`selfscore.apply_rule`; inferred).
+
+    The direction of a bare-number target (a ceiling for 成本指标) is decided before
+    this, when the target is parsed (:mod:`selfscore.core.directions`).
 
     ``judgement`` (达成 / 部分达成 / 未达成) is the officer's decision for a
     qualitative target whose actual text does not say it plainly.

@@ -43,10 +43,12 @@ class IndicatorResult:
     score: Decimal
     trace: tuple[str, ...]
     reason: str = ""
+    applied_rate: Fraction | None = None
 
     @property
     def rate(self) -> Fraction | None:
-        return self.completion.rate
+        """The rate the rule applied: the completion's (capped), or for 部分达成 the rule's declared share."""
+        return self.applied_rate if self.applied_rate is not None else self.completion.rate
 
 
 @attrs.frozen
@@ -151,7 +153,7 @@ def _score_indicator(item: Item, ind: Indicator, weight: Decimal, typed: bool, p
     before = len(problems.items)
     target = actual = None
     try:
-        target = parse_target(ind.target, lower_is_better=ind.lower_is_better)
+        target = parse_target(ind.target, lower_is_better=ind.lower_is_better)  # resolved by score() from the spec
     except SelfScoreError as exc:
         problems.add(f"{where} target", str(exc))
     if not ind.actual.strip():
@@ -174,7 +176,7 @@ def _score_indicator(item: Item, ind: Indicator, weight: Decimal, typed: bool, p
                    f"权重 {fmt(weight)}（{fmt(item.points or Decimal(0))} 分均分，尾差给{leftover}）")
     return IndicatorResult(name=ind.name, group=ind.group, category=ind.category, target=target, actual=actual,
                            weight=weight, weight_typed=typed, completion=done, score=scored.score,
-                           trace=(weight_line, *scored.trace), reason=ind.reason)
+                           trace=(weight_line, *scored.trace), reason=ind.reason, applied_rate=scored.rate)
 
 
 _LEFTOVER = {"ends": "首尾", "first": "靠前指标", "last": "靠后指标"}
@@ -291,6 +293,9 @@ def _check_inputs(spec: Spec, case: Case, problems: _Problems) -> dict[str, Item
 def score(spec: Spec, case: Case) -> Result:
     """Score ``case`` under ``spec``; raises :class:`CaseError` listing every problem found."""
     problems = _Problems(case.file)
+    if spec.directions:  # each indicator's direction, resolved in one place (selfscore.core.directions)
+        case = attrs.evolve(case, indicators=tuple(attrs.evolve(ind, lower_is_better=spec.lower_is_better(
+            group=ind.group, category=ind.category, declared=ind.lower_is_better)) for ind in case.indicators))
     inputs = _check_inputs(spec, case, problems)
     parts = []
     missing: list[str] = []

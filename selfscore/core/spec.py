@@ -15,23 +15,17 @@ from typing import Any, Final, Literal
 
 import attrs
 
+from selfscore.core.directions import Direction, lower_is_better, read_directions
 from selfscore.core.errors import Problem, SpecError
 from selfscore.core.numbers import ROUNDING_MODES, Rounding, exact_sum, fmt
-from selfscore.core.rules import AllOrNothing, FixedDeduction, IndicatorRule, Proportional, StepDeduction
+from selfscore.core.rules import RULES, IndicatorRule, rule_kind
 from selfscore.core.split import LEFTOVER_ORDERS
 from selfscore.core.validate import Reader, path
 
-__all__ = ["ITEM_KINDS", "RULE_KINDS", "GradeBand", "Item", "Part", "Spec", "Split", "merge_spec_data", "spec_from_dict"]
+__all__ = ["ITEM_KINDS", "GradeBand", "Item", "Part", "Spec", "Split", "merge_spec_data", "spec_from_dict"]
 
 ItemKind = Literal["indicators", "execution_rate", "checklist", "unknown"]
 ITEM_KINDS: Final[tuple[str, ...]] = ("indicators", "execution_rate", "checklist", "unknown")
-RULE_KINDS: Final[dict[str, tuple[str, ...]]] = {
-    # kind: the parameters it takes besides kind, source, rounding, partial_share
-    "proportional": ("floor",),
-    "all_or_nothing": (),
-    "fixed_deduction": ("threshold", "points"),
-    "step_deduction": ("step", "points"),
-}
 
 
 @attrs.frozen
@@ -90,6 +84,14 @@ class Spec:
     grades: tuple[GradeBand, ...] = ()
     grades_source: str = ""
     extends: str = ""
+    #: a project spec's ``[project]`` table, read by :mod:`selfscore.core.project`
+    project: Mapping[str, Any] = attrs.field(factory=dict)
+    directions: tuple[Direction, ...] = ()
+
+    def lower_is_better(self, *, group: str = "", category: str = "", declared: bool | None = None) -> bool | None:
+        """An indicator's direction (see :mod:`selfscore.core.directions`): the case's own
+        ``lower_is_better`` wins, then this spec's declaration for its category, then its group."""
+        return lower_is_better(self.directions, group=group, category=category, declared=declared)
 
     def items(self) -> tuple[Item, ...]:
         return tuple(item for part in self.parts for item in part.items)
@@ -108,9 +110,7 @@ class Spec:
         return None
 
 
-_SPEC_KEYS: Final = ("id", "title", "jurisdiction", "year", "total", "source", "parts", "grades", "extends", "items")
 _PART_KEYS: Final = ("key", "name", "points", "source", "items", "unknown")
-_ITEM_KEYS: Final = ("key", "name", "kind", "points", "source", "groups", "split", "rule")
 
 
 def merge_spec_data(base: Mapping[str, Any], child: Mapping[str, Any], *, file: str = "") -> dict[str, Any]:
@@ -148,6 +148,8 @@ def merge_spec_data(base: Mapping[str, Any], child: Mapping[str, Any], *, file: 
                 target[key] = {**target[key], **copy.deepcopy(dict(value))}
             else:
                 target[key] = copy.deepcopy(value)
+    if isinstance(base.get("project"), Mapping) and isinstance(child.get("project"), Mapping):
+        merged["project"] = {**copy.deepcopy(dict(base["project"])), **copy.deepcopy(dict(child["project"]))}
     if problems:
         raise SpecError(problems)
     return merged
@@ -171,36 +173,23 @@ def _rounding(r: Reader, data: Mapping[str, Any], where: str, default: Rounding)
 
 
 def _rule(r: Reader, data: Mapping[str, Any], where: str) -> tuple[IndicatorRule | None, str]:
+    """A rule table: its kind is looked up in the rule registry, which says the parameters it takes."""
+    kinds = ", ".join(RULES)
     kind = r.text(data, "kind", where)
     if kind is None:
-        r.problem(path(where, "kind"), f"缺少评分规则类型 (missing rule kind)；可用: {', '.join(RULE_KINDS)}")
+        r.problem(path(where, "kind"), f"缺少评分规则类型 (missing rule kind)；可用: {kinds}")
         return None, ""
-    if kind not in RULE_KINDS:
-        r.problem(path(where, "kind"), f"未知的评分规则 (unknown rule) {kind!r}；可用: {', '.join(RULE_KINDS)}")
+    cls = rule_kind(kind)
+    if cls is None:
+        r.problem(path(where, "kind"), f"未知的评分规则 (unknown rule) {kind!r}；可用: {kinds}")
         return None, ""
-    params = RULE_KINDS[kind]
-    r.keys(data, where, required=("kind", "source", *params), optional=("rounding", "partial_share"))
+    r.keys(data, where, required=("kind", "source", *cls.params), optional=("rounding", "partial_share"))
     source = r.text(data, "source", where) or ""
-    values = {p: r.decimal(data, p, where, minimum=Decimal(0)) for p in (*params, "partial_share")}
-    if any(values[p] is None for p in params):
+    values = {p: r.decimal(data, p, where, minimum=Decimal(0)) for p in (*cls.params, "partial_share")}
+    if any(values[p] is None for p in cls.params):
         return None, source
-    share = values["partial_share"]
     try:
-        if kind == "proportional":
-            return Proportional(floor=values["floor"], rounding=_rounding(r, data, where, Rounding(2)), partial_share=share), source
-        if kind == "all_or_nothing":
-            return AllOrNothing(partial_share=share, rounding=_rounding(r, data, where, Rounding(2))), source
-        if kind == "fixed_deduction":
-            return (
-                FixedDeduction(threshold=values["threshold"], points=values["points"], partial_share=share,
-                               rounding=_rounding(r, data, where, Rounding(2))),
-                source,
-            )
-        return (
-            StepDeduction(step=values["step"], points=values["points"], partial_share=share,
-                          rounding=_rounding(r, data, where, Rounding(2))),
-            source,
-        )
+        return cls(**values, rounding=_rounding(r, data, where, Rounding(2))), source  # type: ignore[call-arg]
     except ValueError as exc:
         r.problem(where, f"评分规则参数有误 (invalid rule parameter): {exc}")
         return None, source
@@ -285,7 +274,7 @@ def spec_from_dict(data: Mapping[str, Any], *, file: str = "") -> Spec:
     """Build a :class:`Spec` from plain data, reporting every problem in one :class:`SpecError`."""
     r = Reader(file)
     r.keys(data, "", required=("id", "title", "year", "total", "source", "parts"),
-           optional=("jurisdiction", "grades", "extends", "items"))
+           optional=("jurisdiction", "grades", "extends", "items", "project", "directions"))
     if "items" in data:
         r.problem("items", "[items.KEY] 只能用于继承其他规范的规范 (item overrides need extends)")
     spec_id = r.text(data, "id", "")
@@ -327,10 +316,12 @@ def spec_from_dict(data: Mapping[str, Any], *, file: str = "") -> Spec:
             grade, low = r.text(band, "grade", where), r.decimal(band, "min", where, minimum=Decimal(0))
             if grade is not None and low is not None:
                 bands.append(GradeBand(grade, low))
+    directions = read_directions(r, data)
     _check_points(r, total, parts)
     if r.problems:
         raise SpecError(r.problems)
     assert spec_id is not None and title is not None and year is not None and total is not None
     return Spec(id=spec_id, title=title, jurisdiction=r.text(data, "jurisdiction", "") or "", year=year, total=total,
                 source=r.text(data, "source", "") or "", parts=tuple(parts), grades=tuple(bands),
-                grades_source=grades_source, extends=r.text(data, "extends", "") or "")
+                grades_source=grades_source, extends=r.text(data, "extends", "") or "",
+                project=dict(r.table(data, "project", "") or {}), directions=directions)

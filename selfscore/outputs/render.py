@@ -197,7 +197,7 @@ def result_to_json(result: Result, *, explain: bool = False) -> dict[str, Any]:
             "name": ind.name, "group": ind.group, "category": ind.category,
             "target": ind.target.text, "actual": ind.actual.text,
             "weight": fmt(ind.weight), "weight_typed": ind.weight_typed,
-            "rate": _rate_json(ind.completion.rate), "rate_uncapped": _rate_json(ind.completion.uncapped),
+            "rate": _rate_json(ind.rate), "rate_uncapped": _rate_json(ind.completion.uncapped),
             "outcome": ind.completion.outcome, "score": fmt(ind.score),
         }
         if ind.reason:
