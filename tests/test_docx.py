@@ -215,6 +215,14 @@ def test_cli_writes_docx_and_needs_an_output_file(tmp_path: Path, capsys: pytest
     assert sorted(p.name for p in tmp_path.iterdir()) == ["报告.docx"]  # no temporary file left
 
 
+def test_a_project_table_is_refused_with_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project = CASES / "project-yongde-2022.toml"
+    assert main(["score", str(project), "-f", "docx", "-o", str(tmp_path / "p.docx")]) == EXIT_USAGE
+    assert "项目支出绩效自评表请用 --format xlsx" in capsys.readouterr().err
+    assert main(["score", str(project), "-f", "xlsx"]) == EXIT_USAGE  # no traceback for want of -o
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_never_overwrites_the_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     case = tmp_path / "case.toml"
     case.write_bytes((CASES / "jinhua-2024.toml").read_bytes())

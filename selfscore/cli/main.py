@@ -122,17 +122,20 @@ def report_error(exc: SelfScoreError, *, prog: str = "selfscore") -> int:
 def _score(args: argparse.Namespace) -> int:
     from selfscore.cli import project
 
-    if project.handles(args.case, args.spec):
-        return project.score(args)
-    from selfscore.core.engine import score
-    from selfscore.inputs.load import load_case_and_spec
-    from selfscore.outputs.files import write_text_atomic
-    from selfscore.outputs.render import render
-
     if args.format in ("xlsx", "docx") and not args.output:
         print(f"selfscore: 用法错误 (usage error): --format {args.format} 需要用 -o FILE.{args.format} 指定输出文件", file=sys.stderr)
         return EXIT_USAGE
+    if project.handles(args.case, args.spec):
+        if args.format == "docx":
+            print("selfscore: 用法错误 (usage error): --format docx 写的是部门整体支出绩效自评报告，"
+                  "项目支出绩效自评表请用 --format xlsx、markdown 或 json", file=sys.stderr)
+            return EXIT_USAGE
+        return project.score(args)
+    from selfscore.core.engine import score
+    from selfscore.inputs.load import load_case_and_spec
     from selfscore.inputs.sheet import is_sheet
+    from selfscore.outputs.files import write_text_atomic
+    from selfscore.outputs.render import render
 
     if is_sheet(args.case):
         if not args.spec:
