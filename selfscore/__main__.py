@@ -2,6 +2,10 @@
 
 import sys
 
-from selfscore.cli.main import main
+try:
+    from selfscore.cli import run
+except KeyboardInterrupt:  # Ctrl-C while the command loads: one line, no traceback
+    print("selfscore: 已中断 (interrupted)", file=sys.stderr)
+    sys.exit(130)
 
-sys.exit(main())
+sys.exit(run())

@@ -159,10 +159,16 @@ def test_xlsx_input_and_outputs(tmp_path: Path, capsys: pytest.CaptureFixture[st
 
 
 def test_spreadsheet_cells_are_exact() -> None:
-    from selfscore.batch.io import _cell_text
+    from selfscore.inputs.cells import number_cell
+
+    def _cell_text(value: float, number_format: str) -> str:
+        cell = number_cell(repr(value), number_format, "A1")
+        if cell.problem:
+            raise ValueError(cell.problem)
+        return cell.text
 
     assert _cell_text(0.95, "0%") == "95%" and _cell_text(0.9866, "0.00%") == "98.66%"
-    assert _cell_text(3.34, "General") == "3.34" and _cell_text(20.0, "General") == "20" and _cell_text(7, None) == "7"
+    assert _cell_text(3.34, "General") == "3.34" and _cell_text(20.0, "General") == "20" and _cell_text(7, "") == "7"
     with pytest.raises(ValueError, match=r"0\.30000000000000004"):
         _cell_text(0.1 + 0.2, "General")
 
@@ -192,7 +198,7 @@ def test_usage_and_unreadable(table: Path, tmp_path: Path, capsys: pytest.Captur
     (tmp_path / "x.pdf").write_text("x")
     assert run([str(tmp_path / "x.pdf"), "--spec", "tianhe-2023"], capsys)[0] == 3
     code, _, err = run([str(table), "--spec", "tianhe-2023", "-o", str(table)], capsys)
-    assert code == 3 and "覆盖" in err
+    assert code == 5 and "覆盖" in err  # output problems have their own code (core.errors.EXIT_OUTPUT)
     (tmp_path / "nohead.csv").write_text("a,b\n1,2\n", encoding="utf-8")
     assert run([str(tmp_path / "nohead.csv"), "--spec", "tianhe-2023"], capsys)[0] == 4
 

@@ -36,7 +36,7 @@ def test_yuangang_weights_scores_and_partial_as_printed() -> None:
     assert selfscore.fmt(output.score) == "20" and selfscore.fmt(benefit.score) == "19.9"
     assert result.partial and result.score is None and result.grade is None
     assert selfscore.fmt(result.known_score) == "39.9" and selfscore.fmt(result.known_max) == "40"
-    assert result.missing == ("管理效率：评分规范未公布 (not published in spec tianhe-2023)",)
+    assert result.missing == ("管理效率：评分规范 tianhe-2023 未公布评分细则 (not published)",)
     tax = benefit.indicators[0]
     assert tax.trace[-1] == "4 × 98.66% = 3.9464 → 3.9（四舍五入, 1位小数）"
 

@@ -19,14 +19,14 @@ def test_score_jinhua_table_shows_total_and_grade() -> None:
     out = run("score", "cases/jinhua-2024.toml")
     assert out.returncode == 0, out.stderr
     assert "总分 98.5（满分 100），等级：优" in out.stdout
-    assert "│   98.5 │" in out.stdout and "│    9.5 │" in out.stdout
+    assert "│ 98.5 │" in out.stdout and "│  9.5 │" in out.stdout
     assert out.stderr == ""
 
 
 def test_score_yuangang_shows_exact_decimals_and_says_partial() -> None:
     out = run("score", "cases/yuangang-2023.toml", "--explain")
     assert out.returncode == 0, out.stderr
-    for text in ("3.34", "3.33", "│    3.9 │", "│   19.9 │", "│   39.9 │", "结果不完整 (partial)",
+    for text in ("3.34", "3.33", "│  3.9 │", "│ 19.9 │", "│ 39.9 │", "结果不完整 (partial)",
                  "4 × 98.66% = 3.9464 → 3.9（四舍五入, 1位小数）"):
         assert text in out.stdout, text
     assert "不计总分和等级" in out.stdout and "等级：" not in out.stdout
@@ -56,7 +56,7 @@ def test_json_numbers_are_exact_strings() -> None:
 def test_markdown_output_is_a_pipe_table() -> None:
     out = run("score", "cases/jinhua-2024.toml", "--format", "markdown")
     lines = out.stdout.splitlines()
-    assert lines[2].startswith("| 一级指标") and lines[3].startswith("|---")
+    assert lines[2].startswith("| 评分项目") and lines[3].startswith("|---")
     assert "| 总分" in out.stdout and "98.5 |" in out.stdout
 
 
@@ -67,8 +67,8 @@ def test_output_file_is_written_and_the_input_is_never_overwritten(tmp_path: Pat
     case = tmp_path / "case.toml"
     original = (ROOT / "cases/jinhua-2024.toml").read_text(encoding="utf-8")
     case.write_text(original, encoding="utf-8")
-    out = run("score", str(case), "-o", str(case))
-    assert out.returncode == 3 and "不能覆盖输入文件" in out.stderr
+    out = run("score", str(case), "-o", str(case), "--force")
+    assert out.returncode == 5 and "不能覆盖本次读取的输入文件" in out.stderr
     assert case.read_text(encoding="utf-8") == original
     assert {p.name for p in tmp_path.iterdir()} == {"result.json", "case.toml"}  # no temporary file left
 
@@ -103,7 +103,7 @@ def test_unreadable_target_names_the_indicator(tmp_path: Path) -> None:
     case.write_text(text, encoding="utf-8")
     out = run("score", str(case))
     assert out.returncode == 4
-    assert "indicators[2] “举办文化活动场数” target: 目标值中的数字格式有误 (malformed number) “4.0.1”" in out.stderr
+    assert "第3个指标「举办文化活动场数」 target: 目标值中的数字格式有误 (malformed number) “4.0.1”" in out.stderr
 
 
 def test_unreadable_and_usage_exit_codes(tmp_path: Path) -> None:
@@ -120,14 +120,19 @@ def test_unreadable_and_usage_exit_codes(tmp_path: Path) -> None:
 def test_help_documents_exit_codes() -> None:
     out = run("--help")
     assert out.returncode == 0
-    for code in ("0  成功", "1  核对不符", "2  命令用法错误", "3  输入文件无法读取", "4  输入内容有误"):
+    for code in ("0    成功", "1    核对不符", "2    命令用法错误", "3    输入文件无法读取", "4    输入内容有误",
+                 "5    无法写入输出", "130  已中断"):
         assert code in out.stdout
+    assert run("score", "--help").stdout.count("5    无法写入输出") == 1
 
 
-def test_specs_lists_sources() -> None:
+def test_specs_show_a_plain_basis_and_sources_only_on_request() -> None:
     out = run("specs")
     assert out.returncode == 0
-    assert "liwan-2024" in out.stdout and "依据 (source): inferred from 2024 年度广州市荔湾区人民政府金花街道办事处" in out.stdout
+    assert "依据：荔湾区 2024 年度部门整体支出绩效自评表评分办法（由金花街道 2024 年度自评表说明推定）" in out.stdout
+    assert ".txt" not in out.stdout and "domain.md" not in out.stdout and "inferred" not in out.stdout
+    audit = run("specs", "--sources")
+    assert "出处 (source): inferred from 2024 年度广州市荔湾区人民政府金花街道办事处" in audit.stdout
 
 
 def test_single_case_cli_does_not_import_numpy() -> None:
@@ -161,7 +166,7 @@ def test_template_then_verify(tmp_path: Path) -> None:
     out = run("template", "--spec", "liwan-2024", "-o", str(tmp_path / "表.csv"))
     assert out.returncode == 0 and (tmp_path / "表.csv").read_text(encoding="utf-8-sig").count("\n") > 5
     again = run("template", "--spec", "liwan-2024", "-o", str(tmp_path / "表.csv"))
-    assert again.returncode == 2 and "未覆盖" in again.stderr
+    assert again.returncode == 5 and "未覆盖" in again.stderr and "--force" in again.stderr
     wrong = run("verify", "tests/data/sheets/yuangang-2023-wrong.xlsx", "--spec", "tianhe-2023")
     assert wrong.returncode == 1 and "发现 12 处不符" in wrong.stdout
     assert "第12行 单项自评得分 (I12)：表中 (says) 3.95，应为 (should be) 3.9" in wrong.stdout

@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 
 import selfscore
-from selfscore import DependencyError, UnreadableError
-from selfscore.cli.main import EXIT_UNREADABLE, EXIT_USAGE, main
+from selfscore import DependencyError
+from selfscore.cli.main import EXIT_OUTPUT, EXIT_UNREADABLE, EXIT_USAGE, main
+from selfscore.core.errors import OutputError
 from selfscore.outputs.docx import PLACEHOLDER, report_title, table_merges, write_result_docx
 from selfscore.outputs.narrative import narrative
 from selfscore.outputs.render import HEADERS
@@ -227,11 +228,22 @@ def test_never_overwrites_the_input(tmp_path: Path, capsys: pytest.CaptureFixtur
     case = tmp_path / "case.toml"
     case.write_bytes((CASES / "jinhua-2024.toml").read_bytes())
     before = case.read_bytes()
-    assert main(["score", str(case), "-f", "docx", "-o", str(case)]) == EXIT_UNREADABLE
-    assert "不能覆盖输入文件" in capsys.readouterr().err
+    for force in ([], ["--force"]):
+        assert main(["score", str(case), "-f", "docx", "-o", str(case), *force]) == EXIT_OUTPUT
+        assert "不能覆盖本次读取的输入文件" in capsys.readouterr().err
     assert case.read_bytes() == before
-    with pytest.raises(UnreadableError, match="output folder does not exist"):
+    with pytest.raises(OutputError):
         write_result_docx(scored("jinhua-2024"), tmp_path / "nope" / "out.docx")
+
+
+def test_an_existing_report_is_replaced_only_with_force(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "报告.docx"
+    out.write_bytes(b"an officer's edited report")
+    args = ["score", str(CASES / "jinhua-2024.toml"), "-o", str(out)]  # the format from the extension
+    assert main(args) == EXIT_OUTPUT
+    assert "--force" in capsys.readouterr().err and out.read_bytes() == b"an officer's edited report"
+    assert main([*args, "--force"]) == 0
+    assert row_named(grid(docx.Document(str(out)).tables[0]), "总分")[-1] == "98.5"
 
 
 def test_without_python_docx_says_how_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

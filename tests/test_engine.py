@@ -142,10 +142,10 @@ def test_every_problem_is_reported_at_once_with_its_place() -> None:
     assert len(messages) == 6, messages
     assert any("items.budgetting" in m and "没有此二级指标" in m for m in messages)
     assert any("items.execution.shortcomings" in m for m in messages)
-    assert any("indicators[0] “甲” target" in m and "“4.0.1”" in m for m in messages)
-    assert any("indicators[1] “乙” actual" in m and "实现值未填写" in m for m in messages)
-    assert any("indicators[2] “丙”" in m and "单位" in m for m in messages)
-    assert any("indicators[3] “丁” group" in m and "成效指标" in m for m in messages)
+    assert any("第1个指标「甲」 target" in m and "“4.0.1”" in m for m in messages)
+    assert any("第2个指标「乙」 actual" in m and "实现值未填写" in m for m in messages)
+    assert any("第3个指标「丙」" in m and "单位" in m for m in messages)
+    assert any("第4个指标「丁」 group" in m and "成效指标" in m for m in messages)
     assert all(m.startswith("case.toml: ") for m in messages)
 
 

@@ -35,7 +35,7 @@ def departments(draw: st.DrawFn) -> tuple[selfscore.Spec, dict[str, Any]]:
     spec = SPECS[spec_id]
     inds = []
     for group in ("产出指标", "效益指标"):
-        inds += draw(st.lists(indicators(group), min_size=0, max_size=7))
+        inds += draw(st.lists(indicators(group), min_size=0, max_size=7, unique_by=lambda d: d["name"]))  # listed once
     items: dict[str, Any] = {}
     for item in spec.items():
         if draw(st.booleans()) is False:

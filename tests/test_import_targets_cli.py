@@ -60,7 +60,7 @@ def test_cli_never_overwrites_without_force(tmp_path: Path, capsys: pytest.Captu
     edited = tmp_path / LONG_FILES[2]
     edited.write_text("# 已填写 (filled in)\n", encoding="utf-8")
     capsys.readouterr()
-    assert cli.main([str(LONG), "-o", str(tmp_path)]) == cli.EXIT_USAGE
+    assert cli.main([str(LONG), "-o", str(tmp_path)]) == cli.EXIT_OUTPUT
     assert edited.read_text(encoding="utf-8") == "# 已填写 (filled in)\n"
     err = capsys.readouterr().err
     assert "--force" in err and str(edited) in err
@@ -147,14 +147,14 @@ def test_cli_help(capsys: pytest.CaptureFixture[str]) -> None:
 def test_cli_output_must_be_a_folder(tmp_path: Path) -> None:
     target = tmp_path / "file.txt"
     target.write_text("x", encoding="utf-8")
-    assert cli.main([str(LONG), "-o", str(target)]) == cli.EXIT_USAGE
+    assert cli.main([str(LONG), "-o", str(target)]) == cli.EXIT_OUTPUT
     assert target.read_text(encoding="utf-8") == "x"
 
 
 def test_cli_never_writes_over_its_input(tmp_path: Path) -> None:
     source = tmp_path / "export.toml"
     source.write_bytes(LONG.read_bytes())
-    assert cli.main([str(source), "-o", str(tmp_path), "--single", "--force"]) == cli.EXIT_USAGE
+    assert cli.main([str(source), "-o", str(tmp_path), "--single", "--force"]) == cli.EXIT_OUTPUT
     assert source.read_bytes() == LONG.read_bytes()
 
 
@@ -166,7 +166,7 @@ def test_cli_failed_write_leaves_no_temporary_file(tmp_path: Path, monkeypatch: 
 
     monkeypatch.setattr(io_module.os, "replace", refuse)
     out = tmp_path / "out"
-    assert cli.main([str(LONG), "-o", str(out)]) == cli.EXIT_UNREADABLE
+    assert cli.main([str(LONG), "-o", str(out)]) == cli.EXIT_OUTPUT
     assert listing(out) == []
 
 

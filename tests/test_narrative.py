@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import attrs
+
 import selfscore
 from selfscore.outputs.narrative import completion_bands, narrative
 
@@ -44,3 +46,30 @@ def test_cli_narrative_format() -> None:
     out = subprocess.run([sys.executable, "-m", "selfscore", "score", "cases/jinhua-2024.toml", "-f", "narrative"],
                          cwd=ROOT, capture_output=True, text=True, encoding="utf-8", timeout=60)
     assert out.returncode == 0 and out.stdout.startswith("一、自评结论\n")
+
+
+def test_satisfaction_indicators_are_counted_apart_from_benefits() -> None:
+    case, spec = selfscore.load_case_and_spec(ROOT / "cases" / "jinhua-2024.toml")
+    ind = selfscore.Indicator
+    benefit = [ind(name=f"效益{k}", group="效益指标", target="100%", actual="100%") for k in range(4)]
+    satisfied = [ind(name="群众满意度", group="满意度指标", target="≥90%", actual="95%")]
+    items = {key: value for key, value in case.items.items() if key != "benefit"}
+    case = attrs.evolve(case, indicators=tuple(benefit + satisfied), items=items)
+    text = narrative(selfscore.score(spec, case))
+    assert "共设置效益指标4个，每个指标分值为4分，完成率100%及以上的指标有4个；" in text
+    assert "共设置满意度指标1个，每个指标分值为4分，完成率100%及以上的指标有1个，合计得分为20分。" in text
+    assert "共设置效益指标5个" not in text
+
+
+def test_every_public_class_and_function_has_a_docstring() -> None:
+    import inspect
+
+    import selfscore.core.spec as spec_module
+
+    missing = [name for name in selfscore.__all__ if (inspect.isclass(getattr(selfscore, name))
+               or inspect.isfunction(getattr(selfscore, name))) and not (getattr(selfscore, name).__doc__ or "").strip()]
+    assert missing == []
+    for shape in ("[[indicators]]", "[items.KEY]", "periods"):
+        assert shape in (selfscore.case_from_dict.__doc__ or "")
+    for shape in ("[[parts]]", "[[parts.items]]", "basis", "[parts.items.rule]"):
+        assert shape in (spec_module.__doc__ or "")

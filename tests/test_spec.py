@@ -69,7 +69,7 @@ def test_typo_missing_field_bad_points_and_unknown_rule_are_each_reported(tmp_pa
 
 def test_toml_syntax_and_duplicate_keys_name_the_file_and_line(tmp_path: Path) -> None:
     found = problems(write(tmp_path, 'id = "x"\nid = "y"\n'))
-    assert len(found) == 1 and "spec.toml" in found[0] and "line 2" in found[0]
+    assert len(found) == 1 and "spec.toml" in found[0] and "第2行" in found[0]
 
 
 def test_part_points_must_add_up_to_the_total(tmp_path: Path) -> None:

@@ -143,3 +143,19 @@ def test_render_and_json() -> None:
     data = json.loads(json.dumps(differences_to_json(diffs), ensure_ascii=False))
     assert data[0] == {"cell": "H5:H10", "says": "3.33 + 3.33 + 3.33 + 3.33 + 3.33 + 3.34 = 19.99", "should": "20",
                        "why": diffs[0].why, "kind": "weights", "row": 5, "where": "第5–10行 单项分值（权重） (H5:H10)"}
+
+
+def test_verify_reads_cells_through_the_one_cell_reader(tmp_path: Path) -> None:
+    """A TRUE, an error value or a bare 0.95 against a percent target: verify names the cell, as scoring does."""
+    from xlsx_support import cell, rows_xml, table_rows, write_xlsx
+
+    header = ["一级指标", "二级指标", "三级指标", "年度目标值", "年度实现值", "分值"]
+    for actual, expected in ((cell("E2", 1, t="b"), "E2): 单元格是逻辑值 (boolean) TRUE"),
+                             (cell("E2", "#N/A"), "E2): 单元格是错误值 (error value) #N/A"),
+                             (cell("E2", "0.95", t="n"), "E2): 实现值“0.95”没有百分号")):
+        rows = table_rows(header, [["产出指标", "数量指标", "合格率", "≥90%", "", 4]])
+        rows[2].insert(4, actual)
+        path = write_xlsx(tmp_path / "t.xlsx", rows_xml(rows))
+        with pytest.raises(CaseError) as exc:
+            verify(path, "tianhe-2023")
+        assert expected in str(exc.value)

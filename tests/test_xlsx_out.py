@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from decimal import Decimal
@@ -13,6 +14,7 @@ import pytest
 
 import selfscore
 from selfscore import SelfScoreError, UnreadableError
+from selfscore.core.errors import OutputError
 from selfscore.outputs.render import table_rows
 from selfscore.outputs.xlsx import SHEET_HEADERS, write_result_xlsx
 
@@ -77,7 +79,8 @@ def test_cells_show_exactly_what_the_text_table_prints(books: dict[str, Any], na
     ws = books[name]["自评表"]
     assert [c.value for c in ws[3]] == list(SHEET_HEADERS)
     expected = table_rows(scored(name))
-    got = [[shown(c) for c in row[:8]] for row in ws.iter_rows(min_row=4, max_row=3 + len(expected))]
+    # the sheet adds the officer's 一级指标/二级指标 (C, D) to the text table's columns
+    got = [[shown(c) for c in (*row[:2], *row[4:10])] for row in ws.iter_rows(min_row=4, max_row=3 + len(expected))]
     assert got == [[cell.replace("\n", "") for cell in row] for row in expected]
 
 
@@ -86,46 +89,49 @@ def test_jinhua_merges_totals_and_grade(books: dict[str, Any]) -> None:
     assert ws["A1"].value == "广州市荔湾区人民政府金花街道办事处 2024 年度部门整体支出绩效自评表"
     assert "liwan-2024" in ws["A2"].value
     # 履职效能: 3 items + 合计 (rows 4-7); 管理效率: 7 checklist items + 合计 (rows 8-15); one row per item
-    assert merged(ws) == {"A1:I1", "A2:I2", "A4:A7", "A8:A15", "B7:F7", "B15:F15", "A16:F16", "A17:F17"}
+    assert merged(ws) == {"A1:K1", "A2:K2", "A4:A7", "A8:A15", "B7:H7", "B15:H15", "A16:H16", "A17:H17"}
     assert (ws["A4"].value, ws["A8"].value) == ("履职效能", "管理效率")
-    assert (ws["B7"].value, ws["G7"].value, ws["H7"].value, ws["H7"].number_format) == ("履职效能合计", 50, 48.5, "0.0")
+    assert (ws["B7"].value, ws["I7"].value, ws["J7"].value, ws["J7"].number_format) == ("履职效能合计", 50, 48.5, "0.0")
     execution = row_of(ws, "B", "部门预算资金支出率")
-    assert [(ws.cell(execution, c).value, ws.cell(execution, c).number_format) for c in (5, 6, 7, 8)] == [
+    assert [(ws.cell(execution, c).value, ws.cell(execution, c).number_format) for c in (7, 8, 9, 10)] == [
         (0.95, "0%"), (0.95, "0%"), (10, "0"), (9.5, "0.0")]
-    assert ws.cell(execution, 9).value == "平均支出率 95%，扣 0.5 分"
+    assert ws.cell(execution, 11).value == "平均支出率 95%，扣 0.5 分"
     output = row_of(ws, "B", "部门整体绩效目标产出指标完成情况")
-    assert (ws.cell(output, 8).value, ws.cell(output, 9).value) == (19, "扣 1 分（金花 2024 自评表说明 一（三）5 存在问题（1））")
+    # the deduction's source (a report clause) is for auditors: JSON only
+    assert (ws.cell(output, 10).value, ws.cell(output, 11).value) == (19, "扣 1 分")
     total, grade = row_of(ws, "A", "总分"), row_of(ws, "A", "等级")
     assert (total, grade) == (16, 17) and ws.max_row == 17
-    assert [(ws.cell(total, c).value, ws.cell(total, c).number_format) for c in (7, 8)] == [(100, "0"), (98.5, "0.0")]
-    assert ws.cell(grade, 8).value == "优"
+    assert [(ws.cell(total, c).value, ws.cell(total, c).number_format) for c in (9, 10)] == [(100, "0"), (98.5, "0.0")]
+    assert ws.cell(grade, 10).value == "优"
     assert not any("partial" in str(c.value) for row in ws.iter_rows() for c in row)
 
 
 def test_yuangang_merges_weights_rates_and_partial_note(books: dict[str, Any]) -> None:
     ws = books["yuangang-2023"]["自评表"]
     # 产出: 6 indicators + 小计 (rows 4-10); 效益: 5 + 小计 (11-16); 履职效能合计 17; 管理效率 unknown 18
-    assert merged(ws) == {"A1:I1", "A2:I2", "A4:A17", "B4:B10", "B11:B16", "B17:F17", "B18:F18",
-                          "A19:F19", "A20:F20", "A21:I21"}
+    # the officer's 一级指标 (C) and 二级指标 (D) merge over equal runs: 产出指标 6 rows (数量 3, 质量 1 …)
+    assert merged(ws) == {"A1:K1", "A2:K2", "A4:A17", "B4:B10", "B11:B16", "B17:H17", "B18:H18",
+                          "A19:H19", "A20:H20", "A21:K21", "C4:C9", "D4:D6", "D7:D8", "C11:C15"}
+    assert [ws[f"{c}4"].value for c in "CDE"] == ["产出指标", "数量指标", "保洁面积"]
     assert (ws["A4"].value, ws["B4"].value, ws["B11"].value) == (
         "履职效能", "部门整体绩效目标产出指标完成情况", "部门整体绩效目标效益指标完成情况")
     assert ws["A5"].value is None and ws["B5"].value is None  # merged cells hold nothing below the first
-    weights = [(ws.cell(r, 7).value, ws.cell(r, 7).number_format) for r in range(4, 10)]
+    weights = [(ws.cell(r, 9).value, ws.cell(r, 9).number_format) for r in range(4, 10)]
     assert weights == [(3.34, "0.00"), (3.33, "0.00"), (3.33, "0.00"), (3.33, "0.00"), (3.33, "0.00"), (3.34, "0.00")]
-    assert (ws["C10"].value, ws["G10"].value, ws["G10"].number_format, ws["H10"].value) == ("小计", 20, "0", 20)
-    tax = row_of(ws, "C", "代征出租屋综合税")
+    assert (ws["E10"].value, ws["I10"].value, ws["I10"].number_format, ws["J10"].value) == ("小计", 20, "0", 20)
+    tax = row_of(ws, "E", "代征出租屋综合税")
     assert tax == 11
-    assert [(ws.cell(tax, c).value, ws.cell(tax, c).number_format) for c in (6, 7, 8)] == [
+    assert [(ws.cell(tax, c).value, ws.cell(tax, c).number_format) for c in (8, 9, 10)] == [
         (0.9866, "0.00%"), (4, "0"), (3.9, "0.0")]
-    assert ws.cell(tax, 9).value == "失 0.1 分（完成率 98.66%）"
-    assert (ws["F12"].value, ws["F12"].number_format) == (1, "0%")  # 100% is a percent cell too
-    assert [(ws[f"{c}16"].value, ws[f"{c}16"].number_format) for c in "GH"] == [(20, "0"), (19.9, "0.0")]
-    assert [(ws[f"{c}17"].value, ws[f"{c}17"].number_format) for c in "GH"] == [(40, "0"), (39.9, "0.0")]
-    assert [ws[f"{c}18"].value for c in "ABGH"] == ["管理效率", "（评分细则未公布）", "—", "—"]
-    assert [ws[f"{c}19"].value for c in "AGH"] == ["总分", 100, "—"]  # no total for a partial result
-    assert [ws[f"{c}20"].value for c in "AH"] == ["等级", "—"]
+    assert ws.cell(tax, 11).value == "扣 0.1 分（完成率 98.66%）"
+    assert (ws["H12"].value, ws["H12"].number_format) == (1, "0%")  # 100% is a percent cell too
+    assert [(ws[f"{c}16"].value, ws[f"{c}16"].number_format) for c in "IJ"] == [(20, "0"), (19.9, "0.0")]
+    assert [(ws[f"{c}17"].value, ws[f"{c}17"].number_format) for c in "IJ"] == [(40, "0"), (39.9, "0.0")]
+    assert [ws[f"{c}18"].value for c in "ABIJ"] == ["管理效率", "（评分细则未公布）", "—", "—"]
+    assert [ws[f"{c}19"].value for c in "AIJ"] == ["总分", 100, "—"]  # no total for a partial result
+    assert [ws[f"{c}20"].value for c in "AJ"] == ["等级", "—"]
     assert ws["A21"].value == ("结果不完整 (partial)：已计分部分得分 39.9（满分 40），不计总分和等级。"
-                               "缺少：管理效率：评分规范未公布 (not published in spec tianhe-2023)")
+                               "缺少：管理效率：评分规范 tianhe-2023 未公布评分细则 (not published)")
     assert ws.max_row == 21
 
 
@@ -136,7 +142,7 @@ def test_print_setup_and_frozen_header(books: dict[str, Any], name: str) -> None
     assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9  # A4
     assert ws.sheet_properties.pageSetUpPr.fitToPage and (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
     assert ws.print_title_rows == "$3:$3"
-    assert all(ws.column_dimensions[c].width >= 7 for c in "ABCDEFGHI")
+    assert all(ws.column_dimensions[c].width >= 7 for c in "ABCDEFGHIJK")
     body = [c for row in ws.iter_rows(min_row=3, max_row=ws.max_row) for c in row]
     assert all(c.border.left.style == "thin" for c in body if c.value is not None)
     assert all(c.alignment.wrap_text for c in body if isinstance(c.value, str))
@@ -144,7 +150,7 @@ def test_print_setup_and_frozen_header(books: dict[str, Any], name: str) -> None
 
 def test_trace_sheet_lists_every_step(books: dict[str, Any]) -> None:
     ws = books["yuangang-2023"]["计算过程"]
-    assert [c.value for c in ws[1]] == ["一级指标", "二级指标", "三级指标", "计算过程"]
+    assert [c.value for c in ws[1]] == ["评分项目", "评分内容", "三级指标", "计算过程"]
     steps = [row[3] for row in ws.iter_rows(min_row=2, values_only=True)]
     assert "4 × 98.66% = 3.9464 → 3.9（四舍五入, 1位小数）" in steps
     assert "部门整体绩效目标效益指标完成情况 = 3.9 + 4 + 4 + 4 + 4 = 19.9" in steps
@@ -170,15 +176,15 @@ def test_partly_met_is_text_and_zero_scores_show_0(tmp_path: Path) -> None:
     result = selfscore.score(spec, case)
     write_result_xlsx(result, tmp_path / "out.xlsx")
     ws = openpyxl.load_workbook(tmp_path / "out.xlsx")["自评表"]
-    cells = {r[2].value: r for r in ws.iter_rows(min_row=4, max_row=6)}
+    cells = {r[4].value: r[2:] for r in ws.iter_rows(min_row=4, max_row=6)}  # [2] is 三级指标, [5] 完成率 …
     # 甲: 部分达成 at 50% of 6.67 = 3.335 -> 3.3; 乙: 7/12 is below the 60% floor -> 0; 丙: 6.67 × 90% = 6.003 -> 6
     assert (cells["甲"][5].value, cells["甲"][7].value, cells["甲"][7].number_format) == ("部分达成", 3.3, "0.0")
     assert (cells["乙"][5].value, cells["乙"][5].number_format, cells["乙"][7].value, cells["乙"][7].number_format) == (
         0.5833, "0.00%", 0, "0")
     assert (cells["丙"][6].value, cells["丙"][6].number_format, cells["丙"][7].value) == (6.67, "0.00", 6)
-    assert cells["乙"][8].value == "失 6.66 分（完成率 58.33%）"
+    assert cells["乙"][8].value == "扣 6.66 分（完成率 58.33%）"
     total = row_of(ws, "A", "总分")
-    assert (ws.cell(total, 8).value, ws.cell(total + 1, 8).value) == (9.3, "差")
+    assert (ws.cell(total, 10).value, ws.cell(total + 1, 10).value) == (9.3, "差")
 
 
 # --- exactness, atomicity and safety ------------------------------------------------------------------------
@@ -193,12 +199,12 @@ def test_a_number_excel_cannot_hold_exactly_is_refused(tmp_path: Path) -> None:
 
 def _failing_save(self: Any, filename: str) -> None:
     Path(filename).write_bytes(b"PK\x03\x04 half a zip")
-    raise OSError("disk full")
+    raise OSError(errno.ENOSPC, "No space left on device")
 
 
 def test_failure_mid_write_leaves_no_file_and_no_temp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(openpyxl.Workbook, "save", _failing_save)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(OutputError, match=r"无法写入 \(cannot write\): 磁盘空间不足 \(no space left on device\)"):
         write_result_xlsx(scored("jinhua-2024"), tmp_path / "out.xlsx")
     assert list(tmp_path.iterdir()) == []
 
@@ -207,8 +213,8 @@ def test_failure_mid_write_leaves_an_existing_output_untouched(tmp_path: Path, m
     out = tmp_path / "out.xlsx"
     out.write_bytes(b"the old workbook")
     monkeypatch.setattr(openpyxl.Workbook, "save", _failing_save)
-    with pytest.raises(OSError):
-        write_result_xlsx(scored("jinhua-2024"), out)
+    with pytest.raises(OutputError, match="原有文件未改动"):
+        write_result_xlsx(scored("jinhua-2024"), out, overwrite=True)
     assert out.read_bytes() == b"the old workbook"
     assert [p.name for p in tmp_path.iterdir()] == ["out.xlsx"]
 
@@ -217,7 +223,10 @@ def test_replaces_an_existing_output_keeping_its_mode(tmp_path: Path) -> None:
     out = tmp_path / "out.xlsx"
     out.write_bytes(b"old")
     out.chmod(0o640)
-    write_result_xlsx(scored("jinhua-2024"), out)
+    with pytest.raises(OutputError, match=r"文件已存在，未覆盖 .*如需覆盖请加 --force"):
+        write_result_xlsx(scored("jinhua-2024"), out)
+    assert out.read_bytes() == b"old"
+    write_result_xlsx(scored("jinhua-2024"), out, overwrite=True)
     assert openpyxl.load_workbook(out).sheetnames == ["自评表", "计算过程"]
     assert out.stat().st_mode & 0o777 == 0o640
     fresh = tmp_path / "new.xlsx"
@@ -233,20 +242,20 @@ def test_refuses_to_overwrite_the_input(tmp_path: Path) -> None:
     before = source.read_bytes()
     (tmp_path / "sub").mkdir()
     for spelling in (source, tmp_path / "sub" / ".." / "case.toml"):
-        with pytest.raises(UnreadableError, match="refusing to overwrite the input"):
-            write_result_xlsx(scored("jinhua-2024"), spelling, inputs=[source])
+        with pytest.raises(OutputError, match="refusing to overwrite an input"):
+            write_result_xlsx(scored("jinhua-2024"), spelling, inputs=[source], overwrite=True)
     link = tmp_path / "link.xlsx"
     link.symlink_to(source)
-    with pytest.raises(UnreadableError, match="refusing to overwrite the input"):
-        write_result_xlsx(scored("jinhua-2024"), link, inputs=[source])
+    with pytest.raises(OutputError, match="refusing to overwrite an input"):
+        write_result_xlsx(scored("jinhua-2024"), link, inputs=[source], overwrite=True)
     assert source.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["case.toml", "link.xlsx", "sub"]
 
 
 def test_missing_folder_or_a_folder_as_output(tmp_path: Path) -> None:
-    with pytest.raises(UnreadableError, match="output folder does not exist"):
+    with pytest.raises(OutputError, match="output folder does not exist"):
         write_result_xlsx(scored("jinhua-2024"), tmp_path / "nope" / "out.xlsx")
-    with pytest.raises(UnreadableError, match="output is a folder"):
+    with pytest.raises(OutputError, match="output is a folder"):
         write_result_xlsx(scored("jinhua-2024"), tmp_path)
 
 

@@ -652,7 +652,7 @@ def _assemble(spec: Spec, dept: Department, other: Result, d: int, index: dict[s
     for part in other.parts:
         if part.unknown:
             parts_out.append((part.key, part.name, None, part.max))
-            missing.append(f"{part.name}：评分规范未公布 (not published in spec {spec.id})")
+            missing.append(f"{part.name}：评分规范 {spec.id} 未公布评分细则 (not published)")
             continue
         part_sum, part_exp, complete = 0, 0, True
         for it in part.items:

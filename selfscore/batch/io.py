@@ -35,30 +35,24 @@ import numpy as np
 from selfscore.batch.dept import CodedColumn, Department, IndicatorTable, LineLabels, table_from_cases
 from selfscore.batch.parse import exact_decimal
 from selfscore.core.case import case_from_dict
-from selfscore.core.errors import InputError, Problem, SelfScoreError, UnreadableError
-from selfscore.core.numbers import fmt
+from selfscore.core.errors import InputError, Problem, SelfScoreError, UnreadableError, UsageError
 from selfscore.core.spec import Spec
+from selfscore.inputs.cells import HEADERS as SHARED_HEADERS
+from selfscore.inputs.cells import header_field
+from selfscore.inputs.files import MAX_SHEET_BYTES, read_bytes, sniff
 from selfscore.inputs.load import load_case_and_spec, load_spec
 from selfscore.inputs.project_sheet import is_project_file
+from selfscore.inputs.xlsx import TABLE_LIMITS, open_workbook
 
 __all__ = ["HEADERS", "Batch", "Failure", "SpecNeeded", "read_input"]
 
-#: Column -> accepted header spellings (case-insensitive for ASCII, full-width folded).
+#: Column -> accepted header spellings: the one header table (:data:`selfscore.inputs.cells.HEADERS`),
+#: under batch's names (its ``group`` is the 自评表's 一级指标, ``category`` its 二级指标).
+_SHARED: Final = {"group": "level1", "category": "level2"}
 HEADERS: Final[dict[str, tuple[str, ...]]] = {
-    "department": ("department", "部门", "部门名称", "单位", "单位名称", "预算单位"),
-    "year": ("year", "年度"),
-    "spec": ("spec", "评分规范"),
-    "group": ("group", "一级指标"),
-    "category": ("category", "二级指标"),
-    "name": ("name", "三级指标", "指标名称"),
-    "target": ("target", "年度目标值", "目标值", "指标值"),
-    "actual": ("actual", "年度实现值", "实现值", "实际完成值"),
-    "weight": ("weight", "分值", "权重"),
-    "judgement": ("judgement", "判断结果", "判断"),
-    "lower_is_better": ("lower_is_better", "越低越好"),
-    "item": ("item", "评分项"),
-    "deduction": ("deduction", "扣分"),
-    "reason": ("reason", "扣分原因", "偏差原因", "原因"),
+    key: SHARED_HEADERS[_SHARED.get(key, key)]
+    for key in ("department", "year", "spec", "group", "category", "name", "target", "actual", "weight", "judgement",
+                "lower_is_better", "item", "deduction", "reason")
 }
 _REQUIRED: Final = ("department",)
 _TRUE: Final = frozenset({"true", "yes", "1", "是", "y", "t"})
@@ -66,7 +60,7 @@ _FALSE: Final = frozenset({"false", "no", "0", "否", "n", "f"})
 _SPEC_ERROR_CODE: Final = 4
 
 
-class SpecNeeded(InputError):
+class SpecNeeded(InputError, UsageError):
     """A table without a spec column was given without ``--spec`` (a usage error)."""
 
 
@@ -93,11 +87,17 @@ def _norm_header(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip().lower().replace(" ", "_")
 
 
+def _column_key(header: str) -> str | None:
+    """The batch column a header names (``一级指标`` -> ``group``), or None."""
+    field = header_field(header)
+    key = {shared: key for key, shared in _SHARED.items()}.get(field, field) if field is not None else None
+    return key if key in HEADERS else None
+
+
 def _columns(header: Sequence[str], file: str) -> dict[str, int]:
-    lookup = {_norm_header(alias): key for key, aliases in HEADERS.items() for alias in aliases}
     found: dict[str, int] = {}
     for i, raw in enumerate(header):
-        key = lookup.get(_norm_header(str(raw or "")))
+        key = _column_key(str(raw or ""))
         if key is not None and key not in found:
             found[key] = i
     missing = [k for k in _REQUIRED if k not in found]
@@ -321,47 +321,25 @@ def _split_csv(text: str, file: str, delimiter: str = ",") -> Iterator[list[str]
         raise InputError([Problem(f"CSV 格式错误 (CSV syntax error): {exc}", file)]) from None
 
 
-def _cell_text(value: Any, number_format: str | None) -> str:
-    """A spreadsheet cell as the text an officer typed (exact, or an error)."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, (int, float)):
-        d = exact_decimal(value, what="单元格数值 (cell value)")
-        if number_format and "%" in number_format:
-            return f"{fmt(d * 100)}%"
-        return fmt(d) if d == d.to_integral_value() else str(d)
-    return str(value)
-
-
 def _xlsx_rows(path: Path, sheet: str | None) -> Iterator[list[str]]:
-    try:
-        import openpyxl
-    except ImportError:  # pragma: no cover - depends on the environment
-        raise UnreadableError(f"{path}: 读取 .xlsx 需要 openpyxl (pip install 'selfscore[xlsx]')") from None
-    if not path.exists():
-        raise UnreadableError(f"{path}: 文件不存在 (file not found)")
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise UnreadableError(f"{path}: 不是可读取的 .xlsx 文件 (not a readable .xlsx): {exc}") from None
-    try:
-        if sheet is not None and sheet not in wb.sheetnames:
-            raise InputError([Problem(f"没有名为“{sheet}”的工作表 (no such sheet)；已有: {', '.join(wb.sheetnames)}", str(path))])
-        ws = wb[sheet] if sheet is not None else wb.worksheets[0]
-        for r, row in enumerate(ws.iter_rows(), start=1):
-            out = []
-            for c, cell in enumerate(row, start=1):
-                try:
-                    out.append(_cell_text(cell.value, getattr(cell, "number_format", None)))
-                except (TypeError, ValueError) as exc:
-                    out.append(f"\x00{exc} (第{r}行第{c}列)")
-            yield out
-    finally:
-        wb.close()
+    """The rows of a workbook's sheet as texts, through the one cell reader (:mod:`selfscore.inputs.xlsx`):
+    a cell it refuses (TRUE/FALSE, a formula without a cached value, an error value, a date)
+    becomes ``"\x00"`` and its message, reported with the row's department."""
+    with open_workbook(path, TABLE_LIMITS) as wb:
+        if sheet is not None and sheet not in wb.names:
+            raise InputError([Problem(f"没有名为“{sheet}”的工作表 (no such sheet)；已有: {', '.join(wb.names)}", str(path))])
+        if not wb.names:
+            raise UnreadableError(f"{path}: 工作簿中没有工作表 (no worksheet)")
+        line = 1
+        used: set[int] | None = None  # the header's columns: a refused cell elsewhere (a 备注 date) does not matter
+        for number, cells in wb.rows(wb.names.index(sheet) if sheet is not None else 0):
+            while line < number:  # rows without a value keep their place (line numbers stay right)
+                yield []
+                line += 1
+            if used is None:
+                used = {j for j, c in enumerate(cells) if _column_key(c.text) is not None}
+            yield [f"\x00{c.problem} ({c.address})" if c.problem and j in used else c.text for j, c in enumerate(cells)]
+            line += 1
 
 
 def _bool(text: str) -> bool | str | None:
@@ -846,7 +824,9 @@ def read_input(
     elif suffix in (".csv", ".txt", ".tsv"):
         rows = _csv_source(p)  # type: ignore[assignment]
     else:
-        raise UnreadableError(f"{p}: 不支持的输入格式 (unsupported input) “{p.suffix}”；可用 .csv、.xlsx 或案例目录")
+        kind = sniff(read_bytes(p, limit=MAX_SHEET_BYTES))  # an .xls, .et or .ods: say what to do with it
+        raise UnreadableError(f"{p}: {kind}" if kind else
+                              f"{p}: 不支持的输入格式 (unsupported input) “{p.suffix}”；可用 .csv、.xlsx 或案例目录")
     from selfscore.batch.rows import paused_gc
 
     with paused_gc():
@@ -857,7 +837,7 @@ def read_input(
     return batches, failures
 
 
-_SHEET_SUFFIXES: Final = (".xlsx", ".xlsm", ".csv")
+_SHEET_SUFFIXES: Final = (".xlsx", ".xlsm", ".csv", ".xls", ".et", ".ods", ".xlsb")  # the last four: refused, by name
 
 
 def _sheet_case(f: Path, spec: str | None) -> tuple[Any, Spec]:

@@ -30,7 +30,7 @@ import numpy as np
 from selfscore.batch.vec import MASKS
 from selfscore.core.completion import Completion, completion
 from selfscore.core.errors import SelfScoreError
-from selfscore.core.numbers import to_decimal
+from selfscore.core.numbers import MAX_DIGITS, to_decimal
 from selfscore.core.targets import Target, parse_actual, parse_target, units_compatible
 
 __all__ = ["INT64_MAX", "Reducer", "exact_decimal", "int_column", "reduce_completion", "scaled"]
@@ -164,6 +164,8 @@ class Reducer:
         if not isinstance(text, str):
             return ("e", f"{'actual' if actual else 'target'} text must be str, not {type(text).__name__}: {text!r}")
         simple = _simple(text)
+        if simple is not None and len(simple[1]) + len(simple[2] or "") > MAX_DIGITS:
+            simple = None  # too many digits for any real table: the scalar reader refuses it (check_magnitude)
         if simple is not None:
             prefix, whole, frac, suffix = simple
             frac = frac.rstrip("0") if frac else ""

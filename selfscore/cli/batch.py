@@ -28,7 +28,9 @@ from pathlib import Path
 from typing import Any, Final, TextIO
 
 from selfscore.cli.main import EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE, EXIT_USAGE
-from selfscore.core.errors import SelfScoreError, UnreadableError
+from selfscore.cli.parser import Parser
+from selfscore.core.errors import OutputError, SelfScoreError, UnreadableError
+from selfscore.inputs.files import recording_reads
 
 __all__ = ["main"]
 
@@ -50,7 +52,7 @@ _EPILOG = """\
 不完整部门比较，名次加括号。
 
 退出码 (exit codes)：0 全部计分；2 用法错误；3 输入无法读取；4 输入有误（部分部门无法计分时，
-逐个列出原因，其余部门照常计分）。
+逐个列出原因，其余部门照常计分）；5 无法写入输出（文件已存在且未加 --force、是输入文件等）。
 
 示例 (examples)：
   selfscore batch departments.csv --spec tianhe-2023
@@ -59,7 +61,7 @@ _EPILOG = """\
 """
 
 
-class _Parser(argparse.ArgumentParser):
+class _Parser(Parser):  # Chinese usage, help and messages
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
         print(f"selfscore batch: 用法错误 (usage error): {message}", file=sys.stderr)
@@ -80,6 +82,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="三级指标输出格式，默认按扩展名 (.csv .json .md .txt)，否则 table；"
                         "narrative 为各部门的自评报告文字 (per-department report text)")
     p.add_argument("--no-progress", action="store_true", help="不显示进度条 (no progress bar)")
+    p.add_argument("--force", action="store_true", help="覆盖已存在的输出文件 (overwrite existing outputs)")
     return p
 
 
@@ -268,7 +271,7 @@ def _write(path: str, text: str, inputs: Sequence[Path]) -> None:
     if path == "-":
         sys.stdout.write(text)
         return
-    write_text_atomic(Path(path), text, inputs=inputs)
+    write_text_atomic(Path(path), text, inputs=inputs, overwrite=True)  # the rule was applied by _check_outputs
     print(f"已写入 (written): {path}", file=sys.stderr)
 
 
@@ -314,7 +317,7 @@ def _write_xlsx(path: str, title: str, headers: Sequence[str], rows: Sequence[Se
             ws.append(cells)
         wb.save(tmp)
 
-    atomic_write(Path(path), save, inputs=inputs)
+    atomic_write(Path(path), save, inputs=inputs, overwrite=True)  # the rule was applied by _check_outputs
     print(f"已写入 (written): {path}", file=sys.stderr)
 
 
@@ -383,6 +386,17 @@ class _Usage(Exception):
     pass
 
 
+def _check_outputs(ns: argparse.Namespace, inputs: Sequence[Path]) -> None:
+    """The one overwrite rule (selfscore.outputs.files) for -o and --indicators, before anything is written."""
+    from selfscore.outputs.files import check_output
+
+    targets = [Path(t) for t in (ns.output, ns.indicators) if t and t != "-"]
+    if len(targets) == 2 and check_output(targets[0], overwrite=True) == check_output(targets[1], overwrite=True):
+        raise OutputError(f"{targets[0]}: -o 与 --indicators 不能是同一个文件 (the two outputs are the same file)")
+    for target in targets:
+        check_output(target, inputs, overwrite=ns.force)
+
+
 def _run(ns: argparse.Namespace, ind_format: str | None, progress: _Progress) -> int:
     from selfscore.batch.dept import score_batch
     from selfscore.batch.io import read_input
@@ -393,7 +407,11 @@ def _run(ns: argparse.Namespace, ind_format: str | None, progress: _Progress) ->
     if ind_format == "xlsx" and ns.indicators == "-":
         raise _Usage("--indicators 的 xlsx 格式需要输出文件 (xlsx needs a file)")
     inputs = [Path(ns.input)] + ([Path(ns.spec)] if ns.spec and Path(ns.spec).is_file() else [])
-    batches, failures = read_input(ns.input, spec=ns.spec, sheet=ns.sheet, progress=lambda n: progress("read", n))
+    _check_outputs(ns, inputs)
+    with recording_reads() as read:  # every case, spec and extends base read is an input too
+        batches, failures = read_input(ns.input, spec=ns.spec, sheet=ns.sheet, progress=lambda n: progress("read", n))
+    inputs += read
+    _check_outputs(ns, inputs)
     reducer = Reducer()
     scored = []
     for batch in batches:

@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn, TextIO
 
-from selfscore.cli.main import EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE, EXIT_USAGE
-from selfscore.core.errors import UnreadableError
+from selfscore.cli.parser import Parser
+from selfscore.core.errors import EXIT_INVALID, EXIT_OK, EXIT_OUTPUT, EXIT_UNREADABLE, EXIT_USAGE, OutputError, UnreadableError
 from selfscore.inputs.files import decode_text, read_text
 from selfscore.inputs.import_targets import (
     ImportResult,
@@ -26,17 +26,18 @@ from selfscore.inputs.import_targets import (
 )
 from selfscore.outputs.files import write_text_atomic
 
-__all__ = ["EXIT_INVALID", "EXIT_OK", "EXIT_UNREADABLE", "EXIT_USAGE", "decode_export", "main"]
+__all__ = ["EXIT_INVALID", "EXIT_OK", "EXIT_OUTPUT", "EXIT_UNREADABLE", "EXIT_USAGE", "decode_export", "main"]
 
 
 _PROG = "selfscore import-targets"
 
-_EPILOG = """\
+_EPILOG = f"""\
 退出码 (exit codes):
-  0  成功 (ok)
-  2  命令用法错误，或输出文件已存在且未加 --force (usage error, or an output file exists without --force)
-  3  输入文件无法读取（不存在、不是 UTF-8/GBK 文本），或输出无法写入 (unreadable input, or output not writable)
-  4  未能识别任何指标 (invalid input: nothing recovered)
+  {EXIT_OK}  成功 (ok)
+  {EXIT_USAGE}  命令用法错误 (usage error)
+  {EXIT_UNREADABLE}  输入文件无法读取：不存在、不是 UTF-8/GBK 文本 (unreadable input)
+  {EXIT_INVALID}  未能识别任何指标 (invalid input: nothing recovered)
+  {EXIT_OUTPUT}  无法写入输出：输出位置不是目录、文件已存在且未加 --force、会覆盖输入文件、磁盘已满等 (cannot write output)
 
 示例 (examples):
   selfscore import-targets 2024项目支出绩效目标表.txt -o cases/2024 --year 2024
@@ -52,7 +53,7 @@ class _Unreadable(Exception):
     pass
 
 
-class _Parser(argparse.ArgumentParser):
+class _Parser(Parser):
     def error(self, message: str) -> NoReturn:
         raise _Usage(message)
 
@@ -62,7 +63,6 @@ def _parser() -> argparse.ArgumentParser:
         prog=_PROG,
         description="把预算系统导出的项目支出绩效目标表转成案例骨架 (turn project target table exports into case skeletons)",
         epilog=_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("file", metavar="FILE", help="导出的文本文件 (the exported text: UTF-8, UTF-8 with BOM, or GBK)")
     p.add_argument("-o", "--output-dir", metavar="DIR", default=".", help="输出目录，默认当前目录 (output folder)")
@@ -135,37 +135,39 @@ def _summary(result: ImportResult, source: Path, encoding: str, err: TextIO) -> 
 def _refusal(plan: list[tuple[Path, str]], out: Path, source: Path, force: bool, err: TextIO) -> int | None:
     """The exit code when the plan must not be written (output not a folder, over the input, files exist)."""
     if out.exists() and not out.is_dir():
-        print(f"{_PROG}: 用法错误 (usage error): 输出位置不是目录 (output is not a folder): {out}", file=err)
-        return EXIT_USAGE
+        print(f"{_PROG}: 无法写入输出 (cannot write output): 输出位置不是目录 (output is not a folder): {out}", file=err)
+        return EXIT_OUTPUT
     try:
         source_real = source.resolve()
         clash = [path for path, _ in plan if path.resolve() == source_real]
     except OSError:
         clash = []
     if clash:
-        print(f"{_PROG}: 用法错误 (usage error): 输出文件不能覆盖输入文件 (refusing to overwrite the input): {clash[0]}", file=err)
-        return EXIT_USAGE
+        print(f"{_PROG}: 无法写入输出 (cannot write output): 输出文件不能覆盖本次读取的输入文件 "
+              f"(refusing to overwrite an input): {clash[0]}", file=err)
+        return EXIT_OUTPUT
     existing = [path for path, _ in plan if path.exists()]
     if existing and not force:
-        print(f"{_PROG}: 输出文件已存在，未写入任何文件；如需覆盖请加 --force (output files exist; nothing written):", file=err)
+        print(f"{_PROG}: 无法写入输出 (cannot write output): 输出文件已存在，未写入任何文件；如需覆盖请加 --force "
+              "(output files exist; nothing written):", file=err)
         for path in existing:
             print(f"    {path}", file=err)
-        return EXIT_USAGE
+        return EXIT_OUTPUT
     return None
 
 
-def _write(plan: list[tuple[Path, str]], out: Path, source: Path, err: TextIO) -> int:
+def _write(plan: list[tuple[Path, str]], out: Path, source: Path, force: bool, err: TextIO) -> int:
     written: list[Path] = []
     try:
         out.mkdir(parents=True, exist_ok=True)
         for path, content in plan:
-            write_text_atomic(path, content, inputs=[source])
+            write_text_atomic(path, content, inputs=[source], overwrite=force)
             written.append(path)
-    except (OSError, UnreadableError) as exc:
-        print(f"{_PROG}: 无法写入 (cannot write): {exc}", file=err)
+    except (OSError, OutputError) as exc:
+        print(f"{_PROG}: 无法写入输出 (cannot write output): {exc}", file=err)
         for path in written:
             print(f"    已写入 (written): {path}", file=err)
-        return EXIT_UNREADABLE
+        return EXIT_OUTPUT
     print(f"  已写入 (written) {len(written)} 个文件：", file=err)
     for path in written:
         print(f"    {path}", file=err)
@@ -201,7 +203,7 @@ def main(args: Sequence[str] | None = None) -> int:
     out = Path(ns.output_dir)
     plan = _plan(result, ns, source)
     refused = _refusal(plan, out, source, ns.force, err)
-    return refused if refused is not None else _write(plan, out, source, err)
+    return refused if refused is not None else _write(plan, out, source, ns.force, err)
 
 
 if __name__ == "__main__":  # pragma: no cover

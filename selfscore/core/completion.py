@@ -20,6 +20,7 @@ from selfscore.core.targets import Target, units_compatible
 
 __all__ = ["OUTCOMES", "Completion", "Outcome", "completion", "read_judgement"]
 
+#: An indicator's outcome: fully met, partly met (scored by the rule's ``partial_share``) or not met.
 Outcome = Literal["达成", "部分达成", "未达成"]
 OUTCOMES: Final[tuple[str, ...]] = ("达成", "部分达成", "未达成")
 
@@ -180,7 +181,7 @@ def completion(target: Target, actual: Target, *, judgement: str | None = None) 
         if found is None:
             raise TargetError(
                 f"无法判断定性指标是否达成 (cannot judge a qualitative target): 目标“{target.text}”，"
-                f"实现值“{actual.text}”；请填写判断结果 judgement = 达成 / 部分达成 / 未达成",
+                f"实现值“{actual.text}”；请在“判断结果”列填写 达成、部分达成 或 未达成（案例文件中写 judgement）",
                 actual.text,
             )
         return _qualitative(found, f"定性指标：目标“{target.level}”，实现值“{actual.level}” → {found}")

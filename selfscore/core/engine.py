@@ -66,10 +66,17 @@ class ItemResult:
     rate: Fraction | None = None
     trace: tuple[str, ...] = ()
     source: str = ""
+    basis: str = ""
 
 
 @attrs.frozen
 class PartResult:
+    """A level-1 part (一级指标) scored: its items, its points (``max``) and its score.
+
+    ``score`` is None when the part is ``unknown`` in the spec or one of its items was not
+    scored; ``partial`` says so.
+    """
+
     key: str
     name: str
     max: Decimal | None
@@ -197,7 +204,7 @@ def _deduct(points: Decimal, entries: Sequence[Deduction], label: str) -> tuple[
 def _result(item: Item, status: Status, score: Decimal | None, *, rule_applied: bool = True, **more: Any) -> ItemResult:
     sources = (item.source, item.rule_source) if rule_applied else (item.source,)
     return ItemResult(key=item.key, name=item.name, kind=item.kind, status=status, max=item.points, score=score,
-                      source="；".join(s for s in sources if s), **more)
+                      source="；".join(s for s in sources if s), basis=item.basis, **more)
 
 
 def _indicators_item(item: Item, case: Case, given: ItemInput | None, problems: _Problems) -> ItemResult:
@@ -302,7 +309,7 @@ def score(spec: Spec, case: Case) -> Result:
     for part in spec.parts:
         if part.unknown:
             parts.append(PartResult(key=part.key, name=part.name, max=part.points, score=None, items=(), unknown=True))
-            missing.append(f"{part.name}：评分规范未公布 (not published in spec {spec.id})")
+            missing.append(f"{part.name}：评分规范 {spec.id} 未公布评分细则 (not published)")
             continue
         items = tuple(_score_item(item, case, inputs.get(item.key), problems) for item in part.items)
         for item in items:

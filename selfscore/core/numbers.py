@@ -16,8 +16,11 @@ from typing import Final, Literal
 import attrs
 
 __all__ = [
+    "MAX_DIGITS",
+    "MAX_EXPONENT",
     "ROUNDING_MODES",
     "Rounding",
+    "check_magnitude",
     "div_round",
     "exact_sum",
     "fmt",
@@ -43,15 +46,61 @@ _CTX = decimal.Context(prec=decimal.MAX_PREC, rounding=decimal.ROUND_HALF_UP,
                        traps=[decimal.InvalidOperation, decimal.Inexact])
 
 
+#: Bounds on a number read from input, checked before any arithmetic (:func:`check_magnitude`).
+#: A real 自评表 or budget holds at most ~15 significant digits (亿元 amounts to the 分 are 13)
+#: and exponents within 10^±12; 100 digits and 10^±100 are far above that (and cover the
+#: 70-digit values the exactness tests use), while every exact product and quotient of a few
+#: such numbers stays a few hundred digits: no huge integers, no slow division, no int-to-text limit.
+MAX_DIGITS: Final = 100
+MAX_EXPONENT: Final = 100
+_MAX_TEXT: Final = 4 * MAX_DIGITS  # longer number texts are refused before Decimal() reads them
+
+
+def _shown(value: object) -> str:
+    text = value if isinstance(value, str) else str(value)
+    return text if len(text) <= 24 else f"{text[:16]}…（共 {len(text)} 个字符）"
+
+
+def _kind(value: object) -> str:
+    """What a non-number is, in the words of a case file (a TOML date, array or table)."""
+    import datetime
+
+    if isinstance(value, (datetime.date, datetime.time)):
+        return "日期或时间 (a date/time)"
+    if isinstance(value, (list, tuple)):
+        return "数组 (an array)"
+    if isinstance(value, dict):
+        return "表 (a table)"
+    return type(value).__name__
+
+
+def check_magnitude(value: Decimal, *, what: str = "数值") -> Decimal:
+    """``value`` itself when its size is one an input may have: finite, at most :data:`MAX_DIGITS`
+    significant digits, exponent within ±:data:`MAX_EXPONENT`; ``ValueError`` (in Chinese) otherwise.
+
+    Every reader of numbers from files (TOML, sheets, batch tables, target texts) calls this
+    before any arithmetic, so ``1E+999999999`` or a 5,000-digit value never reaches it.
+    """
+    if not value.is_finite():
+        raise ValueError(f"{what}不是有限数值 (not a finite number): {_shown(value)}")
+    _sign, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)
+    if len(digits) > MAX_DIGITS or abs(exponent) > MAX_EXPONENT or abs(value.adjusted()) > MAX_EXPONENT:
+        raise ValueError(f"{what}超出可处理的范围 (number out of range): {_shown(value)}；"
+                         f"最多 {MAX_DIGITS} 位有效数字，数量级在 10^-{MAX_EXPONENT} 到 10^{MAX_EXPONENT} 之间")
+    return value
+
+
 def to_decimal(value: object, *, what: str = "value") -> Decimal:
     """Return ``value`` as an exact Decimal.
 
     Accepts ``Decimal``, ``int`` and numeric text (full-width digits, spaces and
     thousands separators allowed).  A ``float`` is refused with ``TypeError``:
-    ``Decimal(3.34)`` is 3.33999..., so floats must be passed as text.
+    ``Decimal(3.34)`` is 3.33999..., so floats must be passed as text.  Text is input:
+    its size is bounded (:func:`check_magnitude`) before it is read.
     """
     if isinstance(value, bool):
-        raise TypeError(f"{what} must be a Decimal, int or numeric text, not bool: {value!r}")
+        raise TypeError(f"{what} 应为数值，不能是逻辑值 (must be a number, not a boolean): {str(value).lower()}")
     if isinstance(value, float):
         raise TypeError(
             f"{what} must be a Decimal, int or numeric text, not float: {value!r} "
@@ -63,14 +112,18 @@ def to_decimal(value: object, *, what: str = "value") -> Decimal:
         result = Decimal(value)
     elif isinstance(value, str):
         text = unicodedata.normalize("NFKC", value).replace(" ", "").replace(",", "")
+        if len(text) > _MAX_TEXT:
+            raise ValueError(f"{what} 数值过长 (number too long): {_shown(value)}；最多 {MAX_DIGITS} 位有效数字")
         try:
             result = Decimal(text)
         except decimal.InvalidOperation:
-            raise ValueError(f"{what} is not a number: {value!r}") from None
+            raise ValueError(f"{what} 不是数值 (not a number): “{_shown(value)}”") from None
+        if result.is_finite():
+            check_magnitude(result, what=f"{what} ")
     else:
-        raise TypeError(f"{what} must be a Decimal, int or numeric text, not {type(value).__name__}: {value!r}")
+        raise TypeError(f"{what} 应为数值 (must be a number)，实际为{_kind(value)}: {_shown(value)}".strip())
     if not result.is_finite():
-        raise ValueError(f"{what} must be a finite number: {value!r}")
+        raise ValueError(f"{what} 不是有限数值 (not a finite number): {_shown(value)}")
     return result
 
 

@@ -3,7 +3,24 @@
 A spec is read from a plain mapping (a TOML document, see ``scoring_specs/``) by
 :func:`spec_from_dict`, strictly: unknown keys, missing fields, unknown rule kinds
 and points that do not add up are each reported with their key path.  Every part,
-item, split and rule carries a ``source``.
+item, split and rule carries a ``source`` (for auditors: where a number comes from); the
+spec, a part or an item may carry a ``basis`` (for officers: a plain Chinese 依据 such as
+“天河区 2023 自评表评分办法”).  A part or item without its own ``basis`` takes its
+part's, then the spec's.
+
+The mapping :func:`spec_from_dict` accepts (TOML shown; every number may be an int,
+a Decimal or a numeric string)::
+
+    id = "tianhe-2023"; title = "…"; year = 2023; total = 100; source = "…"
+    jurisdiction = "…"                       # optional
+    basis = "天河区 2023 自评表评分办法"       # optional, shown to officers
+    extends = "base-id"                      # optional (resolved by the loader)
+    [grades]  source = "…"; bands = [{ grade = "优", min = 90 }, …]     # optional
+    [[parts]] key, name, points, source, basis?, unknown? (true: not published, no points/items)
+      [[parts.items]] key, name, kind (indicators | execution_rate | checklist | unknown),
+                      points, source, basis?, groups (indicators only, e.g. ["产出指标"])
+        [parts.items.split] places?, leftover?, source      # indicators only
+        [parts.items.rule]  kind, source, its parameters, rounding?, partial_share?
 """
 
 from __future__ import annotations
@@ -50,6 +67,7 @@ class Item:
     split: Split | None = None
     rule: IndicatorRule | None = None
     rule_source: str = ""
+    basis: str = ""
 
 
 @attrs.frozen
@@ -62,17 +80,24 @@ class Part:
     source: str
     items: tuple[Item, ...] = ()
     unknown: bool = False
+    basis: str = ""
 
 
 @attrs.frozen
 class GradeBand:
+    """A grade (等级, e.g. 优) given to totals of at least ``min`` points."""
+
     grade: str
     min: Decimal
 
 
 @attrs.frozen
 class Spec:
-    """A jurisdiction-year's scoring rules."""
+    """A jurisdiction-year's scoring rules.
+
+    ``source`` notes where the rules come from, for auditors; ``basis`` is the plain
+    Chinese 依据 shown to officers (``--explain``, the xlsx 计算过程 sheet, templates).
+    """
 
     id: str
     title: str
@@ -84,6 +109,7 @@ class Spec:
     grades: tuple[GradeBand, ...] = ()
     grades_source: str = ""
     extends: str = ""
+    basis: str = ""
     #: a project spec's ``[project]`` table, read by :mod:`selfscore.core.project`
     project: Mapping[str, Any] = attrs.field(factory=dict)
     directions: tuple[Direction, ...] = ()
@@ -110,7 +136,7 @@ class Spec:
         return None
 
 
-_PART_KEYS: Final = ("key", "name", "points", "source", "items", "unknown")
+_PART_KEYS: Final = ("key", "name", "points", "source", "items", "unknown", "basis")
 
 
 def merge_spec_data(base: Mapping[str, Any], child: Mapping[str, Any], *, file: str = "") -> dict[str, Any]:
@@ -198,6 +224,9 @@ def _rule(r: Reader, data: Mapping[str, Any], where: str) -> tuple[IndicatorRule
 def _split(r: Reader, data: Mapping[str, Any], where: str) -> Split:
     r.keys(data, where, required=("source",), optional=("places", "leftover"))
     places = r.integer(data, "places", where)
+    if places is not None and not 0 <= places <= 12:
+        r.problem(path(where, "places"), f"小数位数应在 0 到 12 之间 (places must be 0..12): {places}")
+        places = None
     leftover = r.text(data, "leftover", where)
     if leftover is not None and leftover not in LEFTOVER_ORDERS:
         r.problem(path(where, "leftover"), f"未知的尾差分配方式 (unknown leftover order) {leftover!r}；可用: {', '.join(LEFTOVER_ORDERS)}")
@@ -206,7 +235,7 @@ def _split(r: Reader, data: Mapping[str, Any], where: str) -> Split:
 
 
 def _item(r: Reader, data: Mapping[str, Any], where: str) -> Item | None:
-    r.keys(data, where, required=("key", "name", "kind", "source"), optional=("points", "groups", "split", "rule"))
+    r.keys(data, where, required=("key", "name", "kind", "source"), optional=("points", "groups", "split", "rule", "basis"))
     key = r.text(data, "key", where)
     name = r.text(data, "name", where)
     kind = r.text(data, "kind", where)
@@ -246,7 +275,7 @@ def _item(r: Reader, data: Mapping[str, Any], where: str) -> Item | None:
     if key is None or name is None or kind is None:
         return None
     return Item(key=key, name=name, kind=kind, points=points, source=source,  # type: ignore[arg-type]
-                groups=groups, split=split, rule=rule, rule_source=rule_source)
+                groups=groups, split=split, rule=rule, rule_source=rule_source, basis=r.text(data, "basis", where) or "")
 
 
 def _check_points(r: Reader, spec_total: Decimal | None, parts: list[Part]) -> None:
@@ -274,15 +303,17 @@ def spec_from_dict(data: Mapping[str, Any], *, file: str = "") -> Spec:
     """Build a :class:`Spec` from plain data, reporting every problem in one :class:`SpecError`."""
     r = Reader(file)
     r.keys(data, "", required=("id", "title", "year", "total", "source", "parts"),
-           optional=("jurisdiction", "grades", "extends", "items", "project", "directions"))
+           optional=("jurisdiction", "grades", "extends", "items", "basis", "project", "directions"))
     if "items" in data:
         r.problem("items", "[items.KEY] 只能用于继承其他规范的规范 (item overrides need extends)")
+    basis = r.text(data, "basis", "") or ""
     spec_id = r.text(data, "id", "")
     title = r.text(data, "title", "")
     year = r.integer(data, "year", "")
     total = r.decimal(data, "total", "", minimum=Decimal(0))
     parts: list[Part] = []
     seen_items: dict[str, str] = {}
+    seen_groups: dict[str, str] = {}
     for i, part_data in enumerate(r.tables(data, "parts", "")):
         where = f"parts[{i}]"
         unknown = bool(r.boolean(part_data, "unknown", where))
@@ -296,14 +327,22 @@ def spec_from_dict(data: Mapping[str, Any], *, file: str = "") -> Spec:
                 if label in seen_items:
                     r.problem(f"{where}.items[{j}]", f"二级指标重复 (duplicate item) “{label}”，已见于 {seen_items[label]}")
                 seen_items[label] = f"{where}.items[{j}]"
+            for group in item.groups:  # one group, one item: else its indicators would count twice
+                if group in seen_groups:
+                    r.problem(f"{where}.items[{j}].groups", f"一级分组“{group}”已属于 {seen_groups[group]}，"
+                                                            "不能再归入另一个二级指标 (a group belongs to one item)")
+                seen_groups[group] = f"{where}.items[{j}]（{item.name}）"
             items.append(item)
+        part_basis = r.text(part_data, "basis", where) or basis
+        items = [item if item.basis else attrs.evolve(item, basis=part_basis) for item in items]
         if unknown and items:
             r.problem(where, "未公布的一级指标不能列出二级指标 (an unknown part lists no items)")
         if not unknown and not items and "items" not in part_data:
             r.problem(path(where, "items"), "缺少二级指标 (missing items)")
         parts.append(Part(key=r.text(part_data, "key", where) or "", name=r.text(part_data, "name", where) or "",
                           points=r.decimal(part_data, "points", where, minimum=Decimal(0)),
-                          source=r.text(part_data, "source", where) or "", items=tuple(items), unknown=unknown))
+                          source=r.text(part_data, "source", where) or "", items=tuple(items), unknown=unknown,
+                          basis=part_basis))
     bands: list[GradeBand] = []
     grades_source = ""
     grades = r.table(data, "grades", "")
@@ -323,5 +362,5 @@ def spec_from_dict(data: Mapping[str, Any], *, file: str = "") -> Spec:
     assert spec_id is not None and title is not None and year is not None and total is not None
     return Spec(id=spec_id, title=title, jurisdiction=r.text(data, "jurisdiction", "") or "", year=year, total=total,
                 source=r.text(data, "source", "") or "", parts=tuple(parts), grades=tuple(bands),
-                grades_source=grades_source, extends=r.text(data, "extends", "") or "",
+                grades_source=grades_source, extends=r.text(data, "extends", "") or "", basis=basis,
                 project=dict(r.table(data, "project", "") or {}), directions=directions)

@@ -19,6 +19,8 @@ from typing import Final, Literal
 import attrs
 
 from selfscore.core.errors import TargetError
+from selfscore.core.numbers import check_magnitude
+from selfscore.core.validate import error_literal
 
 __all__ = [
     "COMPARATORS",
@@ -272,6 +274,8 @@ def parse_target(
     s = _normalise(text)
     if not s.strip(_TRAILING_PUNCT):
         raise TargetError(f"目标值为空 (empty target): “{text}”", text)
+    if error_literal(s) is not None:
+        raise TargetError(f"是电子表格的错误值 (a spreadsheet error value) “{text}”，不是数值：请填写实际数值或文本", text)
     if qualitative:
         return Target(text=text, kind="qualitative", level=_level(_normalise(text)))
 
@@ -301,7 +305,7 @@ def parse_target(
     match = found[0]
     number = _check_number(match.group(), text)
     prefix, rest = work[: match.start()], work[match.end() :]
-    if prefix.endswith(("-", "−")):
+    if prefix.endswith(("-", "−", "负")) and not prefix.endswith("正负"):  # 负5% is not 5%
         raise TargetError(f"暂不支持负数目标值 (negative targets are not supported): “{text}”", text)
     unit = _read_unit(rest)
     suffix = rest[len(unit) :]
@@ -316,7 +320,10 @@ def parse_target(
     if before and after and before != after:
         raise TargetError(f"目标值的比较关系互相矛盾 (contradictory comparators {before} / {after}): “{text}”", text)
     comparator = before or after
-    value = Decimal(number)
+    try:
+        value = check_magnitude(Decimal(number))
+    except ValueError as exc:
+        raise TargetError(f"{exc}: “{text[:40]}”", text) from None
     if comparator is None:
         comparator = "<=" if (lower_is_better or value == 0) else ">="
     notes = [n for n in (*inner, note.replace("\x00", "").strip(_TRAILING_PUNCT)) if n]
@@ -339,10 +346,23 @@ def parse_actual(text: str) -> Target:
     """
     if not isinstance(text, str):
         raise TypeError(f"actual text must be str, not {type(text).__name__}: {text!r}")
-    parsed = parse_target(text)
+    if not _normalise(text).strip(_TRAILING_PUNCT):
+        raise TargetError("实现值未填写 (actual value missing)", text)
+    if _DATE.fullmatch(_normalise(text)):
+        raise TargetError(f"实现值“{text}”是一个日期 (a date)，不是完成数值：时效指标请填写完成情况，如“按时完成”或“12月底前完成”",
+                          text)
+    try:
+        parsed = parse_target(text)
+    except TargetError as exc:  # the same reading, said of the actual
+        message = str(exc).replace("负数目标值 (negative targets", "负数实现值 (negative actuals").replace("目标值", "实现值")
+        raise TargetError(message, text) from None
     if parsed.kind == "quantitative" and not _has_explicit_comparator(text):
         return attrs.evolve(parsed, comparator="==")
     return parsed
+
+
+_DATE: Final = re.compile(r"(?:19|20)\d\d(?:[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])|年(?:0?[1-9]|1[0-2])月"
+                          r"(?:(?:0?[1-9]|[12]\d|3[01])[日号])?)")
 
 
 def _has_explicit_comparator(text: str) -> bool:

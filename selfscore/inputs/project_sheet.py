@@ -16,20 +16,18 @@ from __future__ import annotations
 import csv
 import io
 import re
-import tomllib
 import unicodedata
-import warnings
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final
 
 import attrs
 
-from selfscore.core.errors import CaseError, DependencyError, Problem, UnreadableError
-from selfscore.core.numbers import fmt, mul
+from selfscore.core.errors import CaseError, DependencyError, Problem, SelfScoreError, UnreadableError
 from selfscore.core.project import BudgetRow, ProjectCase, ProjectIndicator, Typed
 from selfscore.core.project_case import is_project_data, project_case_from_dict
-from selfscore.inputs.files import read_bytes, read_text
+from selfscore.inputs.files import read_text
+from selfscore.inputs.load import read_toml
+from selfscore.inputs.xlsx import SHEET_LIMITS, open_workbook
 
 __all__ = ["is_project_file", "load_project_case", "read_project_sheet"]
 
@@ -70,44 +68,15 @@ def _letter(index: int) -> str:
     return letters
 
 
-def _number_text(value: int | float, number_format: str) -> str:
-    exact = Decimal(value) if isinstance(value, int) else Decimal(repr(value))
-    bare = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", number_format or "")
-    return f"{fmt(mul(exact, Decimal(100)))}%" if "%" in bare else fmt(exact)
-
-
 def _read_xlsx(path: Path) -> list[_Grid]:
-    try:
-        import openpyxl
-    except ImportError:
-        raise DependencyError(f"{path}: 读取 .xlsx 需要 openpyxl：请运行 pip install 'selfscore[xlsx]'，或另存为 CSV") from None
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            book = openpyxl.load_workbook(read_bytes_io(path), data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise UnreadableError(f"{path}: 不是有效的 .xlsx 文件 (not a valid .xlsx workbook): {exc}") from None
-    grids = []
-    for ws in book.worksheets:
-        grid: _Grid = []
-        for row in ws.iter_rows():
-            line = []
-            for cell in row:
-                value = cell.value
-                if isinstance(value, bool) or value is None:
-                    text = ""
-                elif isinstance(value, (int, float)):
-                    text = _number_text(value, cell.number_format)
-                else:
-                    text = str(value).strip()
-                line.append((text, cell.coordinate))
-            grid.append(line)
-        grids.append(grid)
-    return grids
+    """Every worksheet through the one streaming, bounded .xlsx reader (:mod:`selfscore.inputs.xlsx`).
 
-
-def read_bytes_io(path: Path) -> io.BytesIO:
-    return io.BytesIO(read_bytes(path))
+    A cell that reader refuses reads as before: TRUE/FALSE, a formula without its value and a
+    date blank, an error value as its text (``#DIV/0!``, refused by the target reader).
+    TODO(project): report each such cell by name, as the 自评表 does.
+    """
+    with open_workbook(path, SHEET_LIMITS) as book:
+        return [[[(c.text, c.address) for c in row] for row in book.sheet(i).grid] for i in range(len(book.sheets))]
 
 
 def _read_csv(path: Path) -> list[_Grid]:
@@ -254,8 +223,8 @@ def is_project_file(path: Path | str) -> bool:
     p = Path(path)
     if p.suffix.lower() == ".toml":
         try:
-            return is_project_data(tomllib.loads(read_bytes(p).decode("utf-8-sig")))
-        except (UnicodeDecodeError, tomllib.TOMLDecodeError, UnreadableError):
+            return is_project_data(read_toml(p))  # bounded: size, nesting, numbers
+        except SelfScoreError:
             return False
     if p.suffix.lower() not in (".csv", ".xlsx", ".xlsm") or not p.is_file():
         return False

@@ -30,27 +30,25 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 import re
 import unicodedata
-import warnings
-import zipfile
-from collections.abc import Mapping, Sequence
-from datetime import date, datetime, time, timedelta
+from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import Final, Literal
 
 import attrs
 
 from selfscore.core.case import Case, Deduction, Indicator, ItemInput, read_percent
 from selfscore.core.completion import completion, read_judgement
-from selfscore.core.errors import CaseError, DependencyError, InputError, Problem, SelfScoreError, UnreadableError
-from selfscore.core.numbers import exact_sum, fmt, mul, to_decimal
+from selfscore.core.errors import CaseError, InputError, Problem, SelfScoreError, UnreadableError
+from selfscore.core.numbers import exact_sum, fmt, sub, to_decimal
 from selfscore.core.spec import Item, Part, Spec
-from selfscore.core.targets import parse_actual, parse_target
-from selfscore.inputs.files import read_text
+from selfscore.core.targets import Target, parse_actual, parse_target
+from selfscore.inputs.cells import HEADERS, Cell, column_letter, header_field, text_cell, unbalanced_quote
+from selfscore.inputs.files import MAX_SHEET_BYTES, read_bytes, read_text, regular_file, sniff
 from selfscore.inputs.load import load_spec
+from selfscore.inputs.xlsx import SHEET_LIMITS, RawSheet, open_workbook
 
 __all__ = [
     "COLUMNS",
@@ -70,50 +68,22 @@ __all__ = [
 
 SHEET_SUFFIXES: Final[tuple[str, ...]] = (".csv", ".xlsx", ".xlsm")
 
-#: Column fields: the canonical header first, then the synonyms officers use.
-COLUMNS: Final[dict[str, tuple[str, ...]]] = {
-    "level1": ("一级指标",),
-    "level2": ("二级指标",),
-    "name": ("三级指标", "指标名称", "三级指标名称"),
-    "target": ("年度目标值", "指标值", "目标值", "年度指标值", "全年目标值", "年度目标"),
-    "actual": ("年度实现值", "实际完成值", "完成值", "实现值", "年度实际完成值", "实际值", "全年实际完成值", "年度完成值"),
-    "rate": ("完成率", "指标完成率", "年度完成率"),
-    "weight": ("分值", "权重", "分值（权重）", "单项分值", "单项分值（权重）", "指标分值", "权重（分值）", "权重分值"),
-    "score": ("得分", "自评得分", "单项自评得分", "单项得分", "指标得分"),
-    "reason": ("偏差原因", "偏差原因分析及改进措施", "偏差原因分析", "偏差原因及改进措施", "未完成原因", "未完成原因分析", "扣分原因"),
-    "judgement": ("判断结果", "达成情况", "是否达成"),
-}
+#: The 自评表's columns (a view of the one header table, :data:`selfscore.inputs.cells.HEADERS`).
+_FIELDS: Final = ("level1", "level2", "name", "target", "actual", "rate", "weight", "score", "reason", "judgement")
+COLUMNS: Final[dict[str, tuple[str, ...]]] = {field: HEADERS[field] for field in _FIELDS}
 REQUIRED: Final[tuple[str, ...]] = ("level1", "level2", "name", "target", "actual")
 _HEADER_SCAN: Final = 30
 _SUM_WORDS: Final = ("合计", "小计", "总计", "总分", "综合得分")
 _TOTAL_WORDS: Final = ("总分", "总计")
-_FOOTER_STARTS: Final = ("注", "说明", "备注", "填表", "填报人", "审核", "负责人", "联系", "制表", "单位负责人")
+_FOOTER_STARTS: Final = ("注", "说明", "备注", "填表", "填报", "审核", "负责人", "联系", "制表", "单位负责人", "财务负责人",
+                          "分管领导", "经办人", "签字", "签名", "盖章", "日期", "单位（盖章）", "单位(盖章)")
 _DEPARTMENT_LABELS: Final = ("单位名称", "部门名称", "填报单位", "预算单位", "单位", "部门", "部门(单位)名称")
 _YEAR_LABELS: Final = ("年度", "评价年度", "自评年度", "预算年度")
-
-
-def column_letter(index: int) -> str:
-    """1 -> ``A``, 27 -> ``AA`` (1-based, as spreadsheets number columns)."""
-    letters = ""
-    while index > 0:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 def is_sheet(path: Path | str) -> bool:
     """Whether ``path`` names a spreadsheet this module reads (.csv, .xlsx, .xlsm)."""
     return Path(path).suffix.lower() in SHEET_SUFFIXES
-
-
-@attrs.frozen
-class Cell:
-    """One cell as read: exact text (numbers as exact decimal text, % cells as ``95%``)."""
-
-    text: str
-    address: str
-    number: bool = False
-    problem: str = ""
 
 
 @attrs.frozen
@@ -171,15 +141,8 @@ def _key(text: str, *, ordinal: bool = True) -> str:
     return s.strip("。.，,；;:：、*")
 
 
-_SYNONYMS: Final[dict[str, str]] = {_squash(name): field for field, names in COLUMNS.items() for name in names}
-
-
 def _field_of(text: str) -> str | None:
-    key = _squash(text).strip("*:：")
-    if key in _SYNONYMS:
-        return _SYNONYMS[key]
-    bare = re.sub(r"\([^()]*\)$", "", key)
-    return _SYNONYMS.get(bare)
+    return header_field(text, _FIELDS)
 
 
 # ---------------------------------------------------------------- numbers
@@ -194,109 +157,35 @@ def read_number(text: str) -> Decimal:
     return value
 
 
-def _percent_format(number_format: str) -> bool:
-    bare = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", number_format or "")
-    return "%" in bare
-
-
-def _number_text(value: int | float, number_format: str) -> str:
-    if isinstance(value, int):
-        exact = Decimal(value)
-    else:
-        shortest = repr(value)
-        exact = Decimal(shortest)
-        if float(exact) != value:  # pragma: no cover - repr always round-trips
-            raise AssertionError(f"float {shortest} does not round-trip")
-    if _percent_format(number_format):
-        return f"{fmt(mul(exact, Decimal(100)))}%"
-    return fmt(exact)
-
-
 # ---------------------------------------------------------------- reading files
 
 _Grid = list[list[Cell]]
-
-
-@attrs.frozen
-class _Raw:
-    title: str
-    grid: _Grid
-    merged: tuple[tuple[int, int, int, int], ...] = ()  # (min_row, min_col, max_row, max_col), 1-based
+_Raw = RawSheet
 
 
 def _read_csv(path: Path) -> list[_Raw]:
-    text, _encoding = read_text(path)
+    text, _encoding = read_text(path, limit=MAX_SHEET_BYTES, kind="自评表")
+    line = unbalanced_quote(text)
+    if line is not None:
+        raise UnreadableError(f"{path}: 第{line}行有未配对的引号 (unbalanced quote “\"”)：引号须成对出现；"
+                              "请删去这个引号，或在 Excel 中打开后另存为 CSV")
     grids = []
     for delimiter in (",", "\t", ";"):
         try:
             rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
         except csv.Error as exc:
             raise UnreadableError(f"{path}: CSV 格式错误 (malformed CSV): {exc}") from None
-        grid = [[Cell(value.strip(), f"{column_letter(j + 1)}{i + 1}") for j, value in enumerate(row)]
+        grid = [[text_cell(value, f"{column_letter(j + 1)}{i + 1}") for j, value in enumerate(row)]
                 for i, row in enumerate(rows)]
         grids.append(_Raw("", grid))
     return grids
 
 
-def _xlsx_cell(value: Any, data_type: str, number_format: str, address: str) -> Cell:
-    if value is None:
-        return Cell("", address)
-    if data_type == "e" or (isinstance(value, str) and data_type == "e"):
-        return Cell("", address, problem=f"单元格是错误值 (error value) {value}")
-    if isinstance(value, bool):
-        return Cell("", address, problem=f"单元格是逻辑值 (boolean) {value}，请改为文本或数值")
-    if isinstance(value, (datetime, date, time, timedelta)):
-        return Cell("", address, problem=f"单元格是日期或时间 (date/time) {value}，请改为文本，如“12月底前完成”")
-    if isinstance(value, float) and not math.isfinite(value):
-        return Cell("", address, problem=f"单元格不是有限数值 (not a finite number) {value}")
-    if isinstance(value, (int, float)):
-        return Cell(_number_text(value, number_format), address, number=True)
-    return Cell(str(value).strip(), address)
-
-
-def _read_xlsx(path: Path) -> list[_Raw]:
-    if not path.exists():
-        raise UnreadableError(f"{path}: 文件不存在 (file not found)")
-    if path.is_dir():
-        raise UnreadableError(f"{path}: 是目录而不是文件 (is a directory)")
-    try:
-        import openpyxl
-        from openpyxl.utils.exceptions import InvalidFileException
-    except ImportError:
-        raise DependencyError(
-            f"{path}: 读取 .xlsx 需要 openpyxl (reading .xlsx needs openpyxl)：请运行 pip install 'selfscore[xlsx]'，"
-            "或在 Excel 中另存为 CSV"
-        ) from None
-    try:
-        with warnings.catch_warnings():  # "Data Validation extension is not supported" and the like
-            warnings.simplefilter("ignore")
-            values = openpyxl.load_workbook(path, data_only=True)
-            formulas = openpyxl.load_workbook(path, data_only=False)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError, EOFError) as exc:
-        raise UnreadableError(f"{path}: 不是有效的 .xlsx 文件 (not a valid .xlsx workbook): {exc}") from None
-    except OSError as exc:
-        raise UnreadableError(f"{path}: 无法读取 (cannot read): {exc.strerror or exc}") from None
-    sheets = []
-    for ws in values.worksheets:
-        wsf = formulas[ws.title]
-        grid: _Grid = []
-        for row in ws.iter_rows():
-            cells = []
-            for cell in row:
-                if getattr(cell, "coordinate", None) is None:  # pragma: no cover - EmptyCell in read-only mode
-                    continue
-                read = _xlsx_cell(cell.value, cell.data_type, cell.number_format, cell.coordinate)
-                if cell.value is None:
-                    formula = wsf[cell.coordinate]
-                    if formula.data_type == "f":
-                        shown = formula.value if isinstance(formula.value, str) else getattr(formula.value, "text", "")
-                        read = Cell("", cell.coordinate, problem=(
-                            f"公式没有缓存值 (formula without a cached value) {shown}：请在 Excel 中打开并保存，或改为数值"))
-                cells.append(read)
-            grid.append(cells)
-        merged = tuple((r.min_row, r.min_col, r.max_row, r.max_col) for r in ws.merged_cells.ranges)
-        sheets.append(_Raw(ws.title, grid, merged))
-    return sheets
+def _read_xlsx(path: Path) -> Iterator[_Raw]:
+    """The workbook's worksheets one at a time (streamed: a later sheet is read only if needed)."""
+    with open_workbook(path, SHEET_LIMITS) as book:
+        for index in range(len(book.sheets)):
+            yield book.sheet(index)
 
 
 # ---------------------------------------------------------------- the table
@@ -386,9 +275,9 @@ def _merged_fill(raw: _Raw, columns: Mapping[str, int]) -> _Grid:
         if min_row - 1 >= len(grid) or min_col - 1 >= len(grid[min_row - 1]):
             continue
         top = grid[min_row - 1][min_col - 1]
-        for r in range(min_row, max_row + 1):
-            for c in range(min_col, max_col + 1):
-                if (r, c) == (min_row, min_col) or c not in label_cols or r - 1 >= len(grid) or c - 1 >= len(grid[r - 1]):
+        for r in range(min_row, min(max_row, len(grid)) + 1):  # a range may reach XFD1048576: stop at the grid
+            for c in sorted(col for col in label_cols if min_col <= col <= max_col):
+                if (r, c) == (min_row, min_col) or c - 1 >= len(grid[r - 1]):
                     continue
                 cell = grid[r - 1][c - 1]
                 if not cell.text and not cell.problem:
@@ -397,9 +286,10 @@ def _merged_fill(raw: _Raw, columns: Mapping[str, int]) -> _Grid:
 
 
 def _is_footer(cells: Mapping[str, Cell]) -> bool:
-    """A note under the table (注：…, 填表人：…): one text, maybe merged across the row."""
+    """A note or signature line under the table (注：…; 单位负责人：王五 … 填表人：张三): every text in
+    the row is one (a note may be merged across the row)."""
     filled = {c.text for c in cells.values() if c.text}
-    return len(filled) == 1 and _squash(next(iter(filled))).startswith(_FOOTER_STARTS)
+    return bool(filled) and all(_squash(text).startswith(_FOOTER_STARTS) for text in filled)
 
 
 def _is_sum(cells: Mapping[str, Cell]) -> bool:
@@ -415,7 +305,7 @@ def _table(file: str, raw: _Raw) -> tuple[Sheet, list[Problem]] | None:
     problems = _duplicate_problems(file, raw.grid, header, columns)
     missing = [f for f in REQUIRED if f not in columns]
     for field in missing:
-        names = "、".join(COLUMNS[field])
+        names = "、".join(n for n in COLUMNS[field] if not n.isascii())
         problems.append(Problem(f"缺少必填列 (missing required column)“{COLUMNS[field][0]}”；可用的列名: {names}",
                                 file, f"第{header + 1}行 表头 (header)"))
     if missing:
@@ -455,11 +345,15 @@ def read_sheet(path: Path | str) -> Sheet:
     """
     p = Path(path)
     suffix = p.suffix.lower()
-    if suffix == ".xls":
-        raise UnreadableError(f"{p}: 不支持旧版 .xls 文件 (old .xls is not supported)：请在 Excel 中另存为 .xlsx 或 CSV")
-    if suffix not in SHEET_SUFFIXES:
-        raise UnreadableError(f"{p}: 不是 .csv 或 .xlsx 文件 (not a .csv or .xlsx file)")
-    candidates = _read_xlsx(p) if suffix in (".xlsx", ".xlsm") else _read_csv(p)
+    if suffix not in SHEET_SUFFIXES or (suffix != ".csv" and not _looks_like_zip(p)):
+        kind = sniff(read_bytes(p, limit=MAX_SHEET_BYTES, kind="自评表"))
+        if kind is not None:
+            raise UnreadableError(f"{p}: {kind}")
+        if suffix in SHEET_SUFFIXES:
+            raise UnreadableError(f"{p}: 不是有效的 .xlsx 文件 (not a valid .xlsx workbook)：请在 Excel 中打开并另存为 .xlsx")
+        raise UnreadableError(f"{p}: 不是 .csv 或 .xlsx 文件 (not a .csv or .xlsx file)：请用 Excel 或 WPS 另存为 .xlsx 或 CSV")
+    candidates = _read_xlsx(p) if suffix in (".xlsx", ".xlsm") else iter(_read_csv(p))
+    titles = []
     for raw in candidates:
         table = _table(str(p), raw)
         if table is not None:
@@ -467,11 +361,22 @@ def read_sheet(path: Path | str) -> Sheet:
             if problems:
                 raise CaseError(problems)
             return sheet
-    names = "、".join(f"“{raw.title}”" for raw in candidates if raw.title)
+        titles.append(raw.title)
+    names = "、".join(f"“{title}”" for title in titles if title)
     needed = "、".join(COLUMNS[f][0] for f in REQUIRED)
     raise CaseError([Problem(
         f"未找到表头行 (no header row found)：前 {_HEADER_SCAN} 行中没有含 {needed} 等列名的行"
         + (f"（已查看工作表 {names}）" if names else ""), str(p))])
+
+
+def _looks_like_zip(path: Path) -> bool:
+    """Whether ``path`` (a regular file) starts as a zip archive does (an .xlsx is one)."""
+    regular_file(path)
+    try:
+        with open(path, "rb") as f:
+            return f.read(4) == b"PK\x03\x04"
+    except OSError as exc:
+        raise UnreadableError(f"{path}: 无法读取 (cannot read): {exc.strerror or exc}") from None
 
 
 # ---------------------------------------------------------------- applying the spec
@@ -594,6 +499,13 @@ def _typed_number(sheet: Sheet, row: SheetRow, field: str, problems: list[Proble
     return value
 
 
+def _bare_against_percent(target: Target, actual: Target) -> bool:
+    """An actual typed as a bare number (``0.95`` in a General cell) against a percentage target:
+    0.95 % or 95 %?  Never borrowed from the target silently (0 is 0 in any unit)."""
+    return (target.kind == "quantitative" and target.unit == "%" and actual.kind == "quantitative"
+            and not actual.unit and actual.value != 0)
+
+
 def _indicator(sheet: Sheet, row: SheetRow, group: str, problems: list[Problem]) -> Indicator | None:
     before = len(problems)
 
@@ -625,6 +537,9 @@ def _indicator(sheet: Sheet, row: SheetRow, group: str, problems: list[Problem])
         except SelfScoreError as exc:
             problem("judgement", str(exc))
             judgement = None
+    if target is not None and actual is not None and len(problems) == before and _bare_against_percent(target, actual):
+        problem("actual", f"实现值“{actual_text}”没有百分号，而目标值“{target_text}”是百分数，无法确定其含义 (a bare number "
+                          "against a percent target is ambiguous)：请写成 95%，或在设置为百分比格式的单元格中填 0.95")
     if target is not None and actual is not None and len(problems) == before:
         try:
             completion(target, actual, judgement=judgement)
@@ -678,7 +593,7 @@ def _item_row(sheet: Sheet, spec: Spec, row: SheetRow, item: Item, *, lenient: b
                              "(give the item's score; a deduction needs a reason)")
         return None
     assert item.points is not None
-    lost = item.points - score
+    lost = sub(item.points, score)
     entries: tuple[Deduction, ...] = ()
     if lost < 0:
         if not lenient:

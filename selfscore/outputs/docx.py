@@ -58,7 +58,7 @@ _H1 = re.compile(r"^[一二三四五六七八九十]+、(\S.{0,20})$")
 _H2 = re.compile(r"^（[一二三四五六七八九十]+）\S.{0,20}$")
 _NUMERIC_HEADERS = frozenset({"完成率", "指标完成率", "分值", "得分"})
 # Relative column widths, by header; a header not listed gets 20.
-_COLUMN_WEIGHTS = {"一级指标": 21, "二级指标": 32, "三级指标": 44, "年度目标值": 38, "年度实现值": 38,
+_COLUMN_WEIGHTS = {"评分项目": 21, "评分内容": 32, "一级指标": 21, "二级指标": 32, "三级指标": 44, "年度目标值": 38, "年度实现值": 38,
                    "完成率": 17, "分值": 14, "得分": 14}
 
 _BASIC_INFO = (
@@ -326,14 +326,15 @@ def build_report(result: Result) -> Any:
     return doc
 
 
-def write_result_docx(result: Result, path: Path, *, inputs: Sequence[Path] = ()) -> None:
+def write_result_docx(result: Result, path: Path, *, inputs: Sequence[Path] = (), overwrite: bool = False) -> None:
     """Write the 自评报告 for ``result`` as a .docx to ``path``.
 
     The document is built in full, saved to a temporary file in the same folder and
     moved into place (:func:`selfscore.outputs.files.atomic_write`), so ``path`` is the
-    old file or the complete new one; ``path`` must not be one of ``inputs``.
+    old file or the complete new one; ``path`` must not be one of ``inputs``, nor an
+    existing file unless ``overwrite`` (:class:`~selfscore.core.errors.OutputError`).
     """
     path = Path(path)
-    check_output(path, inputs)
+    check_output(path, inputs, overwrite=overwrite)
     doc = build_report(result)
-    atomic_write(path, doc.save, inputs=inputs)
+    atomic_write(path, doc.save, inputs=inputs, overwrite=overwrite)

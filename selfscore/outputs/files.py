@@ -1,28 +1,64 @@
-"""Writing output files safely: all or nothing, and never over an input."""
+"""Writing output files safely: all or nothing, never over an input, never over a non-file.
+
+The one overwrite rule, for every command that writes: an output path that already
+exists is refused unless ``overwrite`` (the ``--force`` option) is given; even then only a
+regular file is replaced, never a folder, a device (``/dev/null``), a pipe or an input
+of the same invocation.  Every refusal and every write failure (read-only folder, disk
+full, file too large) is an :class:`~selfscore.core.errors.OutputError` with a Chinese
+message; the old destination stays as it was and no temporary file is left behind.
+"""
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from selfscore.core.errors import UnreadableError
+from selfscore.core.errors import OutputError
 
-__all__ = ["atomic_write", "check_output", "write_text_atomic"]
+__all__ = ["atomic_write", "check_output", "describe_os_error", "write_text_atomic"]
+
+_ERRNO_TEXT = {
+    errno.ENOSPC: "磁盘空间不足 (no space left on device)",
+    errno.EFBIG: "文件超过允许的大小 (file too large)",
+    getattr(errno, "EDQUOT", -1): "超出磁盘配额 (disk quota exceeded)",
+    errno.EROFS: "所在磁盘为只读 (read-only file system)",
+    errno.EACCES: "没有写入权限 (permission denied)",
+    errno.EPERM: "没有写入权限 (operation not permitted)",
+}
 
 
-def check_output(path: Path, inputs: Sequence[Path] = ()) -> Path:
-    """The resolved output path, after refusing an input file, a folder or a missing folder."""
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (a.exists() and b.exists() and os.path.samefile(a, b))
+    except OSError:
+        return False
+
+
+def check_output(path: Path, inputs: Sequence[Path] = (), *, overwrite: bool = False) -> Path:
+    """The resolved output path, after refusing an input, an existing file (unless ``overwrite``),
+    anything that is not a regular file, and a missing folder."""
     target = Path(path).resolve()
-    for src in inputs:
-        src = Path(src)
-        if src.exists() and (src.resolve() == target or (target.exists() and os.path.samefile(src, target))):
-            raise UnreadableError(f"{path}: 输出文件不能覆盖输入文件 (refusing to overwrite the input)")
-    if target.is_dir():
-        raise UnreadableError(f"{path}: 是一个目录，不能写入 (output is a folder)")
+    if any(_same(Path(src), target) for src in inputs):
+        raise OutputError(f"{path}: 输出文件不能覆盖本次读取的输入文件 (refusing to overwrite an input)；请换一个文件名")
+    try:
+        info = os.stat(target)
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:
+        raise OutputError(f"{path}: 无法检查输出位置 (cannot check the output path): {exc.strerror or exc}") from None
+    if info is not None:
+        if stat.S_ISDIR(info.st_mode):
+            raise OutputError(f"{path}: 是一个目录，不能写入 (output is a folder)")
+        if not stat.S_ISREG(info.st_mode):
+            raise OutputError(f"{path}: 不是普通文件（如设备或管道），不能写入 (output is not a regular file)")
+        if not overwrite:
+            raise OutputError(f"{path}: 文件已存在，未覆盖 (output exists, not overwritten)；如需覆盖请加 --force")
     if not target.parent.is_dir():
-        raise UnreadableError(f"{path}: 输出目录不存在 (output folder does not exist)")
+        raise OutputError(f"{path}: 输出目录不存在 (output folder does not exist)")
     return target
 
 
@@ -34,30 +70,49 @@ def _new_file_mode(target: Path) -> int:
     return 0o666 & ~umask
 
 
-def atomic_write(path: Path, save: Callable[[str], None], *, inputs: Sequence[Path] = ()) -> None:
+def describe_os_error(exc: OSError) -> str:
+    """A write failure in Chinese (with the English term): 磁盘空间不足 (no space left on device) …"""
+    return _ERRNO_TEXT.get(exc.errno or 0) or f"{exc.strerror or exc}"
+
+
+def _write_failed(path: Path, exc: OSError) -> OutputError:
+    reason = describe_os_error(exc)
+    return OutputError(f"{path}: 无法写入 (cannot write): {reason}；原有文件未改动 (the old file is unchanged)")
+
+
+def atomic_write(path: Path, save: Callable[[str], None], *, inputs: Sequence[Path] = (),
+                 overwrite: bool = False) -> None:
     """Call ``save(temp_path)`` and move the temporary file onto ``path`` in one step.
 
     ``path`` is then either its old self or the complete new file, never half-written;
-    a new file gets the usual permissions (umask), an existing one keeps its own.
+    a new file gets the usual permissions (umask), an existing one keeps its own.  See
+    :func:`check_output` for what is refused; OS errors become :class:`OutputError`.
     """
-    target = check_output(path, inputs)
-    mode = _new_file_mode(target)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    target = check_output(path, inputs, overwrite=overwrite)
+    try:
+        mode = _new_file_mode(target)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise _write_failed(Path(path), exc) from None
     try:
         os.close(fd)
         save(tmp)
         os.chmod(tmp, mode)
+        check_output(path, inputs, overwrite=overwrite)  # nothing appeared meanwhile
         os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise _write_failed(Path(path), exc) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
-def write_text_atomic(path: Path, text: str, *, inputs: Sequence[Path] = ()) -> None:
+def write_text_atomic(path: Path, text: str, *, inputs: Sequence[Path] = (), overwrite: bool = False) -> None:
     """Write UTF-8 text to ``path`` atomically (see :func:`atomic_write`)."""
 
     def save(tmp: str) -> None:
         with open(tmp, "w", encoding="utf-8", newline="\n") as f:
             f.write(text)
 
-    atomic_write(path, save, inputs=inputs)
+    atomic_write(path, save, inputs=inputs, overwrite=overwrite)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from selfscore.core.engine import IndicatorResult, ItemResult, PartResult, Result
-from selfscore.core.numbers import fmt, fmt_percent
+from selfscore.core.numbers import fmt, fmt_percent, sub
 
 __all__ = ["completion_bands", "narrative"]
 
@@ -47,14 +47,10 @@ def _item_phrase(item: ItemResult) -> str:
     return f"{item.name}未填报"
 
 
-def _indicator_paragraph(item: ItemResult) -> str | None:
-    inds = item.indicators
-    if not inds:
-        return None
+def _group_sentence(label: str, inds: list[IndicatorResult]) -> str:
     weights = sorted({ind.weight for ind in inds})
     span = fmt(weights[0]) if len(weights) == 1 else f"{fmt(weights[0])}-{fmt(weights[-1])}"
     full, middle, low, partly = completion_bands(inds)
-    label = item.name.replace("部门整体绩效目标", "").replace("完成情况", "")
     bands = [f"完成率100%及以上的指标有{full}个"]
     if middle:
         bands.append(f"完成率在60%-100%的指标有{middle}个")
@@ -62,8 +58,19 @@ def _indicator_paragraph(item: ItemResult) -> str | None:
         bands.append(f"完成率低于60%的指标有{low}个")
     if partly:
         bands.append(f"部分达成的指标有{partly}个")
-    return (f"共设置{label}{len(inds)}个，每个指标分值为{span}分，{'，'.join(bands)}，"
-            f"合计得分为{_score(item.score)}。")
+    return f"共设置{label}{len(inds)}个，每个指标分值为{span}分，{'，'.join(bands)}"
+
+
+def _indicator_paragraph(item: ItemResult) -> str | None:
+    """Counts by completion band for each indicator group of the item (效益指标 and 满意度指标 apart)."""
+    if not item.indicators:
+        return None
+    fallback = item.name.replace("部门整体绩效目标", "").replace("完成情况", "")
+    groups: dict[str, list[IndicatorResult]] = {}
+    for ind in item.indicators:
+        groups.setdefault(ind.group.strip() or fallback, []).append(ind)
+    sentences = [_group_sentence(label, inds) for label, inds in groups.items()]
+    return f"{'；'.join(sentences)}，合计得分为{_score(item.score)}。"
 
 
 def _part_paragraphs(index: int, part: PartResult) -> list[str]:
@@ -96,10 +103,10 @@ def _problems(result: Result) -> list[str]:
                     shown = ind.completion.outcome if rate is None else f"完成率{fmt_percent(rate)}"
                     reason = f"，原因：{ind.reason}" if ind.reason else ""
                     found.append(f"{ind.name}（目标{ind.target.text.strip()}，实际{ind.actual.text.strip()}）{shown}，"
-                                 f"扣{fmt(ind.weight - ind.score)}分{reason}")
+                                 f"扣{fmt(sub(ind.weight, ind.score))}分{reason}")
             if item.kind == "execution_rate" and item.rate is not None and item.score is not None and item.max is not None \
                     and item.score < item.max:
-                found.append(f"{item.name}方面，年度平均执行率为{fmt_percent(item.rate)}，扣{fmt(item.max - item.score)}分")
+                found.append(f"{item.name}方面，年度平均执行率为{fmt_percent(item.rate)}，扣{fmt(sub(item.max, item.score))}分")
     return found
 
 
@@ -107,8 +114,9 @@ def narrative(result: Result) -> str:
     """The self-evaluation paragraphs for ``result``, as plain text."""
     lines = ["一、自评结论"]
     if result.partial:
-        lines.append(f"{result.year}年度部门整体支出绩效自评结果不完整，已计分部分得分{fmt(result.known_score)}分"
-                     f"（满分{fmt(result.known_max)}分），未计总分和等级。尚缺：")
+        scored = (f"已计分部分得分{fmt(result.known_score)}分（满分{fmt(result.known_max)}分）" if result.known_max
+                  else "尚无已计分的项目")
+        lines.append(f"{result.year}年度部门整体支出绩效自评结果不完整，{scored}，未计总分和等级。尚缺：")
         lines.extend(f"  {m}" for m in result.missing)
     else:
         lines.append(f"{result.year}年度部门整体支出绩效自评结果为{fmt(result.score)}分"  # type: ignore[arg-type]

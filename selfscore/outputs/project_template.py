@@ -13,11 +13,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Final
 
-from selfscore.core.errors import DependencyError, UnreadableError
+from selfscore.core.errors import DependencyError, UsageError
 from selfscore.core.numbers import fmt
 from selfscore.core.project import ProjectCase, execution_item, indicators_item, project_rules
 from selfscore.core.spec import Spec
-from selfscore.outputs.files import atomic_write
+from selfscore.outputs.files import atomic_write, check_output
 
 __all__ = ["INDICATOR_HEADER", "project_rows", "write_project_form"]
 
@@ -125,17 +125,16 @@ def write_project_form(spec: Spec, path: Path | str, case: ProjectCase | None = 
     target = Path(path)
     suffix = target.suffix.lower()
     if suffix not in (".xlsx", ".csv"):
-        raise UnreadableError(f"{target}: 模板须为 .xlsx 或 .csv 文件 (the template must be .xlsx or .csv)")
-    if target.exists() and not overwrite:
-        raise UnreadableError(f"{target}: 文件已存在，未覆盖 (file exists, not overwritten)")
+        raise UsageError(f"{target}: 模板须为 .xlsx 或 .csv 文件 (the template must be .xlsx or .csv)")
+    check_output(target, overwrite=overwrite)  # the one overwrite rule (selfscore.outputs.files)
     rows = project_rows(spec, case)
     if suffix == ".csv":
         buffer = io.StringIO(newline="")
         csv.writer(buffer, lineterminator="\r\n").writerows(rows)
-        atomic_write(target, lambda tmp: _write_text(Path(tmp), buffer.getvalue()))
+        atomic_write(target, lambda tmp: _write_text(Path(tmp), buffer.getvalue()), overwrite=overwrite)
         return
     try:
         import openpyxl  # noqa: F401
     except ImportError:
         raise DependencyError(f"{target}: 写 .xlsx 需要 openpyxl：请运行 pip install 'selfscore[xlsx]'，或改用 .csv") from None
-    atomic_write(target, lambda tmp: _write_xlsx(rows, Path(tmp)))
+    atomic_write(target, lambda tmp: _write_xlsx(rows, Path(tmp)), overwrite=overwrite)

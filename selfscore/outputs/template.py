@@ -1,29 +1,39 @@
 """``template``: a blank indicator table (自评表) for a spec, as .xlsx or CSV, to fill in by hand.
 
-The table has the layout :mod:`selfscore.inputs.sheet` reads: a title, a 单位名称 line, the
-header (一级指标, 二级指标, 三级指标, 年度目标值, 年度实现值, 完成率, 分值, 得分, 偏差原因,
-判断结果), one row per indicator category of each indicator group, one row per other
-level-2 item, and notes.  Rows left empty are ignored when the table is read back.
+The table has the layout of the official 自评表 that :mod:`selfscore.inputs.sheet` reads: a
+title naming the spec, a 单位名称 line, the header (序号, 一级指标, 二级指标, 三级指标,
+年度目标值, 年度实现值, 完成率, 分值, 得分, 偏差原因, 判断结果), a few numbered rows per
+indicator category of each indicator group, one row per other level-2 item, a signature
+block and notes.  Rows left empty are ignored when the table is read back.
+
+The template records its spec (see :mod:`selfscore.inputs.marker`): an .xlsx carries the
+document property ``selfscore-spec``, a CSV names it in its title line, so ``selfscore
+score 表.xlsx`` needs no ``--spec``.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
-from selfscore.core.errors import DependencyError, UnreadableError
+from selfscore.core.errors import DependencyError, UsageError
 from selfscore.core.numbers import fmt
 from selfscore.core.spec import Spec
-from selfscore.outputs.files import atomic_write
+from selfscore.inputs.marker import MARKER_PROPERTY
+from selfscore.outputs.files import atomic_write, check_output
 
 __all__ = ["HEADER", "template_rows", "write_template"]
 
 HEADER: Final[tuple[str, ...]] = (
-    "一级指标", "二级指标", "三级指标", "年度目标值", "年度实现值", "完成率", "分值", "得分", "偏差原因", "判断结果",
+    "序号", "一级指标", "二级指标", "三级指标", "年度目标值", "年度实现值", "完成率", "分值", "得分", "偏差原因", "判断结果",
 )
-_WIDTHS: Final = (20, 16, 30, 22, 22, 10, 8, 8, 30, 10)
+_WIDTHS: Final = (6, 20, 16, 30, 22, 22, 10, 8, 8, 30, 10)
+_HEADER_ROW: Final = 3  # 1-based row of the header in the sheet
+_ROWS_PER_CATEGORY: Final = 3  # numbered rows offered under each category; more can be inserted
+_SIGNATURE: Final = "单位负责人：　　　　　　　　填表人：　　　　　　　　联系电话：　　　　　　　　填报日期：　　　年　　月　　日"
 #: Level-2 categories printed for the usual groups (docs/domain.md §1); any text is accepted.
 _CATEGORIES: Final[dict[str, tuple[str, ...]]] = {
     "产出指标": ("数量指标", "质量指标", "时效指标", "成本指标"),
@@ -31,6 +41,7 @@ _CATEGORIES: Final[dict[str, tuple[str, ...]]] = {
     "满意度指标": ("服务对象满意度",),
 }
 _COLUMN_NOTES: Final[dict[str, str]] = {
+    "序号": "指标序号，可不填；计分时不读取。",
     "一级指标": ("指标分组：产出指标、效益指标、满意度指标；或其他二级指标的名称（如 部门预算资金支出率），或 管理效率。"
                  "合并单元格或留空视为同上。"),
     "二级指标": "指标类别：数量指标、质量指标、时效指标、成本指标、经济效益、社会效益……；管理效率各行填项目名称。",
@@ -66,27 +77,34 @@ def _notes(spec: Spec) -> list[str]:
 
 
 def template_rows(spec: Spec) -> list[list[str]]:
-    """The template as rows of text: title, 单位名称, header, rows to fill, notes."""
+    """The template as rows of text: title, 单位名称, header, rows to fill, signature, notes."""
     width = len(HEADER)
 
     def row(*cells: str) -> list[str]:
         return [*cells, *([""] * (width - len(cells)))]
 
     rows = [row(f"{spec.year}年度部门整体支出绩效自评表（评分规范：{spec.id}）"), row("单位名称：", ""), list(HEADER)]
+    number = 0
     for part in spec.parts:
         if part.unknown:
             continue
         for item in part.items:
             if item.kind == "indicators":
                 for group in item.groups:
-                    for category in _CATEGORIES.get(group, ("",)):
-                        rows.append(row(group, category))
+                    for c, category in enumerate(_CATEGORIES.get(group, ("",))):
+                        for k in range(_ROWS_PER_CATEGORY):
+                            number += 1
+                            rows.append(row(str(number), group if c == 0 and k == 0 else "", category if k == 0 else ""))
             elif item.kind == "execution_rate":
                 assert item.points is not None
-                rows.append(row(item.name, "", "年度平均支出率", "100%", "", "", fmt(item.points)))
+                number += 1
+                rows.append(row(str(number), item.name, "", "年度平均支出率", "100%", "", "", fmt(item.points)))
             elif item.kind == "checklist":
                 assert item.points is not None
-                rows.append(row(part.name, item.name, "", "", "", "", fmt(item.points)))
+                number += 1
+                rows.append(row(str(number), part.name, item.name, "", "", "", "", fmt(item.points)))
+    rows.append(row())
+    rows.append(row(_SIGNATURE))
     rows.append(row())
     rows.extend(row(note) for note in _notes(spec))
     return rows
@@ -98,22 +116,21 @@ def _write_csv(rows: list[list[str]], path: Path) -> None:
     path.write_text(buffer.getvalue(), encoding="utf-8-sig", newline="")
 
 
-def _write_xlsx(spec: Spec, rows: list[list[str]], path: Path) -> None:
-    from openpyxl import Workbook
-    from openpyxl.comments import Comment
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
+def _styles() -> dict[str, Any]:
+    from openpyxl.styles import Alignment, Border, Side
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "自评表"
     thin = Side(style="thin", color="808080")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    wrap = Alignment(wrap_text=True, vertical="center")
-    header_row = 3
-    body = [r for r in rows[header_row:] if any(r) and not r[0].startswith("注")]
-    notes = [r[0] for r in rows if r[0].startswith("注")]
+    return {"thin": thin, "border": Border(left=thin, right=thin, top=thin, bottom=thin),
+            "wrap": Alignment(wrap_text=True, vertical="center"),
+            "center": Alignment(horizontal="center", vertical="center")}
+
+
+def _head(ws: Any, rows: list[list[str]], style: dict[str, Any]) -> None:
+    """Title, 单位名称 line and the header row with a note on each column."""
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Border, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
     ws.append(rows[0])
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADER))
     ws["A1"].font = Font(bold=True, size=14)
@@ -122,43 +139,65 @@ def _write_xlsx(spec: Spec, rows: list[list[str]], path: Path) -> None:
     ws.append(rows[1])
     ws["A2"].font = Font(bold=True)
     ws.merge_cells(start_row=2, start_column=2, end_row=2, end_column=5)
-    ws["B2"].border = Border(bottom=thin)
+    ws["B2"].border = Border(bottom=style["thin"])
     ws.append(rows[2])
-    ws.row_dimensions[header_row].height = 24
+    ws.row_dimensions[_HEADER_ROW].height = 24
     for j, name in enumerate(HEADER, start=1):
-        cell = ws.cell(header_row, j)
+        cell = ws.cell(_HEADER_ROW, j)
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="D9E1F2")
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell.border = border
+        cell.border = style["border"]
         cell.comment = Comment(_COLUMN_NOTES[name], "selfscore", width=260, height=90)
         ws.column_dimensions[get_column_letter(j)].width = _WIDTHS[j - 1]
+
+
+def _body(ws: Any, body: list[list[str]], style: dict[str, Any]) -> None:
+    """The rows to fill in, bordered, numbers as numbers."""
     for values in body:
         ws.append(values)
         r = ws.max_row
         for j in range(1, len(HEADER) + 1):
             cell = ws.cell(r, j)
-            cell.border = border
-            cell.alignment = wrap
+            cell.border = style["border"]
+            cell.alignment = style["wrap"]
             if cell.value == "":
                 cell.value = None
-        weight = ws.cell(r, HEADER.index("分值") + 1)
-        if isinstance(weight.value, str) and weight.value:
-            weight.value = int(weight.value) if weight.value.isdigit() else weight.value
+        for field in ("序号", "分值"):
+            cell = ws.cell(r, HEADER.index(field) + 1)
+            if isinstance(cell.value, str) and cell.value.isdigit():
+                cell.value = int(cell.value)
+            cell.alignment = style["center"]
         ws.cell(r, HEADER.index("完成率") + 1).number_format = "0.00%"
         ws.row_dimensions[r].height = 22
-    last = ws.max_row
-    ws.append([])
-    for note in notes:
-        ws.append([note])
+
+
+def _foot(ws: Any, lines: list[str]) -> None:
+    """The signature block and the notes, each merged across the table."""
+    from openpyxl.styles import Alignment, Font
+
+    for line in lines:
+        ws.append([line] if line else [])
+        if not line:
+            continue
         r = ws.max_row
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=len(HEADER))
-        ws.cell(r, 1).alignment = Alignment(wrap_text=True, vertical="top")
-        ws.row_dimensions[r].height = 30
+        ws.cell(r, 1).alignment = Alignment(wrap_text=True, vertical="center" if line == _SIGNATURE else "top")
+        if line == _SIGNATURE:
+            ws.cell(r, 1).font = Font(bold=True)
+        ws.row_dimensions[r].height = 36 if line == _SIGNATURE else 30
+
+
+def _validations(ws: Any, spec: Spec, last: int) -> None:
+    """Drop-down lists for 判断结果 and 一级指标 (typing anything else is still allowed)."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    end = max(last, _HEADER_ROW + 200)
     choices = DataValidation(type="list", formula1='"达成,部分达成,未达成"', allow_blank=True, showErrorMessage=False)
     ws.add_data_validation(choices)
     judgement = get_column_letter(HEADER.index("判断结果") + 1)
-    choices.add(f"{judgement}{header_row + 1}:{judgement}{max(last, header_row + 200)}")
+    choices.add(f"{judgement}{_HEADER_ROW + 1}:{judgement}{last}")
     level1 = [g for item in spec.items() for g in item.groups]
     level1 += [item.name for item in spec.items() if item.kind == "execution_rate"]
     level1 += [part.name for part in spec.parts if any(i.kind == "checklist" for i in part.items)]
@@ -166,13 +205,14 @@ def _write_xlsx(spec: Spec, rows: list[list[str]], path: Path) -> None:
     if listed and len(listed) < 250 and '"' not in listed and "," not in "".join(level1):
         groups = DataValidation(type="list", formula1=f'"{listed}"', allow_blank=True, showErrorMessage=False)
         ws.add_data_validation(groups)
-        groups.add(f"A{header_row + 1}:A{max(last, header_row + 200)}")
-    ws.freeze_panes = ws.cell(header_row + 1, 1)
-    ws.print_title_rows = f"{header_row}:{header_row}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+        column = get_column_letter(HEADER.index("一级指标") + 1)
+        groups.add(f"{column}{_HEADER_ROW + 1}:{column}{end}")
+
+
+def _info_sheet(wb: Any, spec: Spec) -> None:
+    """Sheet 填表说明: what each column means and the spec's parts and items, with its plain 依据."""
+    from openpyxl.styles import Alignment, Font
+
     info = wb.create_sheet("填表说明")
     info.append(["填表说明"])
     info["A1"].font = Font(bold=True, size=13)
@@ -180,7 +220,8 @@ def _write_xlsx(spec: Spec, rows: list[list[str]], path: Path) -> None:
         info.append([name, _COLUMN_NOTES[name]])
     info.append([])
     info.append(["评分规范", f"{spec.id}  {spec.title}"])
-    info.append(["依据", spec.source])
+    if spec.basis:
+        info.append(["依据", spec.basis])
     for part in spec.parts:
         points = "未公布" if part.unknown or part.points is None else f"{fmt(part.points)} 分"
         info.append([part.name, points])
@@ -189,33 +230,63 @@ def _write_xlsx(spec: Spec, rows: list[list[str]], path: Path) -> None:
             info.append(["", f"{item.name} {fmt(item.points) if item.points is not None else '?'} 分{groups_text}"])
     info.column_dimensions["A"].width = 14
     info.column_dimensions["B"].width = 100
-    info.page_setup.orientation = "landscape"
-    info.page_setup.fitToWidth = 1
-    info.page_setup.fitToHeight = 0
-    info.sheet_properties.pageSetUpPr.fitToPage = True
+    _landscape(info)
     for line in info.iter_rows():
         for cell in line:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def _landscape(ws: Any) -> None:
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _write_xlsx(spec: Spec, rows: list[list[str]], path: Path) -> None:
+    from openpyxl import Workbook
+    from openpyxl.packaging.custom import StringProperty
+
+    wb = Workbook()
+    wb.custom_doc_props.append(StringProperty(name=MARKER_PROPERTY, value=spec.id))
+    wb.properties.title = rows[0][0]
+    wb.properties.creator = "selfscore"
+    ws = wb.active
+    ws.title = "自评表"
+    style = _styles()
+    _head(ws, rows, style)
+    tail = next(i for i in range(len(rows) - 1, _HEADER_ROW - 1, -1) if rows[i][0] == _SIGNATURE)
+    body = [r for r in rows[_HEADER_ROW:tail] if any(r)]
+    _body(ws, body, style)
+    last = ws.max_row
+    _foot(ws, [r[0] for r in rows[tail - 1:]])
+    _validations(ws, spec, last)
+    ws.freeze_panes = ws.cell(_HEADER_ROW + 1, 1)
+    ws.print_title_rows = f"{_HEADER_ROW}:{_HEADER_ROW}"
+    _landscape(ws)
+    _info_sheet(wb, spec)
     wb.save(path)
 
 
-def write_template(spec: Spec, path: Path | str, *, overwrite: bool = False) -> None:
+def write_template(spec: Spec, path: Path | str, *, overwrite: bool = False, inputs: Sequence[Path] = ()) -> None:
     """Write a blank indicator table for ``spec`` to ``path`` (.xlsx or .csv, by its suffix).
 
-    The file is written through a temporary file.  An existing file is not replaced
-    unless ``overwrite`` (it may be a table already filled in).  Raises
-    :class:`~selfscore.UnreadableError` for another suffix, an existing file, a
-    missing folder, or .xlsx without openpyxl installed.
+    The file is written through a temporary file, under the one overwrite rule of
+    :mod:`selfscore.outputs.files`: an existing file is replaced only with ``overwrite``
+    (it may be a table already filled in), never an input.  Raises
+    :class:`~selfscore.core.errors.UsageError` for another suffix,
+    :class:`~selfscore.core.errors.OutputError` for a destination that may not be
+    written, and :class:`~selfscore.core.errors.DependencyError` for .xlsx without openpyxl.
     """
     target = Path(path)
     suffix = target.suffix.lower()
     if suffix not in (".xlsx", ".csv"):
-        raise UnreadableError(f"{target}: 模板须为 .xlsx 或 .csv 文件 (the template must be .xlsx or .csv)")
-    if target.exists() and not overwrite:
-        raise UnreadableError(f"{target}: 文件已存在，未覆盖 (file exists, not overwritten)：请换一个文件名或先删除它")
+        raise UsageError(f"{target}: 模板须为 .xlsx 或 .csv 文件 (the template must be .xlsx or .csv)")
+    check_output(target, inputs, overwrite=overwrite)
     rows = template_rows(spec)
     if suffix == ".csv":
-        atomic_write(target, lambda tmp: _write_csv(rows, Path(tmp)))
+        atomic_write(target, lambda tmp: _write_csv(rows, Path(tmp)), inputs=inputs, overwrite=overwrite)
         return
     try:
         import openpyxl  # noqa: F401
@@ -223,4 +294,4 @@ def write_template(spec: Spec, path: Path | str, *, overwrite: bool = False) -> 
         raise DependencyError(
             f"{target}: 写 .xlsx 需要 openpyxl (writing .xlsx needs openpyxl)：请运行 pip install 'selfscore[xlsx]'，或改用 .csv"
         ) from None
-    atomic_write(target, lambda tmp: _write_xlsx(spec, rows, Path(tmp)))
+    atomic_write(target, lambda tmp: _write_xlsx(spec, rows, Path(tmp)), inputs=inputs, overwrite=overwrite)

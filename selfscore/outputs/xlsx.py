@@ -30,19 +30,23 @@ import attrs
 
 from selfscore.core.engine import IndicatorResult, ItemResult, PartResult, Result
 from selfscore.core.errors import DependencyError, SelfScoreError
-from selfscore.core.numbers import fmt, fmt_percent
+from selfscore.core.numbers import fmt, fmt_percent, sub
 from selfscore.outputs.files import atomic_write, check_output
+from selfscore.outputs.render import partial_scored
 
 __all__ = ["SHEET_HEADERS", "write_result_xlsx"]
 
-#: The header row of the 自评表 sheet: the text table's columns plus the reasons.
-SHEET_HEADERS = ("一级指标", "二级指标", "三级指标", "年度目标值", "年度实现值", "完成率", "分值", "得分", "偏差原因/扣分原因")
+#: The header row of the 自评表 sheet: the scoring table's 评分项目 (part) and 评分内容 (item), then the
+#: officer's own 一级指标/二级指标 (产出指标/数量指标 …, as in the template) and the indicator columns.
+SHEET_HEADERS = ("评分项目", "评分内容", "一级指标", "二级指标", "三级指标", "年度目标值", "年度实现值", "完成率", "分值", "得分",
+                 "偏差原因/扣分原因")
 
 _DASH = "—"
 _NCOLS = len(SHEET_HEADERS)
+_LABELS = 2  # the 一级指标/二级指标 columns, inserted after 评分内容 when the table is widened
 # Column widths in Excel character units (a CJK character takes about two).
-_WIDTHS = (10, 18, 26, 22, 22, 9, 7, 7, 28)
-_NUMERIC_COLS = (5, 6, 7)  # 完成率, 分值, 得分 (0-based)
+_WIDTHS = (10, 18, 10, 10, 26, 22, 22, 9, 7, 7, 28)
+_NUMERIC_COLS = (7, 8, 9)  # 完成率, 分值, 得分 (0-based)
 _FONT = "宋体"
 _FONT_SIZE = 11
 _LINE_HEIGHT = 16.0  # points per wrapped line at _FONT_SIZE
@@ -111,6 +115,7 @@ class _Row:
     kind: str  # indicator, item, subtotal, part_total, unknown_part, total, grade, note
     cells: tuple[Cell, ...]
     span: tuple[int, int] | None = None  # 0-based columns merged across on this row
+    labels: tuple[str, str] = ("", "")  # an indicator's 一级指标 (group) and 二级指标 (category)
 
 
 @attrs.frozen
@@ -133,14 +138,14 @@ def _lost_note(ind: IndicatorResult) -> str:
         done = ind.completion
         rate = done.uncapped if done.uncapped is not None else done.rate
         shown = done.outcome if rate is None else f"完成率 {fmt_percent(rate)}"
-        parts.append(f"失 {fmt(ind.weight - ind.score)} 分（{shown}）")
+        parts.append(f"扣 {fmt(sub(ind.weight, ind.score))} 分（{shown}）")
     if ind.reason:
         parts.append(f"偏差原因：{ind.reason}")
     return "；".join(parts)
 
 
 def _deduction_note(item: ItemResult) -> str:
-    return "；".join(f"扣 {fmt(d.points)} 分" + (f"（{d.source}）" if d.source else "") for d in item.deductions)
+    return "；".join(f"扣 {fmt(d.points)} 分" for d in item.deductions)  # d.source is for auditors (JSON)
 
 
 def _item_rows(item: ItemResult) -> list[_Row]:
@@ -148,7 +153,8 @@ def _item_rows(item: ItemResult) -> list[_Row]:
     if item.indicators:
         rows = [_Row("indicator", (None, None, ind.name, ind.target.text.strip(), ind.actual.text.strip(),
                                    _rate(ind, f"{where} / {ind.name} 完成率"), _num(ind.weight, f"{where} / {ind.name} 分值"),
-                                   _num(ind.score, f"{where} / {ind.name} 得分"), _lost_note(ind)))
+                                   _num(ind.score, f"{where} / {ind.name} 得分"), _lost_note(ind)),
+                     labels=(ind.group.strip(), ind.category.strip()))
                 for ind in item.indicators]
         rows.append(_Row("subtotal", (None, None, "小计", "", "", "", _num(item.max, f"{where} 分值"),
                                       _num(item.score, f"{where} 得分"), "" if item.score is not None else "未计分")))
@@ -162,7 +168,7 @@ def _item_rows(item: ItemResult) -> list[_Row]:
         rate = _pct(item.rate, f"{where} 支出率")
         note = ""
         if item.score is not None and item.max is not None and item.score < item.max and item.rate is not None:
-            note = f"平均支出率 {fmt_percent(item.rate)}，扣 {fmt(item.max - item.score)} 分"
+            note = f"平均支出率 {fmt_percent(item.rate)}，扣 {fmt(sub(item.max, item.score))} 分"
         cells = (None, None, "年度平均支出率", "100%", rate, rate, _num(item.max, f"{where} 分值"),
                  _num(item.score, f"{where} 得分"), note)
     else:
@@ -201,8 +207,7 @@ def _part_rows(part: PartResult, rows: list[_Row], merges: list[tuple[int, int, 
 
 def _partial_note(result: Result) -> str:
     """The “结果不完整 (partial)” line: what was scored and what is missing."""
-    return (f"结果不完整 (partial)：已计分部分得分 {fmt(result.known_score)}（满分 {fmt(result.known_max)}），"
-            f"不计总分和等级。缺少：{'；'.join(result.missing)}")
+    return f"结果不完整 (partial)：{partial_scored(result)}，不计总分和等级。缺少：{'；'.join(result.missing)}"
 
 
 def _table(result: Result) -> _Table:
@@ -215,7 +220,28 @@ def _table(result: Result) -> _Table:
     rows.append(_Row("grade", ("等级", "", "", "", "", "", "", result.grade or _DASH,
                                "结果不完整，不评等级" if result.partial else ""), span=(0, 5)))
     if result.partial:
-        rows.append(_Row("note", (_partial_note(result), *([""] * (_NCOLS - 1))), span=(0, _NCOLS - 1)))
+        rows.append(_Row("note", (_partial_note(result), *([""] * (_NCOLS - _LABELS - 1))), span=(0, _NCOLS - _LABELS - 1)))
+    return _widen(_Table(tuple(rows), tuple(merges)))
+
+
+def _widen(table: _Table) -> _Table:
+    """Insert the officer's 一级指标/二级指标 columns after 评分内容; equal labels in a row run are merged."""
+    rows = []
+    for row in table.rows:
+        span = row.span
+        if span is not None:
+            span = (span[0] + (_LABELS if span[0] >= 2 else 0), span[1] + (_LABELS if span[1] >= 1 else 0))
+        rows.append(attrs.evolve(row, cells=(*row.cells[:2], *row.labels, *row.cells[2:]), span=span))
+    merges = list(table.merges)
+    for col in (2, 3):
+        start = 0
+        for i in range(1, len(rows) + 1):
+            key = rows[start].labels[:col - 1]
+            if i < len(rows) and rows[i].kind == "indicator" and rows[i].labels[:col - 1] == key:
+                continue
+            if rows[start].kind == "indicator" and rows[start].labels[col - 2] and i - 1 > start:
+                merges.append((col, start, i - 1))
+            start = i
     return _Table(tuple(rows), tuple(merges))
 
 
@@ -238,8 +264,8 @@ def _trace_rows(result: Result) -> list[tuple[str, str, str, str]]:
             for ind in item.indicators:
                 rows.extend((part.name, item.name, ind.name, step) for step in ind.trace)
             rows.extend((part.name, item.name, "", step) for step in item.trace)
-            if item.source:
-                rows.append((part.name, item.name, "", f"依据：{item.source}"))
+            if item.basis:  # the plain Chinese basis; a rule's source is for auditors (JSON, --sources)
+                rows.append((part.name, item.name, "", f"依据：{item.basis}"))
     return rows
 
 
@@ -270,33 +296,40 @@ def _openpyxl() -> Any:
     return openpyxl
 
 
-def _build(result: Result) -> Any:
-    openpyxl = _openpyxl()
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.properties import PageSetupProperties
+@attrs.frozen
+class _Styles:
+    """The fonts, border, fills and alignment maker shared by both sheets."""
 
-    table = _table(result)  # every number is checked before anything is built
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "自评表"
-    wb.properties.title = _title(result)
-    wb.properties.creator = "selfscore"
+    font: Any
+    bold: Any
+    border: Any
+    shaded: Any
+    header_fill: Any
 
-    font = Font(name=_FONT, charset=134, size=_FONT_SIZE)
-    bold = Font(name=_FONT, charset=134, size=_FONT_SIZE, bold=True)
-    thin = Side(style="thin", color="000000")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    shaded = PatternFill("solid", fgColor="F2F2F2")
-    header_fill = PatternFill("solid", fgColor="D9D9D9")
-
+    @staticmethod
     def align(horizontal: str, vertical: str = "center") -> Any:
+        from openpyxl.styles import Alignment
+
         return Alignment(horizontal=horizontal, vertical=vertical, wrap_text=True)
+
+
+def _styles() -> _Styles:
+    from openpyxl.styles import Border, Font, PatternFill, Side
+
+    thin = Side(style="thin", color="000000")
+    return _Styles(font=Font(name=_FONT, charset=134, size=_FONT_SIZE),
+                   bold=Font(name=_FONT, charset=134, size=_FONT_SIZE, bold=True),
+                   border=Border(left=thin, right=thin, top=thin, bottom=thin),
+                   shaded=PatternFill("solid", fgColor="F2F2F2"), header_fill=PatternFill("solid", fgColor="D9D9D9"))
+
+
+def _head(ws: Any, result: Result, st: _Styles) -> None:
+    """Column widths, the title and subtitle merged across the table, and the header row."""
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
 
     for col, width in enumerate(_WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
-
-    # Title and subtitle, merged across the table.
     last_col = get_column_letter(_NCOLS)
     ws["A1"] = _title(result)
     ws["A1"].font = Font(name=_FONT, charset=134, size=15, bold=True)
@@ -308,54 +341,70 @@ def _build(result: Result) -> Any:
     ws["A2"].alignment = Alignment(horizontal="right", vertical="center")
     ws.merge_cells(f"A2:{last_col}2")
     ws.row_dimensions[2].height = 18
-
     for col, name in enumerate(SHEET_HEADERS, start=1):
         cell = ws.cell(row=_HEADER_ROW, column=col, value=name)
-        cell.font = bold
-        cell.fill = header_fill
-        cell.border = border
-        cell.alignment = align("center")
+        cell.font = st.bold
+        cell.fill = st.header_fill
+        cell.border = st.border
+        cell.alignment = st.align("center")
     ws.row_dimensions[_HEADER_ROW].height = _LINE_HEIGHT + 10
 
+
+def _fill_cell(cell: Any, row: _Row, c: int, value: Cell, st: _Styles) -> None:
+    """One cell of the table: its value (a number with its format, or text), font, border and alignment."""
+    from openpyxl.styles import Font
+
+    emphasis = row.kind in ("subtotal", "part_total", "unknown_part", "total", "grade")
+    cell.border = st.border
+    cell.font = st.bold if emphasis or c < 2 else st.font
+    if row.kind in ("part_total", "total", "grade"):
+        cell.fill = st.shaded
+    if isinstance(value, _Num):
+        cell.value = value.value
+        cell.number_format = value.number_format
+        cell.alignment = st.align("center" if c in _NUMERIC_COLS else "left")  # 95% as 实现值 stands like its texts
+    else:
+        cell.value = value if value else None
+        if c in _NUMERIC_COLS:
+            cell.alignment = st.align("center")
+        elif c < 2 or (row.span and row.span[0] == c and row.kind != "note"):
+            cell.alignment = st.align("left" if row.kind in ("part_total", "unknown_part") and c == 1 else "center")
+        else:
+            cell.alignment = st.align("left")
+    if row.kind == "note":
+        cell.font = Font(name=_FONT, charset=134, size=_FONT_SIZE, bold=True, color="C00000")
+
+
+def _build(result: Result) -> Any:
+    openpyxl = _openpyxl()
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    table = _table(result)  # every number is checked before anything is built
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "自评表"
+    wb.properties.title = _title(result)
+    wb.properties.creator = "selfscore"
+    st = _styles()
+    _head(ws, result, st)
     first = _HEADER_ROW + 1
     for i, row in enumerate(table.rows):
-        r = first + i
-        emphasis = row.kind in ("subtotal", "part_total", "unknown_part", "total", "grade")
         for c, value in enumerate(row.cells):
-            cell = ws.cell(row=r, column=c + 1)
-            cell.border = border
-            cell.font = bold if emphasis or c < 2 else font
-            if row.kind in ("part_total", "total", "grade"):
-                cell.fill = shaded
-            if isinstance(value, _Num):
-                cell.value = value.value
-                cell.number_format = value.number_format
-                cell.alignment = align("center" if c in _NUMERIC_COLS else "left")  # 95% as 实现值 stands like its texts
-            else:
-                cell.value = value if value else None
-                if c in _NUMERIC_COLS:
-                    cell.alignment = align("center")
-                elif c < 2 or (row.span and row.span[0] == c and row.kind != "note"):
-                    cell.alignment = align("left" if row.kind in ("part_total", "unknown_part") and c == 1 else "center")
-                else:
-                    cell.alignment = align("left")
-            if row.kind == "note":
-                cell.font = Font(name=_FONT, charset=134, size=_FONT_SIZE, bold=True, color="C00000")
+            _fill_cell(ws.cell(row=first + i, column=c + 1), row, c, value, st)
         if row.span is not None:
             lo, hi = row.span
-            ws.merge_cells(start_row=r, start_column=lo + 1, end_row=r, end_column=hi + 1)
+            ws.merge_cells(start_row=first + i, start_column=lo + 1, end_row=first + i, end_column=hi + 1)
     texts = [[value if isinstance(value, str) else "" for value in row.cells] for row in table.rows]
     lines = _row_lines(texts, _WIDTHS, table.merges, [row.span for row in table.rows])
     for i, n in enumerate(lines):
         ws.row_dimensions[first + i].height = _LINE_HEIGHT * n + 4
     for col, lo, hi in table.merges:
         ws.merge_cells(start_row=first + lo, start_column=col + 1, end_row=first + hi, end_column=col + 1)
-
     last_row = first + len(table.rows) - 1
     ws.freeze_panes = ws.cell(row=first, column=1)
-    _print_setup(ws, PageSetupProperties, f"A1:{last_col}{last_row}")
-
-    _trace_sheet(wb, result, font=font, bold=bold, border=border, header_fill=header_fill, align=align)
+    _print_setup(ws, PageSetupProperties, f"A1:{get_column_letter(_NCOLS)}{last_row}")
+    _trace_sheet(wb, result, font=st.font, bold=st.bold, border=st.border, header_fill=st.header_fill, align=st.align)
     return wb
 
 
@@ -420,7 +469,7 @@ def _trace_sheet(wb: Any, result: Result, *, font: Any, bold: Any, border: Any, 
     widths = (10, 20, 24, 90)
     for col, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
-    for col, name in enumerate(("一级指标", "二级指标", "三级指标", "计算过程"), start=1):
+    for col, name in enumerate(("评分项目", "评分内容", "三级指标", "计算过程"), start=1):
         cell = ws.cell(row=1, column=col, value=name)
         cell.font = bold
         cell.fill = header_fill
@@ -443,16 +492,17 @@ def _trace_sheet(wb: Any, result: Result, *, font: Any, bold: Any, border: Any, 
     _print_setup(ws, PageSetupProperties, f"A1:D{len(rows) + 1}")
 
 
-def write_result_xlsx(result: Result, path: Path, *, inputs: Sequence[Path] = ()) -> None:
+def write_result_xlsx(result: Result, path: Path, *, inputs: Sequence[Path] = (), overwrite: bool = False) -> None:
     """Write ``result`` as an .xlsx 自评表 to ``path``.
 
     The workbook is built in full, saved to a temporary file in the same folder and
     moved into place with :func:`os.replace`, so ``path`` is either the old file or
     the complete new one, never half-written.  ``path`` must not be one of
-    ``inputs`` (:class:`UnreadableError`).  A number that Excel could not hold
-    exactly raises :class:`SelfScoreError` before anything is written.
+    ``inputs``, nor an existing file unless ``overwrite`` (:class:`OutputError`, see
+    :mod:`selfscore.outputs.files`).  A number that Excel could not hold exactly
+    raises :class:`SelfScoreError` before anything is written.
     """
     path = Path(path)
-    check_output(path, inputs)
+    check_output(path, inputs, overwrite=overwrite)
     wb = _build(result)
-    atomic_write(path, wb.save, inputs=inputs)
+    atomic_write(path, wb.save, inputs=inputs, overwrite=overwrite)
