@@ -76,11 +76,12 @@ def east_asian_font(element: Any) -> str:
 def test_yuangang_table_holds_the_reports_numbers(reports: dict[str, Any]) -> None:
     (table,) = reports["yuangang-2023"].tables
     rows = grid(table)
-    assert tuple(rows[0]) == HEADERS
+    assert tuple(rows[0]) == (*HEADERS[:2], "一级指标", "二级指标", *HEADERS[2:])  # the officer's levels after 评分内容
     weights = [row_named(rows, name)[-2] for name in ("保洁面积", "投诉案件完成率", "举办文化活动场数", "垃圾清运率")]
     assert weights == ["3.34", "3.33", "3.33", "3.33"]
     tax = row_named(rows, "代征出租屋综合税")
-    assert tax == ["履职效能", "部门整体绩效目标效益指标完成情况", "代征出租屋综合税", "500 万元", "493.3 万元", "98.66%", "4", "3.9"]
+    assert tax == ["履职效能", "部门整体绩效目标效益指标完成情况", "效益指标", "经济效益", "代征出租屋综合税", "500 万元",
+                   "493.3 万元", "98.66%", "4", "3.9"]
     subtotals = [row[-1] for row in rows if row[2] == "小计"]
     assert subtotals == ["20", "19.9"]
     assert row_named(rows, "履职效能合计")[-2:] == ["40", "39.9"]
@@ -111,8 +112,15 @@ def test_level_names_are_merged_cells_and_the_header_repeats(reports: dict[str, 
     assert output == list(range(1, 8))  # 6 indicators and 小计 under one 二级指标 cell
     assert one_cell(table, [(r, 1) for r in output]) and not one_cell(table, [(7, 1), (8, 1)])
     total = next(r for r, row in enumerate(rows) if row[0] == "总分")
-    assert one_cell(table, [(total, c) for c in range(6)])  # 总分 spans the text columns and 完成率
-    assert not one_cell(table, [(total, 5), (total, 6)])
+    assert one_cell(table, [(total, c) for c in range(8)])  # 总分 spans the text columns and 完成率
+    assert not one_cell(table, [(total, 7), (total, 8)])
+    subtotal = rows.index(row_named(rows, "小计"))
+    assert one_cell(table, [(subtotal, c) for c in range(2, 8)]) and rows[subtotal][2:8] == ["小计"] * 6
+    # the officer's 一级指标 over the item's six output indicators, its 二级指标 over equal runs (3 数量, 2 质量, 1 时效)
+    assert one_cell(table, [(r, 2) for r in range(1, 7)]) and rows[1][2] == "产出指标"
+    assert not one_cell(table, [(6, 2), (7, 2)])
+    assert [rows[r][3] for r in range(1, 7)] == ["数量指标"] * 3 + ["质量指标"] * 2 + ["时效指标"]
+    assert one_cell(table, [(1, 3), (2, 3), (3, 3)]) and not one_cell(table, [(3, 3), (4, 3)])
     header = table.rows[0]._tr.trPr
     assert header.find(qn("w:tblHeader")) is not None and header.find(qn("w:cantSplit")) is not None
     borders = table._tbl.tblPr.find(qn("w:tblBorders"))

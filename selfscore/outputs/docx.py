@@ -21,6 +21,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 from selfscore.core.engine import Result
 from selfscore.core.numbers import fmt
 from selfscore.outputs.docx_style import (
@@ -56,10 +58,11 @@ _DASH = "—"
 _NUMERALS = "一二三四五六七八九十"
 _H1 = re.compile(r"^[一二三四五六七八九十]+、(\S.{0,20})$")
 _H2 = re.compile(r"^（[一二三四五六七八九十]+）\S.{0,20}$")
+_LABEL_HEADERS = ("一级指标", "二级指标")  # the officer's own levels (产出指标/数量指标 …), as in the template
 _NUMERIC_HEADERS = frozenset({"完成率", "指标完成率", "分值", "得分"})
 # Relative column widths, by header; a header not listed gets 20.
-_COLUMN_WEIGHTS = {"评分项目": 21, "评分内容": 32, "一级指标": 21, "二级指标": 32, "三级指标": 44, "年度目标值": 38, "年度实现值": 38,
-                   "完成率": 17, "分值": 14, "得分": 14}
+_COLUMN_WEIGHTS = {"评分项目": 19, "评分内容": 28, "一级指标": 20, "二级指标": 20, "三级指标": 36, "年度目标值": 30,
+                   "年度实现值": 30, "完成率": 17, "分值": 12, "得分": 12}
 
 _BASIC_INFO = (
     ("（一）部门职能", "部门主要职能、内设机构和人员编制情况"),
@@ -172,24 +175,70 @@ def _report_text(doc: Any, result: Result) -> None:
 # --- the 自评表 as a Word table ---------------------------------------------------------------------------
 
 
-def _table_rows(result: Result) -> list[list[str]]:
-    """The rows of :func:`table_rows` and a 等级 row (the grade in the last column)."""
+@attrs.frozen
+class _Grid:
+    """The 自评表 as the Word table shows it: headers, rows of text and the merged ranges."""
+
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    merges: tuple[tuple[int, int, int, int], ...]  # (first row, first column, last row, last column), no header
+
+
+def _grid(result: Result) -> _Grid:
+    """The rows of :func:`table_rows` and a 等级 row, with the officer's 一级指标/二级指标 (产出指标/数量指标 …)
+    after 评分内容 when the indicators carry them, equal runs of them merged within an item."""
     rows = [list(row) for row in table_rows(result)]
     rows.append(["等级", *([""] * (len(HEADERS) - 2)), result.grade or _DASH])
-    return rows
+    indicators = list(result.indicators())
+    if not any(ind.group.strip() or ind.category.strip() for ind in indicators):
+        return _Grid(HEADERS, tuple(map(tuple, rows)), tuple(table_merges(rows, _first_numeric(HEADERS), 2)))
+    headers = (*HEADERS[:2], *_LABEL_HEADERS, *HEADERS[2:])
+    pending = iter(indicators)
+    due = next(pending, None)
+    wide: list[list[str]] = []
+    labels: list[tuple[str, str] | None] = []
+    for row in rows:
+        if due is not None and row[2] == due.name:  # table_rows lists the indicators in result order
+            label = (due.group.strip(), due.category.strip())
+            labels.append(label)
+            wide.append([*row[:2], *label, *row[2:]])
+            due = next(pending, None)
+        else:  # 小计, a summary-level item, a total: its text spans the label columns
+            labels.append(None)
+            wide.append([*row[:2], row[2], "", "", *row[3:]])
+    merges = table_merges(wide, _first_numeric(headers), 2 + len(_LABEL_HEADERS))
+    merges += _label_merges(wide, labels)
+    return _Grid(headers, tuple(map(tuple, wide)), tuple(merges))
+
+
+def _label_merges(rows: list[list[str]], labels: Sequence[tuple[str, str] | None]) -> list[tuple[int, int, int, int]]:
+    """Merge runs of equal 一级指标 (and, within them, 二级指标) over an item's indicator rows; blank the repeats."""
+    merges = []
+    for k in range(len(_LABEL_HEADERS)):
+        col, start = 2 + k, 0
+        for i in range(1, len(rows) + 1):
+            here, first = (labels[i] if i < len(rows) else None), labels[start]
+            if here is not None and first is not None and here[:k + 1] == first[:k + 1] and not rows[i][0] and not rows[i][1]:
+                continue
+            if first is not None and first[k] and i - 1 > start:
+                merges.append((start, col, i - 1, col))
+                for j in range(start + 1, i):
+                    rows[j][col] = ""
+            start = i
+    return merges
 
 
 def _first_numeric(headers: Sequence[str]) -> int:
     return next((c for c, name in enumerate(headers) if name in _NUMERIC_HEADERS), len(headers))
 
 
-def table_merges(rows: Sequence[Sequence[str]], text_columns: int) -> list[tuple[int, int, int, int]]:
+def table_merges(rows: Sequence[Sequence[str]], text_columns: int, name_column: int = 2) -> list[tuple[int, int, int, int]]:
     """Merged ranges ``(first row, first column, last row, last column)`` over ``rows`` (0-based, no header).
 
-    A level-1 (column 0) or level-2 (column 1) name stands over the rows below it that leave
-    that column and the ones to its left blank; a label with only blanks to its right up to
-    the first number column (小计, 履职效能合计, 总分, a summary-level item: a name in the first
-    three columns, nothing else before the number columns) spans the blanks up to the next filled cell.
+    A 评分项目 (column 0) or 评分内容 (column 1) stands over the rows below it that leave that
+    column and the ones to its left blank; a text in the columns up to ``name_column`` (三级指标)
+    with nothing else before the number columns (小计, 履职效能合计, 总分, a summary-level item)
+    spans the blanks up to the next filled cell.
     """
     merges = []
     for col in (0, 1):
@@ -203,7 +252,7 @@ def table_merges(rows: Sequence[Sequence[str]], text_columns: int) -> list[tuple
             start = r if r < len(rows) and rows[r][col] else None
     for r, row in enumerate(rows):
         filled = [c for c in range(text_columns) if row[c]]
-        if filled and filled[-1] <= 2:
+        if filled and filled[-1] <= name_column:
             label = filled[-1]
             end = next((c for c in range(label + 1, len(row)) if row[c]), len(row)) - 1
             if end > label:
@@ -211,8 +260,8 @@ def table_merges(rows: Sequence[Sequence[str]], text_columns: int) -> list[tuple
     return merges
 
 
-def _column_widths(total_mm: float) -> list[float]:
-    weights = [_COLUMN_WEIGHTS.get(name, 20) for name in HEADERS]
+def _column_widths(headers: Sequence[str], total_mm: float) -> list[float]:
+    weights = [_COLUMN_WEIGHTS.get(name, 20) for name in headers]
     return [total_mm * w / sum(weights) for w in weights]
 
 
@@ -243,14 +292,14 @@ def _emphasised(row: Sequence[str]) -> bool:
     return row[0] in ("总分", "等级") or row[1].endswith("合计") or (len(row) > 2 and row[2] == "小计")
 
 
-def _fill_table(doc: Any, table: Any, rows: Sequence[Sequence[str]], widths: Sequence[float]) -> None:
+def _fill_table(doc: Any, table: Any, grid: _Grid, widths: Sequence[float]) -> None:
     from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Mm
 
-    numeric = _first_numeric(HEADERS)
+    numeric = _first_numeric(grid.headers)
     style = doc.styles["表格文字"]
-    for r, texts in enumerate([list(HEADERS), *rows]):
+    for r, texts in enumerate([grid.headers, *grid.rows]):
         header = r == 0
         bold = not header and _emphasised(texts)
         _row_flags(table.rows[r], header=header)
@@ -259,7 +308,7 @@ def _fill_table(doc: Any, table: Any, rows: Sequence[Sequence[str]], widths: Seq
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
             paragraph = cell.paragraphs[0]
             paragraph.style = style
-            centred = header or c < 2 or c >= numeric
+            centred = header or c < 2 or c >= numeric or grid.headers[c] in _LABEL_HEADERS
             paragraph.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER if centred else WD_ALIGN_PARAGRAPH.LEFT
             if text:
                 add_run(paragraph, text, FONT_H1 if header else FONT_BODY, SIZE_5, bold=bold)
@@ -269,16 +318,16 @@ def _score_table(doc: Any, result: Result, width_mm: float) -> Any:
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.shared import Mm
 
-    rows = _table_rows(result)
-    widths = _column_widths(width_mm)
-    table = doc.add_table(rows=len(rows) + 1, cols=len(HEADERS))
+    grid = _grid(result)
+    widths = _column_widths(grid.headers, width_mm)
+    table = doc.add_table(rows=len(grid.rows) + 1, cols=len(grid.headers))
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     for column, width in zip(table.columns, widths, strict=True):
         column.width = Mm(width)
     _borders(table)
-    _fill_table(doc, table, rows, widths)
-    for r0, c0, r1, c1 in table_merges(rows, _first_numeric(HEADERS)):
+    _fill_table(doc, table, grid, widths)
+    for r0, c0, r1, c1 in grid.merges:
         table.cell(r0 + 1, c0).merge(table.cell(r1 + 1, c1))
     return table
 
