@@ -8,7 +8,7 @@ work=$(mktemp -d)
 selfscore template --spec tianhe-2023 -o "$work/template.xlsx"
 selfscore score tests/data/sheets/yuangang-2023.xlsx --spec tianhe-2023 --format xlsx -o "$work/result.xlsx"
 selfscore score tests/data/sheets/yuangang-2023.xlsx --spec tianhe-2023 --format docx -o "$work/report.docx"
-RES=100 CROP="-f 1 -l 1 -x 60 -y 50 -W 980 -H 300" sh "$img/render.sh" "$work/t" "$work/template.xlsx"
+RES=80 CROP="-f 1 -l 1" sh "$img/render.sh" "$work/t" "$work/template.xlsx"
 RES=80 sh "$img/render.sh" "$work/x" "$work/result.xlsx"
 RES=60 sh "$img/render.sh" "$work/d" "$work/report.docx"
 cp "$work/t/template-1.png" "$img/template.png"
