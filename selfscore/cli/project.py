@@ -11,7 +11,7 @@ import json
 import sys
 from pathlib import Path
 
-from selfscore.core.errors import SelfScoreError, UnreadableError
+from selfscore.core.errors import SelfScoreError, UnreadableError, UsageError
 from selfscore.core.spec import Spec
 from selfscore.inputs.load import load_spec
 from selfscore.inputs.project_sheet import is_project_file, load_project_case
@@ -46,6 +46,8 @@ def score(args: argparse.Namespace) -> int:
     from selfscore.outputs.files import write_text_atomic
     from selfscore.outputs.project_render import render_project
 
+    if args.format == "docx":
+        raise UsageError("--format docx 写的是部门整体支出绩效自评报告，项目支出绩效自评表请用 --format xlsx、markdown 或 json")
     case, spec = _load(args.case, args.spec, args)
     result = score_project(spec, case)  # type: ignore[arg-type]
     if args.format == "xlsx":
