@@ -92,7 +92,10 @@ def test_docked_met_row_and_wrong_total_are_both_named() -> None:
     assert data["unexplained"] == ["服务合格率"] and data["arithmetic"][0]["label"] == "总分不等于各项得分之和"
     text = render_audit(found)
     assert "[总分不等于各项得分之和] 第18行 得分 (I18)：表中 93.5，应为 92.5" in text
-    assert "第13行 “服务合格率” | 服务合格率 | 16 | 20 |" in text
+    assert "  第13行 “服务合格率”：表中得分 16，应得 20\n      计算过程：完成率 = 实现值 97% ÷ 目标值 95%" in text
+    from wcwidth import wcswidth
+
+    assert max(wcswidth(line) for line in text.splitlines()[1:]) <= 100  # the first names the file
 
 
 def test_officer_xlsx_scores_and_verifies(capsys: pytest.CaptureFixture[str]) -> None:
@@ -143,4 +146,4 @@ def test_batch_names_a_project_table_instead_of_misreading_it(tmp_path: Path, ca
     assert main(["batch", str(tmp_path)]) == 4
     captured = capsys.readouterr()
     assert "98.5" in captured.out
-    assert "✗ p（" in captured.err and "项目支出绩效自评表请用 selfscore score / verify 逐个处理" in captured.err
+    assert "✗ p（" in captured.err and "这是项目支出绩效自评表：请把项目表放在单独的目录中用 selfscore batch 计分" in captured.err

@@ -296,8 +296,8 @@ def _read_folder(p: Path, spec: str | None) -> tuple[list[Batch], list[Failure]]
     failures: list[Failure] = []
     for f in files:
         if f.suffix.lower() == ".toml" and is_project_file(f):
-            failures.append(Failure(f.stem, str(f), "项目支出绩效自评表请用 selfscore score / verify 逐个处理 "
-                                    "(project tables are not batched yet)", 4))
+            failures.append(Failure(f.stem, str(f), "这是项目支出绩效自评表：请把项目表放在单独的目录中用 selfscore batch 计分，"
+                                    "或加 --spec mof-2020-project (a project table among department cases)", 4))
             continue
         try:
             case, sp = _sheet_case(f, spec) if f.suffix.lower() in _SHEET_SUFFIXES else load_case_and_spec(f, spec)

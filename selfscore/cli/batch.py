@@ -186,6 +186,10 @@ def _check_outputs(ns: argparse.Namespace, inputs: Sequence[Path]) -> None:
 
 
 def _run(ns: argparse.Namespace, ind_format: str | None, progress: _Progress) -> int:
+    from selfscore.batch import projects  # project tables (项目支出绩效自评表): scored one by one
+
+    if projects.handles(ns.input, ns.spec):
+        return projects.run_projects(ns, sys.stdout, sys.stderr)
     from selfscore.batch.dept import score_batch
     from selfscore.batch.io import read_input
     from selfscore.batch.parse import Reducer

@@ -42,6 +42,7 @@ _EPILOG = f"""\
 示例 (examples):
   selfscore import-targets 2024项目支出绩效目标表.txt -o cases/2024 --year 2024
   selfscore import-targets export.txt --single --spec liwan-2024 --department 广州市荔湾区人民政府金花街道办事处
+  selfscore import-targets 2024项目支出绩效目标表.txt --projects cases/项目自评 --year 2024
 """
 
 
@@ -70,6 +71,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--department", metavar="NAME", help="单位名称，默认取导出文件中的“单位名称” (department name)")
     p.add_argument("--year", type=int, metavar="YEAR", help="年度，默认取标题中的年份 (year)")
     p.add_argument("--single", action="store_true", help="所有项目合成一个部门案例 (one department case for all projects)")
+    p.add_argument("--projects", metavar="DIR",
+                   help="每个项目写一个项目支出绩效自评案例骨架到 DIR（评分规范默认 mof-2020-project）"
+                        "(write one project self-evaluation case skeleton per project into DIR)")
     p.add_argument("--force", action="store_true", help="覆盖已存在的输出文件 (overwrite existing output files)")
     return p
 
@@ -84,10 +88,24 @@ def _read(path: Path) -> tuple[str, str]:
         raise _Unreadable(str(exc)) from None
 
 
+def _project_plan(result: ImportResult, args: argparse.Namespace, source: Path) -> list[tuple[Path, str]]:
+    """One project case skeleton (项目支出绩效自评表) per project with indicators, into ``--projects DIR``."""
+    from selfscore.inputs.project_skeleton import project_skeleton
+
+    department = result.department if args.department is None else args.department
+    year = result.year if args.year is None else args.year
+    return [(Path(args.projects) / case_file_name(index, project),
+             project_skeleton(project, spec=args.spec or "mof-2020-project", unit=department, year=year,
+                              amount_unit=result.amount_unit, source=source.name))
+            for index, project in enumerate(result.projects, start=1) if project.indicators]
+
+
 def _plan(result: ImportResult, args: argparse.Namespace, source: Path) -> list[tuple[Path, str]]:
     out = Path(args.output_dir)
     department = result.department if args.department is None else args.department
     year = result.year if args.year is None else args.year
+    if args.projects:
+        return _project_plan(result, args, source)
     if args.single:
         text = department_skeleton(result, source=source.name, spec=args.spec, department=department, year=year)
         return [(out / f"{source.stem}.toml", text)]
@@ -174,6 +192,16 @@ def _write(plan: list[tuple[Path, str]], out: Path, source: Path, force: bool, e
     return EXIT_OK
 
 
+def _is_project_spec(ref: str) -> bool:
+    from selfscore.core.errors import SelfScoreError
+    from selfscore.inputs.load import load_spec
+
+    try:
+        return bool(load_spec(ref, base_dir=Path.cwd()).project)
+    except SelfScoreError:
+        return False
+
+
 def main(args: Sequence[str] | None = None) -> int:
     """Run ``selfscore import-targets`` with ``args`` (without the command name); returns the exit code."""
     err = sys.stderr
@@ -186,6 +214,13 @@ def main(args: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except SystemExit as exc:  # --help
         return int(exc.code or 0)
+    if ns.projects and ns.single:
+        print(f"{_PROG}: 用法错误 (usage error): --projects 与 --single 不能同时使用 (choose one)", file=err)
+        return EXIT_USAGE
+    if ns.projects and ns.spec and not _is_project_spec(ns.spec):
+        print(f"{_PROG}: 用法错误 (usage error): --projects 需要项目支出评分规范 (a project spec, e.g. mof-2020-project)："
+              f"{ns.spec}", file=err)
+        return EXIT_USAGE
     if ns.year is not None and not 1900 <= ns.year <= 2200:
         print(f"{_PROG}: 用法错误 (usage error): 年度不合理 (implausible year): {ns.year}", file=err)
         return EXIT_USAGE
@@ -200,7 +235,7 @@ def main(args: Sequence[str] | None = None) -> int:
     if result.indicator_count == 0:
         print(f"{_PROG}: 未能识别任何指标，未写入文件 (nothing recovered; nothing written)", file=err)
         return EXIT_INVALID
-    out = Path(ns.output_dir)
+    out = Path(ns.projects or ns.output_dir)
     plan = _plan(result, ns, source)
     refused = _refusal(plan, out, source, ns.force, err)
     return refused if refused is not None else _write(plan, out, source, ns.force, err)

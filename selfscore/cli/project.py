@@ -11,7 +11,7 @@ import json
 import sys
 from pathlib import Path
 
-from selfscore.core.errors import SelfScoreError, UnreadableError
+from selfscore.core.errors import SelfScoreError, UnreadableError, UsageError
 from selfscore.core.spec import Spec
 from selfscore.inputs.load import load_spec
 from selfscore.inputs.project_sheet import is_project_file, load_project_case
@@ -44,16 +44,19 @@ def _load(path: str, spec_ref: str | None, args: argparse.Namespace) -> tuple[ob
 def score(args: argparse.Namespace) -> int:
     from selfscore.core.project_score import score_project
     from selfscore.outputs.files import write_text_atomic
-    from selfscore.outputs.render import render
+    from selfscore.outputs.project_render import render_project
 
+    if args.format == "docx":
+        raise UsageError("--format docx 写的是部门整体支出绩效自评报告，项目支出绩效自评表请用 --format xlsx、markdown 或 json")
     case, spec = _load(args.case, args.spec, args)
     result = score_project(spec, case)  # type: ignore[arg-type]
     if args.format == "xlsx":
-        from selfscore.outputs.xlsx import write_result_xlsx
+        from selfscore.outputs.project_xlsx import write_project_xlsx
 
-        write_result_xlsx(result, Path(args.output), inputs=[Path(args.case)], overwrite=args.force)
+        write_project_xlsx(result, case, spec, Path(args.output), inputs=[Path(args.case)],  # type: ignore[arg-type]
+                           overwrite=args.force)
     else:
-        text = render(result, args.format, explain=args.explain)
+        text = render_project(result, case, args.format, explain=args.explain)  # type: ignore[arg-type]
         if not args.output:
             sys.stdout.write(text)
             return 0

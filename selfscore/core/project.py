@@ -6,7 +6,8 @@ A project table (docs/project-rules.md) has a budget block (年初预算数, 全
 ordinary :class:`~selfscore.core.spec.Spec` (a part with the execution item, a part with
 one indicators item) plus a ``[project]`` table read here by :func:`project_rules`:
 the 反向 form, what happens above 100 % execution, the qualitative bands and the
-point used when no score is typed, and an optional whole-point split per level.
+point used when no score is typed, an optional whole-point split per level, and whether a
+negative actual against a zero target is taken as 0 (the national 等于 0 rule) or refused.
 """
 
 from __future__ import annotations
@@ -81,6 +82,12 @@ class ProjectRules:
     untyped: Mapping[str, Decimal] | None
     untyped_source: str
     level_points: Mapping[str, Decimal] = attrs.field(factory=dict)
+    #: a negative 实际完成值 against a zero target (等于 0 / ≤ 0): "as_zero" (taken as 0) or "error"
+    negative_actual: Literal["as_zero", "error"] = "error"
+    negative_source: str = ""
+    #: 等于 a non-zero target: "at_least" (scored as 正向, the module's SQL) or "completion" (the smaller ratio)
+    equal: Literal["at_least", "completion"] = "completion"
+    equal_source: str = ""
     level_rounding: str = ""
     level_source: str = ""
 
@@ -152,13 +159,23 @@ def project_rules(spec: Spec) -> ProjectRules:
         r.problem("project", f"评分规范 {spec.id} 不是项目支出评分规范 (not a project spec: no [project] table)")
         raise SpecError(r.problems)
     r.keys(data, "project", required=("family", "reverse", "reverse_source", "execution_above", "execution_source",
-                                      "qualitative"), optional=("levels",))
+                                      "qualitative"), optional=("levels", "negative_actual", "negative_source", "equal", "equal_source"))
     reverse = r.text(data, "reverse", "project")
     if reverse not in ("deviation", "ratio"):
         r.problem("project.reverse", f"应为 deviation（偏离度）或 ratio（权重 × A/B）(reverse form): {reverse!r}")
     above = r.text(data, "execution_above", "project")
     if above not in ("cap", "error"):
         r.problem("project.execution_above", f"应为 cap（封顶 100%）或 error（报错）: {above!r}")
+    negative = data.get("negative_actual", "error")
+    if negative not in ("as_zero", "error"):
+        r.problem("project.negative_actual", f"应为 as_zero（负数按 0 计）或 error（报错）: {negative!r}")
+    elif negative == "as_zero" and not data.get("negative_source"):
+        r.problem("project.negative_source", "声明 negative_actual 须写明依据 (source)")
+    equal = data.get("equal", "completion")
+    if equal not in ("at_least", "completion"):
+        r.problem("project.equal", f"应为 at_least（按正向计分）或 completion（按完成率）: {equal!r}")
+    elif equal == "at_least" and not data.get("equal_source"):
+        r.problem("project.equal_source", "声明 equal 须写明依据 (source)")
     qual = r.table(data, "qualitative", "project") or {}
     r.keys(qual, "project.qualitative", required=("bands", "untyped", "source", "untyped_source"))
     bands = _bands(r, qual, "project.qualitative")
@@ -181,6 +198,8 @@ def project_rules(spec: Spec) -> ProjectRules:
         execution_source=r.text(data, "execution_source", "project") or "", bands=bands,
         bands_source=r.text(qual, "source", "") or "", untyped=untyped, untyped_source=r.text(qual, "untyped_source", "") or "",
         level_points=points, level_rounding=str(levels.get("rounding", "")), level_source=str(levels.get("source", "")),
+        negative_actual=negative, negative_source=str(data.get("negative_source", "")),
+        equal=equal, equal_source=str(data.get("equal_source", "")),
     )
 
 

@@ -207,6 +207,21 @@ def _quantity(cell: Typed, unit: str, label: str) -> Target:
     return attrs.evolve(parsed, unit=unit or parsed.unit)
 
 
+_NEGATIVE = re.compile(r"\s*[-−－]\s*(\d+(?:\.\d+)?)\s*(.*)")
+
+
+def _actual(rules: ProjectRules, ind: ProjectIndicator, unit: str, zero: bool) -> tuple[Target, tuple[str, ...]]:
+    """实际完成值 as a quantity; a negative one counts as 0 against a zero target when the spec says so."""
+    negative = _NEGATIVE.fullmatch(unicodedata.normalize("NFKC", ind.actual.text))
+    if negative is None:
+        return _quantity(ind.actual, unit, "实际完成值"), ()
+    if not zero or rules.negative_actual != "as_zero":
+        why = "目标值不为 0" if not zero else "评分规范未声明负数按 0 计"
+        raise SelfScoreError(f"实际完成值“{ind.actual.text}”为负数 (negative actual)，{why}，无法计分")
+    zeroed = _quantity(Typed("0" + negative.group(2), ind.actual.where), unit, "实际完成值")
+    return zeroed, (f"实际完成值 {ind.actual.text.strip()} 为负数，按 0 计（{rules.negative_source}）",)
+
+
 def _score_row(rules: ProjectRules, spec: Spec, ind: ProjectIndicator, weight: Decimal) -> IndicatorResult:
     """Score one indicator; raises SelfScoreError with a Chinese message naming the problem."""
     item = indicators_item(spec)
@@ -214,6 +229,9 @@ def _score_row(rules: ProjectRules, spec: Spec, ind: ProjectIndicator, weight: D
     nature = read_nature(ind.nature.text)
     if nature is None:
         raise SelfScoreError(f"指标性质“{ind.nature.text}”无法识别 (unknown 指标性质)：应为 ≥ ＞ ＝ ＜ ≤ 或代码 1–6")
+    for cell, label in ((ind.target, "年度指标值"), (ind.actual, "实际完成值")):
+        if not cell.text.strip():
+            raise SelfScoreError(f"{label}未填写 ({'target' if label == '年度指标值' else 'actual'} missing)")
     numeric = re.fullmatch(r"\s*[\d.,，]+\s*%?\s*", unicodedata.normalize("NFKC", ind.target.text)) is not None
     if nature == "qualitative" or (nature == "" and not numeric):
         outcome, lines = _outcome(ind)
@@ -225,15 +243,19 @@ def _score_row(rules: ProjectRules, spec: Spec, ind: ProjectIndicator, weight: D
         return _indicator(ind, target, actual, weight, done, Scored(scored.score, lines + scored.trace))
     unit = ind.unit.text.strip()
     value = _quantity(ind.target, unit, "年度指标值")
-    actual = _quantity(ind.actual, unit, "实际完成值")
     comparator = nature or ">="
-    assert value.value is not None and actual.value is not None
+    assert value.value is not None
     zero = value.value == 0 and comparator in ("==", "<", "<=")
+    actual, negative = _actual(rules, ind, unit, zero)
+    assert actual.value is not None
     unit = value.unit or actual.unit
     shown = f"{_SYMBOLS[comparator]}{ind.target.text.strip()}" + ("" if ind.target.text.strip().endswith(unit) else unit)
-    target = Target(text=shown, kind="quantitative", comparator="<=" if zero else comparator,  # type: ignore[arg-type]
-                    value=value.value, unit=unit)
+    at_least = comparator == "==" and not zero and rules.equal == "at_least"
+    applied = "<=" if zero else ">=" if at_least else comparator
+    target = Target(text=shown, kind="quantitative", comparator=applied, value=value.value, unit=unit)  # type: ignore[arg-type]
     done = completion(target, attrs.evolve(actual, comparator="=="))
+    note = (f"等于非零目标值按正向计分：实际 ≥ 目标得满分，否则按比例（{rules.equal_source}）",) if at_least else ()
+    done = attrs.evolve(done, trace=negative + note + done.trace)
     if comparator in ("<", "<=") and not zero and rules.reverse == "deviation":
         return _indicator(ind, target, actual, weight, done, apply_rule(ReverseDeviation(rounding=item.rule.rounding), weight, done))
     return _indicator(ind, target, actual, weight, done, apply_rule(item.rule, weight, done))

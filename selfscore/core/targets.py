@@ -161,7 +161,8 @@ class Target:
 
 def _normalise(text: str) -> str:
     s = unicodedata.normalize("NFKC", text)
-    s = s.replace("≧", "≥").replace("≦", "≤")
+    # ═ (U+2550) is how the national form's 指标性质 prints "equals"; NFKC leaves it alone
+    s = s.replace("≧", "≥").replace("≦", "≤").replace("═", "=")
     s = re.sub(r"\s+", "", s)
     s = s.replace("【", "[").replace("】", "]")
     # thousands separators inside numbers: 9,121 -> 9121

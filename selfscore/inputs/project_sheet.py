@@ -17,6 +17,7 @@ import csv
 import io
 import re
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Final
 
@@ -25,24 +26,21 @@ import attrs
 from selfscore.core.errors import CaseError, DependencyError, Problem, SelfScoreError, UnreadableError
 from selfscore.core.project import BudgetRow, ProjectCase, ProjectIndicator, Typed
 from selfscore.core.project_case import is_project_data, project_case_from_dict
-from selfscore.inputs.files import read_text
+from selfscore.inputs.cells import column_letter, header_field, text_cell, unbalanced_quote
+from selfscore.inputs.files import MAX_SHEET_BYTES, read_text
 from selfscore.inputs.load import read_toml
 from selfscore.inputs.xlsx import SHEET_LIMITS, open_workbook
 
-__all__ = ["is_project_file", "load_project_case", "read_project_sheet"]
+__all__ = ["is_project_file", "load_project_case", "read_project_sheet", "read_project_sheets"]
 
-_INDICATOR_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
-    "level1": ("一级指标",),
-    "level2": ("二级指标",),
-    "name": ("三级指标", "指标名称"),
-    "nature": ("指标性质",),
-    "target": ("年度指标值", "指标值", "年初目标值", "年度目标值", "目标值"),
-    "unit": ("度量单位", "计量单位", "单位"),
-    "actual": ("实际完成值", "全年完成值", "全年实际值", "实际值", "年度实现值"),
-    "weight": ("分值", "指标权重", "权重", "指标权重(分)"),
-    "score": ("得分", "指标得分", "自评得分", "指标得分(分)"),
-    "reason": ("偏差原因分析及改进措施", "偏差原因", "偏差原因分析", "未完成原因分析"),
-}
+#: Indicator columns shared with every table selfscore reads come from the one header table
+#: (:data:`selfscore.inputs.cells.HEADERS`); only the project form's own columns are listed here.
+SHARED_FIELDS: Final = ("level1", "level2", "name", "target", "actual", "weight", "score", "reason")
+PROJECT_FIELDS: Final[dict[str, tuple[str, ...]]] = {"nature": ("指标性质",), "unit": ("度量单位", "计量单位", "单位")}
+#: Names the national project form and its county copies give shared columns, not (yet) in HEADERS.
+_FORM_NAMES: Final[dict[str, tuple[str, ...]]] = {"target": ("年初目标值",), "actual": ("全年完成值", "全年实际值"),
+                                                  "weight": ("指标权重",)}
+INDICATOR_FIELDS: Final = ("level1", "level2", "name", "nature", "target", "unit", "actual", "weight", "score", "reason")
 _BUDGET_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
     "initial": ("年初预算数",),
     "budget": ("全年预算数", "全年(调整)预算数", "调整后预算数", "预算数"),
@@ -60,42 +58,59 @@ def _key(text: str) -> str:
     return s.strip("*:：")
 
 
-def _letter(index: int) -> str:
-    letters = ""
-    while index > 0:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
 def _read_xlsx(path: Path) -> list[_Grid]:
-    """Every worksheet through the one streaming, bounded .xlsx reader (:mod:`selfscore.inputs.xlsx`).
+    return [grid for _, grid, _ in _read_xlsx_sheets(path)]
 
-    A cell that reader refuses reads as before: TRUE/FALSE, a formula without its value and a
-    date blank, an error value as its text (``#DIV/0!``, refused by the target reader).
-    TODO(project): report each such cell by name, as the 自评表 does.
+
+def _read_xlsx_sheets(path: Path) -> list[tuple[str, _Grid, dict[str, str]]]:
+    """Every worksheet through the one streaming, bounded .xlsx reader (:mod:`selfscore.inputs.xlsx`):
+    (title, grid of (text, address), the problem of each refused cell by address).
+
+    A refused cell (TRUE/FALSE, a formula without its value, a date; an error value keeps its
+    text) reads blank here, and :func:`_cell_problems` names it when the table uses it.
     """
     with open_workbook(path, SHEET_LIMITS) as book:
-        return [[[(c.text, c.address) for c in row] for row in book.sheet(i).grid] for i in range(len(book.sheets))]
+        sheets = []
+        for i in range(len(book.sheets)):
+            raw = book.sheet(i)
+            grid = [[(c.text, c.address) for c in row] for row in raw.grid]
+            sheets.append((raw.title, grid, {c.address: c.problem for row in raw.grid for c in row if c.problem}))
+        return sheets
 
 
-def _read_csv(path: Path) -> list[_Grid]:
-    text, _ = read_text(path)
+def _read_csv(path: Path) -> list[tuple[_Grid, dict[str, str]]]:
+    """The CSV read with each delimiter, through the one cell reader (an error literal is a refused cell)."""
+    text, _ = read_text(path, limit=MAX_SHEET_BYTES, kind="项目支出绩效自评表")
+    line = unbalanced_quote(text)
+    if line is not None:
+        raise UnreadableError(f"{path}: 第{line}行有未配对的引号 (unbalanced quote “\"”)：引号须成对出现；"
+                              "请删去这个引号，或在 Excel 中打开后另存为 CSV")
     grids = []
     for delimiter in (",", "\t"):
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-        grids.append([[(v.strip(), f"{_letter(j + 1)}{i + 1}") for j, v in enumerate(r)] for i, r in enumerate(rows)])
+        rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        cells = [[text_cell(v, f"{column_letter(j + 1)}{i + 1}") for j, v in enumerate(r)] for i, r in enumerate(rows)]
+        grids.append(([[(c.text, c.address) for c in row] for row in cells],
+                      {c.address: c.problem for row in cells for c in row if c.problem}))
     return grids
 
 
-def _columns(line: list[tuple[str, str]], names: dict[str, tuple[str, ...]]) -> dict[str, int]:
+def local_field(text: str, names: dict[str, tuple[str, ...]]) -> str | None:
+    """The field among ``names`` (the project form's own columns) that a header names."""
+    key = _key(text)
+    return next((field for field, options in names.items() if key in {_key(o) for o in options}), None)
+
+
+def indicator_field(text: str) -> str | None:
+    """An indicator-block header: 指标性质 / 度量单位 here, the rest through the one header table."""
+    return local_field(text, PROJECT_FIELDS) or header_field(text, SHARED_FIELDS) or local_field(text, _FORM_NAMES)
+
+
+def _columns(line: list[tuple[str, str]], field_of: Callable[[str], str | None]) -> dict[str, int]:
     found: dict[str, int] = {}
     for j, (text, _) in enumerate(line):
-        key = _key(text)
-        for field, options in names.items():
-            if field not in found and key in {_key(o) for o in options}:
-                found[field] = j
-                break
+        field = field_of(text) if text else None
+        if field is not None and field not in found:
+            found[field] = j
     return found
 
 
@@ -108,11 +123,11 @@ class _Block:
 def _find(grid: _Grid) -> tuple[_Block | None, _Block | None]:
     budget = indicators = None
     for i, line in enumerate(grid):
-        cols = _columns(line, _INDICATOR_COLUMNS)
+        cols = _columns(line, indicator_field)
         if indicators is None and {"level1", "name", "target", "actual"} <= set(cols):
             indicators = _Block(i, cols)
             continue
-        bcols = _columns(line, _BUDGET_COLUMNS)
+        bcols = _columns(line, lambda text: local_field(text, _BUDGET_COLUMNS))
         if budget is None and indicators is None and {"budget", "spent"} <= set(bcols):
             budget = _Block(i, bcols)
     return budget, indicators
@@ -185,7 +200,7 @@ def _indicator_rows(grid: _Grid, block: _Block) -> tuple[tuple[ProjectIndicator,
         if _key(first).startswith("等级"):
             grade = Typed(_after(line, "等级"), f"第{i + 1}行 等级")
             continue
-        cells = {f: _cell(grid, i, block.columns.get(f), headers.get(f, f)) for f in _INDICATOR_COLUMNS}
+        cells = {f: _cell(grid, i, block.columns.get(f), headers.get(f, f)) for f in INDICATOR_FIELDS}
         level1 = cells["level1"].text or level1
         level2 = cells["level2"].text or (level2 if not cells["level1"].text else "")
         if not cells["name"].text:
@@ -197,25 +212,84 @@ def _indicator_rows(grid: _Grid, block: _Block) -> tuple[tuple[ProjectIndicator,
     return tuple(found), total, grade
 
 
-def read_project_sheet(path: Path | str, spec: str, *, unit: str | None = None, year: int | None = None) -> ProjectCase:
-    """Read a filled national project form; problems are raised together as :class:`CaseError`."""
-    p = Path(path)
+def _cell_problems(grid: _Grid, blocks: tuple[tuple[_Block, int], ...], refused: dict[str, str], file: str) -> list[Problem]:
+    """Each refused cell (a boolean, a formula without its value, a date) that a block reads, by row and column."""
+    problems = []
+    for block, stop in blocks:
+        for i in range(block.header + 1, stop):
+            name = block.columns.get("name")
+            total = _key(next((t for t, _ in grid[i] if t), "")).startswith(("总分", "合计", "自评总分"))
+            if name is not None and not total and not (name < len(grid[i]) and grid[i][name][0]):
+                continue  # not an indicator row nor the 总分 line (a note below the table): its cells are not read
+            for field, j in block.columns.items():
+                if j < len(grid[i]) and grid[i][j][1] in refused:
+                    header = grid[block.header][j][0] or field
+                    problems.append(Problem(refused[grid[i][j][1]], file, f"第{i + 1}行 {header} ({grid[i][j][1]})"))
+    return problems
+
+
+def _grid_case(grid: _Grid, p: Path, spec: str, unit: str | None, year: int | None,
+               refused: dict[str, str] | None = None) -> ProjectCase | None:
+    """The project table in one grid; None when the grid has no indicator header."""
+    budget, indicators = _find(grid)
+    if indicators is None:
+        return None
+    if budget is None:
+        raise CaseError([Problem("未找到预算执行表头（年初预算数、全年预算数、全年执行数）(no budget block)", str(p))])
+    if refused:
+        problems = _cell_problems(grid, ((budget, indicators.header), (indicators, len(grid))), refused, str(p))
+        if problems:
+            raise CaseError(problems)
+    meta = _metadata(grid, budget.header + 1)
+    rows, total, grade = _indicator_rows(grid, indicators)
+    return ProjectCase(spec=spec, unit=unit or meta["unit"], project=meta["project"] or p.stem, year=year or meta["year"],
+                       budget=_budget_rows(grid, budget, indicators.header), indicators=rows,
+                       amount_unit=meta["amount_unit"] or "万元", total=total, grade=grade, file=str(p))
+
+
+_NO_INDICATORS: Final = "未找到指标表头（一级指标、三级指标、年度指标值、实际完成值）(no indicator header found)"
+
+
+def _grids(p: Path) -> list[tuple[str, _Grid, dict[str, str]]]:
     suffix = p.suffix.lower()
     if suffix not in (".csv", ".xlsx", ".xlsm"):
         raise UnreadableError(f"{p}: 不是 .csv 或 .xlsx 文件 (not a .csv or .xlsx file)")
-    grids = _read_xlsx(p) if suffix in (".xlsx", ".xlsm") else _read_csv(p)
-    for grid in grids:
-        budget, indicators = _find(grid)
-        if indicators is None:
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_xlsx_sheets(p)
+    return [("", grid, refused) for grid, refused in _read_csv(p)]
+
+
+def read_project_sheet(path: Path | str, spec: str, *, unit: str | None = None, year: int | None = None) -> ProjectCase:
+    """Read a filled national project form; problems are raised together as :class:`CaseError`."""
+    p = Path(path)
+    for _, grid, refused in _grids(p):
+        case = _grid_case(grid, p, spec, unit, year, refused)
+        if case is not None:
+            return case
+    raise CaseError([Problem(_NO_INDICATORS, str(p))])
+
+
+def read_project_sheets(path: Path | str, spec: str) -> list[tuple[str, ProjectCase | CaseError]]:
+    """Every project table in a workbook, one per worksheet, as (sheet title, case or its problems).
+
+    A CSV holds one table.  Worksheets without an indicator header are skipped; a workbook
+    with none at all is a :class:`CaseError`.
+    """
+    p = Path(path)
+    found: list[tuple[str, ProjectCase | CaseError]] = []
+    for title, grid, refused in _grids(p):
+        try:
+            case = _grid_case(grid, p, spec, None, None, refused)
+        except CaseError as exc:
+            found.append((title, exc))
             continue
-        if budget is None:
-            raise CaseError([Problem("未找到预算执行表头（年初预算数、全年预算数、全年执行数）(no budget block)", str(p))])
-        meta = _metadata(grid, budget.header + 1)
-        rows, total, grade = _indicator_rows(grid, indicators)
-        return ProjectCase(spec=spec, unit=unit or meta["unit"], project=meta["project"] or p.stem, year=year or meta["year"],
-                           budget=_budget_rows(grid, budget, indicators.header), indicators=rows,
-                           amount_unit=meta["amount_unit"] or "万元", total=total, grade=grade, file=str(p))
-    raise CaseError([Problem("未找到指标表头（一级指标、三级指标、年度指标值、实际完成值）(no indicator header found)", str(p))])
+        if case is not None:
+            found.append((title, case))
+            if p.suffix.lower() == ".csv":
+                break  # the same text read with another delimiter
+    if not found:
+        raise CaseError([Problem(_NO_INDICATORS, str(p))])
+    return found
 
 
 def is_project_file(path: Path | str) -> bool:
@@ -229,7 +303,7 @@ def is_project_file(path: Path | str) -> bool:
     if p.suffix.lower() not in (".csv", ".xlsx", ".xlsm") or not p.is_file():
         return False
     try:
-        grids = _read_xlsx(p) if p.suffix.lower() != ".csv" else _read_csv(p)
+        grids = _read_xlsx(p) if p.suffix.lower() != ".csv" else [grid for grid, _ in _read_csv(p)]
     except (UnreadableError, DependencyError):
         return False
     return any(_find(grid)[0] is not None and _find(grid)[1] is not None for grid in grids)

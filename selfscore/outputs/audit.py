@@ -246,31 +246,37 @@ def audit_to_json(result: Audit) -> dict[str, Any]:
     }
 
 
+def _block(first: str, more: list[str], width: int = 96) -> list[str]:
+    """``first`` at two spaces, then each of ``more`` wrapped under it at six (a 100-column screen)."""
+    from selfscore.outputs.render import _wrap  # the one CJK-width wrapper
+
+    lines = ["  " + _wrap(first, width).replace("\n", "\n    ")]
+    lines += ["      " + _wrap(text, width - 4).replace("\n", "\n      ") for text in more if text]
+    return lines
+
+
 def render_audit(result: Audit) -> str:
-    """The audit as a Chinese report for reviewers."""
+    """The audit as a Chinese report for reviewers, each finding a block that fits 100 columns."""
     lines = [f"{result.file}：项目支出绩效自评表核查（规范族 {result.family}）", "", "各计分变体能复现的得分行数："]
     for count in result.variants:
         mark = "  ← 最符合" if count.id == result.best else ""
-        lines.append(f"  {count.id:<30} {count.explained:>3} / {count.compared:<3} {count.title}{mark}")
+        title = count.title.removeprefix("项目支出绩效自评表").strip("（）")
+        lines.append(f"  {count.id:<27}{count.explained:>3} / {count.compared:<3} {title}{mark}")
     lines.append("")
     unexplained = result.unexplained
     if unexplained:
         lines.append(f"没有任何变体能解释的得分 {len(unexplained)} 行（按 {result.best} 计算）：")
-        lines.append("  行 | 指标 | 表中得分 | 应得 | 计算过程")
         for v in unexplained:
-            lines.append(f"  {v.where} | {v.name} | {v.typed} | {v.expected} | {v.arithmetic}")
-            if v.note:
-                lines.append(f"      {v.note}")
+            lines += _block(f"{v.where}：表中得分 {v.typed}，应得 {v.expected}", [f"计算过程：{v.arithmetic}", v.note])
     else:
         lines.append(f"全部得分均可由 {result.best} 解释。")
-    unchecked = [v for v in result.rows if v.note.startswith("无法核对")]
-    for v in unchecked:
-        lines.append(f"  {v.where} | {v.name} | {v.typed} | {v.note}")
+    for v in (v for v in result.rows if v.note.startswith("无法核对")):
+        lines += _block(f"{v.where}：表中得分 {v.typed}", [v.note])
     lines.append("")
     if result.arithmetic:
         lines.append(f"算术核对发现 {len(result.arithmetic)} 处问题：")
         for f in result.arithmetic:
-            lines.append(f"  [{FINDINGS[f.kind]}] {f.where}：表中 {f.says}，应为 {f.should}。{f.why}")
+            lines += _block(f"[{FINDINGS[f.kind]}] {f.where}：表中 {f.says}，应为 {f.should}", [f.why])
     else:
         lines.append("算术核对无误。")
     return "\n".join(lines) + "\n"

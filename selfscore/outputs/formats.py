@@ -57,6 +57,7 @@ FORMATS: dict[str, OutputFormat] = {
     "json": OutputFormat("json", "JSON（数字为精确的十进制文本）", (".json",), renderer="json"),
     "narrative": OutputFormat("narrative", "自评报告文字", (".txt",), renderer="narrative"),
     "xlsx": OutputFormat("xlsx", "Excel 自评表，需配合 -o", (".xlsx",), writer="selfscore.outputs.xlsx:write_result_xlsx"),
+    "docx": OutputFormat("docx", "Word 自评报告，需配合 -o", (".docx",), writer="selfscore.outputs.docx:write_result_docx"),
 }
 
 #: Suffixes of files selfscore cannot write as text: ``-o 表.xls`` is refused rather than filled with a text table.

@@ -11,7 +11,7 @@ import io
 import re
 from decimal import Decimal
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from selfscore.core.errors import DependencyError, UsageError
 from selfscore.core.numbers import fmt
@@ -19,7 +19,7 @@ from selfscore.core.project import ProjectCase, execution_item, indicators_item,
 from selfscore.core.spec import Spec
 from selfscore.outputs.files import atomic_write, check_output
 
-__all__ = ["INDICATOR_HEADER", "project_rows", "write_project_form"]
+__all__ = ["INDICATOR_HEADER", "project_rows", "typed_cell", "write_project_form"]
 
 INDICATOR_HEADER: Final[tuple[str, ...]] = (
     "一级指标", "二级指标", "三级指标", "指标性质", "年度指标值", "度量单位", "实际完成值", "分值", "得分", "偏差原因分析及改进措施",
@@ -55,7 +55,7 @@ def project_rows(spec: Spec, case: ProjectCase | None = None) -> list[list[str]]
     ex = execution_item(spec)
     assert ex.points is not None
     unit = case.amount_unit if case else "万元"
-    rows = [row("项目支出绩效自评表"), row(f"（{case.year if case else spec.year}年度）"),
+    rows = [row("项目支出绩效自评表"), row(f"（{case.year}年度）" if case and case.year else "（　　　　年度）"),
             row("项目名称", case.project if case else ""), row("主管部门", "", "", "", "实施单位", case.unit if case else ""),
             row(f"项目资金（{unit}）", "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分")]
     if case:
@@ -77,7 +77,7 @@ def project_rows(spec: Spec, case: ProjectCase | None = None) -> list[list[str]]
     return rows
 
 
-def _typed(text: str) -> str | Decimal | None:
+def typed_cell(text: str) -> str | Decimal | None:
     """A cell as an officer types it: numbers as numbers (98% as 0.98 in a % cell), the rest as text."""
     if not text:
         return None
@@ -88,26 +88,53 @@ def _typed(text: str) -> str | Decimal | None:
     return text
 
 
+def _style(ws: Any, rows: list[list[str]]) -> int:
+    """Borders round both blocks, the title centred, notes across the sheet, one page wide; returns the indicator header row."""
+    from openpyxl.styles import Alignment, Border, Font, Side
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    thin = Side(style="thin", color="000000")
+    box, wrap = Border(left=thin, right=thin, top=thin, bottom=thin), Alignment(vertical="center", wrap_text=True)
+    budget = next(i for i, r in enumerate(rows, start=1) if r[0].startswith("项目资金"))
+    header = next(i for i, r in enumerate(rows, start=1) if r[0] == "一级指标")
+    last = next(i for i, r in enumerate(rows, start=1) if r[0] == "等级")
+    for r, columns in [*((r, 8) for r in range(budget, header - 1)), *((r, 10) for r in range(header, last + 1))]:
+        for c in range(1, columns + 1):
+            cell = ws.cell(r, c)
+            cell.border, cell.alignment = box, wrap
+            if r in (budget, header):
+                cell.font, cell.alignment = Font(bold=True), Alignment(horizontal="center", vertical="center", wrap_text=True)
+    for r in (1, 2):
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=10)
+        ws.cell(r, 1).alignment = Alignment(horizontal="center")
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.row_dimensions[budget].height = 30
+    ws.merge_cells(start_row=budget, start_column=1, end_row=header - 2, end_column=1)
+    ws.merge_cells(start_row=3, start_column=2, end_row=3, end_column=10)
+    for r in range(last + 2, len(rows) + 1):
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=10)
+        ws.cell(r, 1).alignment = wrap
+        ws.row_dimensions[r].height = 30
+    for column, width in zip("ABCDEFGHIJ", (16, 18, 24, 12, 12, 10, 12, 8, 8, 28), strict=True):
+        ws.column_dimensions[column].width = width
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.orientation, ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = "landscape", 1, 0
+    return header
+
+
 def _write_xlsx(rows: list[list[str]], path: Path) -> None:
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
     from openpyxl.worksheet.datavalidation import DataValidation
 
     wb = Workbook()
     ws = wb.active
     ws.title = "项目支出绩效自评表"
     for values in rows:
-        ws.append([_typed(v) for v in values])
+        ws.append([typed_cell(v) for v in values])
         for cell in ws[ws.max_row]:
             if isinstance(cell.value, Decimal) and values[cell.column - 1].endswith("%"):
                 cell.number_format = "0.00%" if "." in values[cell.column - 1] else "0%"
-    ws["A1"].font = Font(bold=True, size=14)
-    for column, width in zip("ABCDEFGHIJ", (12, 16, 26, 10, 12, 10, 12, 8, 8, 30), strict=True):
-        ws.column_dimensions[column].width = width
-    header = next(i for i, r in enumerate(rows, start=1) if r[0] == "一级指标")
-    for cell in ws[header]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(horizontal="center", wrap_text=True)
+    header = _style(ws, rows)
     natures = DataValidation(type="list", formula1='"≥,＞,＝,＜,≤,定性"', allow_blank=True, showErrorMessage=False)
     ws.add_data_validation(natures)
     natures.add(f"D{header + 1}:D{header + 200}")
