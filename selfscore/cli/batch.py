@@ -185,45 +185,10 @@ def _check_outputs(ns: argparse.Namespace, inputs: Sequence[Path]) -> None:
         check_output(target, inputs, overwrite=ns.force)
 
 
-_PROJECT_WORDS: Final = ("项目名称", "指标性质", "全年执行数", "执行数", "年初预算数")
-
-
-def _project_spec(spec: str | None) -> bool:
-    from selfscore.inputs.load import load_spec
-
-    try:
-        return spec is not None and bool(load_spec(spec, base_dir=Path.cwd()).project)
-    except SelfScoreError:
-        return False
-
-
-def _department_table(path: str) -> bool:
-    """A single CSV whose header line names a department column and nothing of a project table: a department
-    table, known from its first line (the project check reads the whole file, minutes for 10^6 rows)."""
-    p = Path(path)
-    if p.suffix.lower() not in (".csv", ".txt", ".tsv") or not p.is_file():
-        return False
-    with open(p, "rb") as f:
-        head = f.read(65_536)
-    line = head.split(b"\n", 1)[0].rstrip(b"\r")
-    for encoding in ("utf-8-sig", "utf-16", "gb18030"):
-        try:
-            text = line.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        return False
-    from selfscore.batch.io import _column_key
-
-    cells = text.replace("\t", ",").split(",")
-    return any(_column_key(c) == "department" for c in cells) and not any(w in text for w in _PROJECT_WORDS)
-
-
 def _run(ns: argparse.Namespace, ind_format: str | None, progress: _Progress) -> int:
     from selfscore.batch import projects  # project tables (项目支出绩效自评表): scored one by one
 
-    if (not _department_table(ns.input) or _project_spec(ns.spec)) and projects.handles(ns.input, ns.spec):
+    if projects.handles(ns.input, ns.spec):
         return projects.run_projects(ns, sys.stdout, sys.stderr)
     from selfscore.batch.dept import score_batch
     from selfscore.batch.io import read_input
