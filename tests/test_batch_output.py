@@ -141,19 +141,3 @@ def test_weight_messages_are_core_wordings(tmp_path: Path, capsys: pytest.Captur
     err = capsys.readouterr().err
     assert "部分指标填写了权重、部分没有 (weights typed for some indicators only)；未填: b" in err
     assert "权重合计 19.5 不等于分值 20 (weights sum to 19.5, not 20)" in err
-
-
-def test_department_table_skips_the_project_check(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
-    """A CSV whose header names a department column is a department table from its first line: the project
-    check (which reads the whole file) is not run for it."""
-    import selfscore.batch.projects as projects
-
-    def fail(*_args: object) -> bool:
-        raise AssertionError("project check run on a department table")
-
-    monkeypatch.setattr(projects, "handles", fail)
-    p = tmp_path / "t.csv"
-    p.write_text(TABLE, encoding="utf-8")
-    assert main([str(p), "-f", "csv"]) == 0
-    assert "甲, 街道" in capsys.readouterr().out
