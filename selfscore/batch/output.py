@@ -174,14 +174,33 @@ def rate_codes(rows: Rows, keep: np.ndarray) -> tuple[list[str], np.ndarray]:
     at = np.flatnonzero(special[keep] | ~fits)
     if len(at):
         index = {t: c for c, t in enumerate(texts)}
-        printed: dict[Any, int] = {}
-        rs = keep[at].tolist()
-        for shown in set(map(rows.shown_rate, rs)):
-            text = shown if isinstance(shown, str) else fmt_percent(Fraction(shown))
-            printed[shown] = index.setdefault(text, len(index))
-        codes[at] = np.fromiter(map(printed.__getitem__, map(rows.shown_rate, rs)), dtype=np.int64, count=len(rs))
+        codes[at] = _shown_codes(rows, keep[at], index)
         texts = list(index)
     return texts, codes
+
+
+def _printed(shown: Fraction | str, index: dict[str, int]) -> int:
+    return index.setdefault(shown if isinstance(shown, str) else fmt_percent(Fraction(shown)), len(index))
+
+
+def _shown_codes(rows: Rows, rs: np.ndarray, index: dict[str, int]) -> np.ndarray:
+    """Codes (into ``index``, extended) of the rates rows ``rs`` print, through ``rows.shown_rate``.
+
+    The reducer's cache shares one rate object among the rows of a distinct text pair, so the
+    rows in ``rows.shown`` are grouped by object identity (no Fraction hashed per row); the few
+    others (beyond int64) are printed one by one.
+    """
+    by_row = np.full(len(rows), -1, dtype=np.int64)
+    if rows.shown:
+        values = list(rows.shown.values())
+        distinct = dict(zip(map(id, values), values, strict=True))  # the objects stay alive in rows.shown
+        code_of = {k: _printed(v, index) for k, v in distinct.items()}
+        by_row[np.fromiter(rows.shown.keys(), dtype=np.int64, count=len(values))] = np.fromiter(
+            map(code_of.__getitem__, map(id, values)), dtype=np.int64, count=len(values))
+    out = by_row[rs]
+    for j in np.flatnonzero(out < 0).tolist():
+        out[j] = _printed(rows.shown_rate(int(rs[j])), index)
+    return out
 
 
 # --- writers -----------------------------------------------------------------
