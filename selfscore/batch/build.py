@@ -21,6 +21,7 @@ from selfscore.batch.csvsource import (
     _strip,
     _strip_or_none,
 )
+from selfscore.batch.fastunique import unique_first_inverse
 from selfscore.batch.parse import exact_decimal
 from selfscore.batch.table import CodedColumn, Department, IndicatorTable, LineLabels
 from selfscore.core.case import case_from_dict
@@ -283,7 +284,7 @@ def _coded_chunk(state: _State, src: CodedSource, r0: int, r1: int, line0: int) 
         y_values, yc = _EMPTY, np.zeros(m, dtype=np.int64)
     # departments in the order they first appear, as the row-by-row reader numbers them
     key = dc * len(y_values) + yc
-    _u, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    _u, first, inverse = unique_first_inverse(key)
     order = np.argsort(first, kind="stable")
     number = np.empty(len(first), dtype=np.int64)
     index, file = b.index, state.file

@@ -22,6 +22,7 @@ import attrs
 import numpy as np
 
 from selfscore.batch.assemble import DepartmentResult, ItemScore, ItemSums, assemble_all, decimal_at, department_case
+from selfscore.batch.fastunique import unique_first_inverse
 from selfscore.batch.parse import Reducer
 from selfscore.batch.rows import Rows, paused_gc, reduce_columns, weight_array
 from selfscore.batch.scoring import RowScores, score_rows
@@ -69,8 +70,7 @@ def reduce_table(table: IndicatorTable, *, reducer: Reducer | None = None,
             top = len(_u)
         key = key * size + c.codes
         top *= size
-    _u, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-    inverse = inverse.reshape(-1)
+    _u, first, inverse = unique_first_inverse(key)
     k = len(first)
     picked = [[c.values[j] for j in c.codes[first].tolist()] for c in coded]
     A_k, T_k, M_k, P_k, errors_k, shown_k, big_k = reduce_columns(
@@ -175,7 +175,7 @@ def _directed(spec: Spec, table: IndicatorTable) -> IndicatorTable:
     for column in (table.lower_is_better, table.group, category):
         index, codes = column_codes(column)
         key = key * max(len(index), 1) + codes
-    _u, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    _u, first, inverse = unique_first_inverse(key)
     values = [spec.lower_is_better(group=table.group[i], category=category[i], declared=table.lower_is_better[i])
               for i in first.tolist()]
     return attrs.evolve(table, lower_is_better=CodedColumn(values, inverse.reshape(-1).astype(np.int64)))

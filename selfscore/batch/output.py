@@ -25,6 +25,7 @@ import attrs
 import numpy as np
 
 from selfscore.batch.assemble import decimal_at
+from selfscore.batch.fastunique import stable_order
 from selfscore.batch.rows import Rows
 from selfscore.batch.scoring import RowScores
 from selfscore.batch.vec import LIMIT
@@ -84,7 +85,7 @@ def concat(parts: Sequence[IndicatorColumns]) -> IndicatorColumns:
 def indicator_columns(result: Any) -> IndicatorColumns:
     """The indicator rows of the departments a :class:`~selfscore.batch.dept.BatchResult` scored, in input order."""
     ok = np.array([d.ok for d in result.departments], dtype=bool)
-    order = np.argsort(result.row_source, kind="stable")
+    order = stable_order(result.row_source)
     keep = order[ok[result.row_dept[order]]] if len(order) else order
     src = result.row_source[keep]
     dept = result.row_dept[keep]

@@ -1,0 +1,83 @@
+"""``np.unique(key, return_index=True, return_inverse=True)`` through Arrow's hash table where pyarrow is loaded.
+
+Sorting a million int64 keys (what ``np.unique`` does) takes ~0.1 s; Arrow's
+``dictionary_encode`` hashes them in ~0.01 s.  :func:`unique_first_inverse` gives
+exactly the three arrays ``np.unique`` gives (distinct keys sorted, the first row of
+each, every row's index into them): Arrow numbers the distinct keys in order of first
+appearance, which is checked, and only the (few) distinct keys are sorted.  pyarrow is
+used only when the batch reader has already loaded it (a plain CSV read through
+pyarrow, or an Arrow table passed in) and ``SELFSCORE_NO_PYARROW`` is unset; otherwise,
+and for short arrays, numpy.  The arrays are the same either way (a property test holds
+them equal), so results never depend on it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+import numpy as np
+
+__all__ = ["unique_first_inverse"]
+
+#: Below this many keys numpy's sort is as quick as a round trip through Arrow.
+_MIN_ARROW = 16_384
+
+
+def _arrow() -> Any:
+    if os.environ.get("SELFSCORE_NO_PYARROW", "") not in ("", "0") or "pyarrow" not in sys.modules:
+        return None
+    return sys.modules["pyarrow"]
+
+
+def _numpy_unique(key: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    uniq, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    return uniq, first.astype(np.int64), inverse.reshape(-1).astype(np.int64)
+
+
+def _values(array: Any, dtype: type[np.generic]) -> np.ndarray:
+    """A null-free Arrow array of fixed-width integers as numpy, read from its buffer (``to_numpy`` imports pandas)."""
+    data = array.buffers()[1]
+    return np.frombuffer(data, dtype=dtype)[array.offset:array.offset + len(array)]
+
+
+def unique_first_inverse(key: np.ndarray, *, arrow: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Distinct values of the 1-d ``key`` (sorted), the first index of each, and each element's index into them
+    (int64), exactly as ``np.unique(key, return_index=True, return_inverse=True)``; ``arrow=False`` forces numpy."""
+    pa = _arrow() if arrow else None
+    if pa is None or key.dtype != np.int64 or key.ndim != 1 or len(key) < _MIN_ARROW:
+        return _numpy_unique(key)
+    key = np.ascontiguousarray(key)
+    encoded = pa.Array.from_buffers(pa.int64(), len(key), [None, pa.py_buffer(key)]).dictionary_encode()
+    width = {"int8": np.int8, "int16": np.int16, "int32": np.int32, "int64": np.int64}.get(str(encoded.indices.type))
+    if width is None:
+        return _numpy_unique(key)
+    inverse = _values(encoded.indices, width).astype(np.int64)
+    distinct = _values(encoded.dictionary, np.int64)
+    k = len(distinct)
+    # each key's first row: where the running maximum of the codes steps up (codes in order of appearance)
+    running = np.maximum.accumulate(inverse)
+    new = np.ones(len(inverse), dtype=bool)
+    new[1:] = running[1:] > running[:-1]
+    first = np.flatnonzero(new)
+    if len(first) != k or not np.array_equal(inverse[first], np.arange(k)):  # not numbered by appearance
+        return _numpy_unique(key)
+    order = np.argsort(distinct, kind="stable")
+    rank = np.empty(k, dtype=np.int64)
+    rank[order] = np.arange(k, dtype=np.int64)
+    return distinct[order].copy(), first[order], rank[inverse]
+
+
+def stable_order(values: np.ndarray) -> np.ndarray:
+    """``np.argsort(values, kind="stable")`` for non-negative int64 ``values``: by a scatter when they are distinct
+    and span a small range (a permutation of rows, as ``row_source`` is), else by sorting."""
+    n = len(values)
+    if n == 0 or values.dtype != np.int64 or int(values.min()) < 0 or int(values.max()) >= 4 * n + 65_536:
+        return np.argsort(values, kind="stable")
+    position = np.full(int(values.max()) + 1, -1, dtype=np.int64)
+    position[values] = np.arange(n, dtype=np.int64)
+    order = position[position >= 0]
+    if len(order) != n:  # repeated values: ties keep their order only through a stable sort
+        return np.argsort(values, kind="stable")
+    return order
