@@ -28,6 +28,7 @@ _MIN_ARROW = 16_384
 def _arrow() -> Any:
     if os.environ.get("SELFSCORE_NO_PYARROW", "") not in ("", "0") or "pyarrow" not in sys.modules:
         return None
+    import pyarrow.compute  # type: ignore[import-untyped,import-not-found,unused-ignore]  # noqa: F401
     return sys.modules["pyarrow"]
 
 
@@ -36,7 +37,7 @@ def _numpy_unique(key: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return uniq, first.astype(np.int64), inverse.reshape(-1).astype(np.int64)
 
 
-def _values(array: Any, dtype: type[np.generic]) -> np.ndarray:
+def _values(array: Any, dtype: Any) -> np.ndarray:
     """A null-free Arrow array of fixed-width integers as numpy, read from its buffer (``to_numpy`` imports pandas)."""
     data = array.buffers()[1]
     return np.frombuffer(data, dtype=dtype)[array.offset:array.offset + len(array)]
@@ -49,24 +50,29 @@ def unique_first_inverse(key: np.ndarray, *, arrow: bool = True) -> tuple[np.nda
     if pa is None or key.dtype != np.int64 or key.ndim != 1 or len(key) < _MIN_ARROW:
         return _numpy_unique(key)
     key = np.ascontiguousarray(key)
-    encoded = pa.Array.from_buffers(pa.int64(), len(key), [None, pa.py_buffer(key)]).dictionary_encode()
+    array = pa.Array.from_buffers(pa.int64(), len(key), [None, pa.py_buffer(key)])
+    # the system allocator: what Arrow frees here goes back to the heap numpy allocates from
+    encoded = sys.modules["pyarrow.compute"].dictionary_encode(array, memory_pool=pa.system_memory_pool())
     width = {"int8": np.int8, "int16": np.int16, "int32": np.int32, "int64": np.int64}.get(str(encoded.indices.type))
     if width is None:
         return _numpy_unique(key)
-    inverse = _values(encoded.indices, width).astype(np.int64)
-    distinct = _values(encoded.dictionary, np.int64)
+    codes = _values(encoded.indices, width)  # a view on Arrow's buffer, in its own width
+    distinct = _values(encoded.dictionary, np.int64).copy()
     k = len(distinct)
     # each key's first row: where the running maximum of the codes steps up (codes in order of appearance)
-    running = np.maximum.accumulate(inverse)
-    new = np.ones(len(inverse), dtype=bool)
+    running = np.maximum.accumulate(codes)
+    new = np.ones(len(codes), dtype=bool)
     new[1:] = running[1:] > running[:-1]
+    del running
     first = np.flatnonzero(new)
-    if len(first) != k or not np.array_equal(inverse[first], np.arange(k)):  # not numbered by appearance
+    if len(first) != k or not np.array_equal(codes[first], np.arange(k)):  # not numbered by appearance
         return _numpy_unique(key)
     order = np.argsort(distinct, kind="stable")
     rank = np.empty(k, dtype=np.int64)
     rank[order] = np.arange(k, dtype=np.int64)
-    return distinct[order].copy(), first[order], rank[inverse]
+    inverse = rank[codes]
+    del codes, encoded
+    return distinct[order], first[order], inverse
 
 
 def stable_order(values: np.ndarray) -> np.ndarray:

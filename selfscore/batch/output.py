@@ -38,6 +38,7 @@ __all__ = ["KEYS", "IndicatorColumns", "concat", "indicator_columns", "rate_code
 KEYS: Final = ("department", "year", "item", "item_key", "group", "category", "name", "target", "actual", "rate",
                "weight", "score")
 CHUNK: Final = 8_192
+_RATE_BLOCK: Final = 65_536
 #: Where output goes: bytes, or a uint8 array (a chunk of rows), as ``BinaryIO.write`` takes them.
 Sink = Callable[[Any], object]
 _SPECIAL: Final = re.compile('[,"\r\n]')
@@ -156,17 +157,7 @@ def rate_codes(rows: Rows, keep: np.ndarray) -> tuple[list[str], np.ndarray]:
     text per distinct value.  Rows the reducer took through ``completion`` itself
     (``rows.shown``) and rows beyond int64 use ``fmt_percent`` on their Fraction.
     """
-    A, T, M = rows.actual[keep], rows.target[keep], rows.mask[keep]
-    order = 1 + (A > T).astype(np.int64) - (A < T)
-    met = (M.astype(np.int64) >> order) & 1
-    ceiling = ((M & 1) != 0) & ((M & 4) == 0)
-    flip = (ceiling | ((M == 0b010) & (A > T))) & (A != 0)
-    num = np.where(T == 0, met, np.where(flip, T, np.where(ceiling, 1, A)))
-    den = np.where(T == 0, 1, np.where(flip, A, np.where(ceiling, 1, T)))
-    fits = num <= LIMIT // 20_000
-    q = np.zeros(len(keep), dtype=np.int64)
-    n_, d_ = num[fits] * 10_000, den[fits]
-    q[fits] = n_ // d_ + ((n_ % d_) * 2 >= d_)
+    q, fits = _hundredths(rows, keep)
     uniq, codes = dense_unique(q)
     texts = [f"{fmt(Decimal(k).scaleb(-2))}%" for k in uniq.tolist()]
     special = np.zeros(len(rows), dtype=bool)
@@ -178,6 +169,28 @@ def rate_codes(rows: Rows, keep: np.ndarray) -> tuple[list[str], np.ndarray]:
         codes[at] = _shown_codes(rows, keep[at], index)
         texts = list(index)
     return texts, codes
+
+
+def _hundredths(rows: Rows, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's rate in 0.01 % (half-up) and whether it fits int64 arithmetic, a block of rows at a time
+    (the temporaries stay small: a dozen full-length int64 arrays were the batch's peak memory)."""
+    q = np.zeros(len(keep), dtype=np.int64)
+    fits = np.zeros(len(keep), dtype=bool)
+    for r0 in range(0, len(keep), _RATE_BLOCK):
+        at = keep[r0:r0 + _RATE_BLOCK]
+        A, T, M = rows.actual[at], rows.target[at], rows.mask[at]
+        order = 1 + (A > T).astype(np.int64) - (A < T)
+        met = (M.astype(np.int64) >> order) & 1
+        ceiling = ((M & 1) != 0) & ((M & 4) == 0)
+        flip = (ceiling | ((M == 0b010) & (A > T))) & (A != 0)
+        num = np.where(T == 0, met, np.where(flip, T, np.where(ceiling, 1, A)))
+        den = np.where(T == 0, 1, np.where(flip, A, np.where(ceiling, 1, T)))
+        ok = num <= LIMIT // 20_000
+        n_, d_ = num[ok] * 10_000, den[ok]
+        block = q[r0:r0 + len(at)]
+        block[ok] = n_ // d_ + ((n_ % d_) * 2 >= d_)
+        fits[r0:r0 + len(at)] = ok
+    return q, fits
 
 
 def _printed(shown: Fraction | str, index: dict[str, int]) -> int:
@@ -198,7 +211,7 @@ def _shown_codes(rows: Rows, rs: np.ndarray, index: dict[str, int]) -> np.ndarra
         code_of = {k: _printed(v, index) for k, v in distinct.items()}
         by_row[np.fromiter(rows.shown.keys(), dtype=np.int64, count=len(values))] = np.fromiter(
             map(code_of.__getitem__, map(id, values)), dtype=np.int64, count=len(values))
-    out = by_row[rs]
+    out: np.ndarray = by_row[rs]
     for j in np.flatnonzero(out < 0).tolist():
         out[j] = _printed(rows.shown_rate(int(rs[j])), index)
     return out
