@@ -125,7 +125,7 @@ def test_typed_weights_must_sum_to_the_item_points() -> None:
     result = selfscore.score(spec(), case(good))
     assert [fmt(i.weight) for i in result.item("output").indicators] == ["12.5", "7.5"]  # type: ignore[union-attr]
     bad = [ind("甲", "1次", "1次", weight="12.5"), ind("乙", "1次", "1次", weight="7.4"), *BENEFITS]
-    with pytest.raises(CaseError, match=r"权重合计 12.5 \+ 7.4 = 19.9，不等于分值 20"):
+    with pytest.raises(CaseError, match=r"二级指标 产出: “产出”各指标分值之和 19.9 不等于该项分值 20 \(weights do not add up to the item's points\)"):
         selfscore.score(spec(), case(bad))
     mixed = [ind("甲", "1次", "1次", weight="12.5"), ind("乙", "1次", "1次"), *BENEFITS]
     with pytest.raises(CaseError, match="未填: 乙"):

@@ -20,7 +20,7 @@ from selfscore.core.errors import CaseError, Problem, SelfScoreError
 from selfscore.core.numbers import exact_sum, fmt, fmt_percent, sub
 from selfscore.core.rules import apply_rule
 from selfscore.core.spec import Item, Spec
-from selfscore.core.split import split_points
+from selfscore.core.split import split_points, weights_problem
 from selfscore.core.targets import Target, parse_actual, parse_target
 
 __all__ = ["Difference", "IndicatorResult", "ItemResult", "PartResult", "Result", "compare_expected", "score"]
@@ -145,11 +145,9 @@ def _weights(item: Item, inds: Sequence[Indicator], problems: _Problems) -> list
         missing = "、".join(ind.name for ind in inds if ind.weight is None)
         problems.add(f"二级指标 {item.name}", f"部分指标填写了权重、部分没有 (weights typed for some indicators only)；未填: {missing}")
         return None
-    total = _sum([w for w in typed if w is not None])
-    if total != item.points:
-        shown = " + ".join(fmt(w) for w in typed if w is not None)
-        problems.add(f"二级指标 {item.name}",
-                     f"权重合计 {shown} = {fmt(total)}，不等于分值 {fmt(item.points)} (weights do not sum to the item's points)")
+    problem = weights_problem(_sum([w for w in typed if w is not None]), item.points, item.name)
+    if problem is not None:
+        problems.add(f"二级指标 {item.name}", problem)
         return None
     return [(w, True) for w in typed if w is not None]
 

@@ -37,7 +37,7 @@ from selfscore.core.rules import ReverseDeviation, Scored, apply_rule
 from selfscore.core.rules.integer_split import integer_split
 from selfscore.core.rules.qualitative_band import band_score
 from selfscore.core.spec import Spec
-from selfscore.core.split import split_points
+from selfscore.core.split import split_points, weights_problem
 from selfscore.core.targets import Target, parse_actual, parse_target, units_compatible
 
 __all__ = ["ProjectScores", "Row", "read_amount", "rescore", "score_project"]
@@ -180,11 +180,10 @@ def _weights(spec: Spec, rules: ProjectRules, case: ProjectCase, problems: _Prob
             if w is None:
                 problems.add(ind.weight.where, "分值未填写 (weight missing)：分值须全部填写或全部留空")
         return typed
-    total = exact_sum([w for w in typed if w is not None])
-    if total != item.points:
+    wrong = weights_problem(exact_sum([w for w in typed if w is not None]), item.points, item.name)
+    if wrong is not None:
         first, last = case.indicators[0].weight.where, case.indicators[-1].weight.where
-        problems.add(f"{first} … {last}", f"各指标分值之和 {fmt(total)} 不等于评分规范 {spec.id} 的指标总分 {fmt(item.points)} "
-                     "(weights do not add up to the indicators' total)")
+        problems.add(f"{first} … {last}", wrong)
     return typed
 
 

@@ -14,7 +14,7 @@ from typing import Final, Literal
 from selfscore.core.errors import SelfScoreError
 from selfscore.core.numbers import exact_sum, fmt, to_decimal
 
-__all__ = ["LEFTOVER_ORDERS", "check_weights", "split_points"]
+__all__ = ["LEFTOVER_ORDERS", "check_weights", "split_points", "weights_problem"]
 
 Leftover = Literal["ends", "first", "last"]
 LEFTOVER_ORDERS: Final[tuple[str, ...]] = ("ends", "first", "last")
@@ -69,6 +69,16 @@ def split_points(
     return tuple(Decimal(s).scaleb(-places) for s in shares)
 
 
+def weights_problem(total: Decimal, points: Decimal, name: str | None = None) -> str | None:
+    """The one "weights do not add up" check: ``None`` when the typed weights' sum ``total``
+    equals the ``points`` they share, else the problem in the one wording every path
+    (case, sheet, verify, project, batch) reports.  ``name`` is the item's name, if known."""
+    if total == points:
+        return None
+    whose = f"“{name}”" if name else ""
+    return f"{whose}各指标分值之和 {fmt(total)} 不等于该项分值 {fmt(points)} (weights do not add up to the item's points)"
+
+
 def check_weights(weights: Sequence[Decimal | int | str], total: Decimal | int | str) -> tuple[Decimal, ...]:
     """Accept explicit weights typed by an officer, checking they sum exactly to ``total``."""
     amount = to_decimal(total, what="total")
@@ -76,9 +86,7 @@ def check_weights(weights: Sequence[Decimal | int | str], total: Decimal | int |
     for i, w in enumerate(values):
         if w < 0:
             raise ValueError(f"weight {i + 1} must be >= 0: {fmt(w)}")
-    if exact_sum(values) != amount:
-        raise SelfScoreError(
-            f"权重合计 {fmt(exact_sum(values))} 不等于分值 {fmt(amount)} "
-            f"(weights sum to {fmt(exact_sum(values))}, not {fmt(amount)})"
-        )
+    problem = weights_problem(exact_sum(values), amount)
+    if problem is not None:
+        raise SelfScoreError(problem)
     return values

@@ -44,6 +44,7 @@ from selfscore.core.completion import completion, read_judgement
 from selfscore.core.errors import CaseError, InputError, Problem, SelfScoreError, UnreadableError
 from selfscore.core.numbers import exact_sum, fmt, sub, to_decimal
 from selfscore.core.spec import Item, Part, Spec
+from selfscore.core.split import weights_problem
 from selfscore.core.targets import Target, parse_actual, parse_target
 from selfscore.inputs.cells import HEADERS, Cell, column_letter, header_field, text_cell, unbalanced_quote
 from selfscore.inputs.files import MAX_SHEET_BYTES, read_bytes, read_text, regular_file, sniff
@@ -676,22 +677,17 @@ def sheet_case(sheet: Sheet, spec: Spec, *, department: str | None = None, year:
                                     "remove the summary row)", sheet.file, sheet.where(row, "level1")))
         typed = [ind.weight for _, ind in entries]
         rows = [r for r, _ in entries]
-        ok = all(w is not None for w in typed) and exact_sum(w for w in typed if w is not None) == item.points
-        weights_used[key] = ok
-        if ok or all(w is None for w in typed):
+        complete = all(w is not None for w in typed)
+        wrong = weights_problem(exact_sum(w for w in typed if w is not None), item.points, item.name) if complete else None
+        weights_used[key] = complete and wrong is None
+        if weights_used[key] or all(w is None for w in typed):
             continue
         if not lenient:
-            if any(w is None for w in typed):
+            if not complete:
                 blank = "、".join(r.cells["weight"].address for r, ind in entries if ind.weight is None)
-                problems.append(Problem(f"部分指标填写了分值、部分没有 (weights typed for some indicators only)；未填: {blank}",
-                                        sheet.file, f"{sheet.headers.get('weight', '分值')} ({_cells(sheet, rows, 'weight')})"))
-            else:
-                shown = " + ".join(fmt(w) for w in typed if w is not None)
-                total = exact_sum(w for w in typed if w is not None)
-                problems.append(Problem(
-                    f"“{item.name}”的分值合计 {shown} = {fmt(total)}，不等于该项分值 {fmt(item.points)} "
-                    "(weights do not sum to the item's points)",
-                    sheet.file, f"{sheet.headers.get('weight', '分值')} ({_cells(sheet, rows, 'weight')})"))
+                wrong = f"部分指标填写了分值、部分没有 (weights typed for some indicators only)；未填: {blank}"
+            assert wrong is not None
+            problems.append(Problem(wrong, sheet.file, f"{sheet.headers.get('weight', '分值')} ({_cells(sheet, rows, 'weight')})"))
         for _, ind in entries:
             replaced[id(ind)] = attrs.evolve(ind, weight=None)
     final = [replaced.get(id(ind), ind) for ind in indicators]
