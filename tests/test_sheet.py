@@ -303,7 +303,8 @@ def test_weights_typed_for_some_or_not_adding_up(tmp_path: Path) -> None:
     with pytest.raises(CaseError, match=r"分值 \(F2:F3\): 部分指标填写了分值、部分没有 .*未填: F3"):
         load_sheet_case(write_csv(tmp_path, some), "tianhe-2023", department="x")
     wrong = HEADER + "\n产出指标,数量指标,a,4次,4次,10,,\n产出指标,数量指标,b,4次,4次,9.99,,\n"
-    with pytest.raises(CaseError, match=r"分值 \(F2:F3\): “部门整体绩效目标产出指标完成情况”各指标分值之和 19.99 不等于该项分值 20 \(weights do not add up to the item's points\)"):
+    with pytest.raises(CaseError, match=r"分值 \(F2:F3\): “部门整体绩效目标产出指标完成情况”各指标分值之和 19.99 "
+                                      r"不等于该项分值 20 \(weights do not add up to the item's points\)"):
         load_sheet_case(write_csv(tmp_path, wrong), "tianhe-2023", department="x")
 
 

@@ -45,7 +45,7 @@ from selfscore.core.errors import CaseError, InputError, Problem, SelfScoreError
 from selfscore.core.numbers import exact_sum, fmt, sub, to_decimal
 from selfscore.core.spec import Item, Part, Spec
 from selfscore.core.split import weights_problem
-from selfscore.core.targets import Target, parse_actual, parse_target
+from selfscore.core.targets import parse_actual, parse_target
 from selfscore.inputs.cells import HEADERS, Cell, column_letter, header_field, text_cell, unbalanced_quote
 from selfscore.inputs.files import MAX_SHEET_BYTES, read_bytes, read_text, regular_file, sniff
 from selfscore.inputs.load import load_spec
@@ -500,13 +500,6 @@ def _typed_number(sheet: Sheet, row: SheetRow, field: str, problems: list[Proble
     return value
 
 
-def _bare_against_percent(target: Target, actual: Target) -> bool:
-    """An actual typed as a bare number (``0.95`` in a General cell) against a percentage target:
-    0.95 % or 95 %?  Never borrowed from the target silently (0 is 0 in any unit)."""
-    return (target.kind == "quantitative" and target.unit == "%" and actual.kind == "quantitative"
-            and not actual.unit and actual.value != 0)
-
-
 def _indicator(sheet: Sheet, row: SheetRow, group: str, problems: list[Problem]) -> Indicator | None:
     before = len(problems)
 
@@ -538,9 +531,6 @@ def _indicator(sheet: Sheet, row: SheetRow, group: str, problems: list[Problem])
         except SelfScoreError as exc:
             problem("judgement", str(exc))
             judgement = None
-    if target is not None and actual is not None and len(problems) == before and _bare_against_percent(target, actual):
-        problem("actual", f"实现值“{actual_text}”没有百分号，而目标值“{target_text}”是百分数，无法确定其含义 (a bare number "
-                          "against a percent target is ambiguous)：请写成 95%，或在设置为百分比格式的单元格中填 0.95")
     if target is not None and actual is not None and len(problems) == before:
         try:
             completion(target, actual, judgement=judgement)
