@@ -264,7 +264,8 @@ def test_missing_columns_are_reported_with_the_header_row(tmp_path: Path) -> Non
     with pytest.raises(CaseError) as exc:
         load_sheet_case(path, "tianhe-2023")
     assert problems(exc) == [f"{path}: 第2行 表头 (header): 缺少必填列 (missing required column)“年度实现值”；可用的列名: "
-                             "年度实现值、实际完成值、完成值、实现值、年度实际完成值、实际值、全年实际完成值、年度完成值"]
+                             "年度实现值、实际完成值、完成值、实现值、年度实际完成值、实际值、全年实际完成值、年度完成值、"
+                             "全年完成值、全年实际值"]
 
 
 def test_no_header_row(tmp_path: Path) -> None:
@@ -367,3 +368,18 @@ def test_cli_exit_codes_for_sheet_errors(tmp_path: Path, capsys: pytest.CaptureF
     with pytest.raises(UnreadableError) as unreadable:
         read_sheet(tmp_path / "none.xlsx")
     assert _report(unreadable.value) == 3
+
+
+def test_one_header_table_holds_the_project_forms_names() -> None:
+    from selfscore.inputs import project_sheet
+    from selfscore.inputs.cells import HEADERS, header_field
+
+    assert HEADERS["target"] == ("年度目标值", "指标值", "目标值", "年度指标值", "全年目标值", "年度目标", "年初目标值", "target")
+    assert HEADERS["actual"] == ("年度实现值", "实际完成值", "完成值", "实现值", "年度实际完成值", "实际值", "全年实际完成值",
+                                 "年度完成值", "全年完成值", "全年实际值", "actual")
+    assert HEADERS["weight"][-2:] == ("指标权重", "weight")
+    found = [header_field(h) for h in ("年初目标值", "全年完成值", "全年实际值", "指标权重")]
+    assert found == ["target", "actual", "actual", "weight"]
+    assert [project_sheet.indicator_field(h) for h in ("年初目标值", "全年实际值", "指标权重", "指标性质")] == [
+        "target", "actual", "weight", "nature"]
+    assert not hasattr(project_sheet, "_FORM_NAMES")  # no second synonym table

@@ -47,17 +47,19 @@ class Cell:
 
 
 #: Column fields: the canonical Chinese header first, then the synonyms officers use and the
-#: English names programs write.  The 自评表 reader uses the indicator columns (level1 … judgement),
+#: English names programs write (the project forms' 年初目标值, 全年完成值, 指标权重 … among them).
+#: The 自评表 reader uses the indicator columns (level1 … judgement),
 #: ``batch`` all of them (level1 is its ``group``, level2 its ``category``).
 HEADERS: Final[dict[str, tuple[str, ...]]] = {
     "level1": ("一级指标", "group"),
     "level2": ("二级指标", "category"),
     "name": ("三级指标", "指标名称", "三级指标名称", "name"),
-    "target": ("年度目标值", "指标值", "目标值", "年度指标值", "全年目标值", "年度目标", "target"),
+    "target": ("年度目标值", "指标值", "目标值", "年度指标值", "全年目标值", "年度目标", "年初目标值", "target"),
     "actual": ("年度实现值", "实际完成值", "完成值", "实现值", "年度实际完成值", "实际值", "全年实际完成值", "年度完成值",
-               "actual"),
+               "全年完成值", "全年实际值", "actual"),
     "rate": ("完成率", "指标完成率", "年度完成率", "rate"),
-    "weight": ("分值", "权重", "分值（权重）", "单项分值", "单项分值（权重）", "指标分值", "权重（分值）", "权重分值", "weight"),
+    "weight": ("分值", "权重", "分值（权重）", "单项分值", "单项分值（权重）", "指标分值", "权重（分值）", "权重分值", "指标权重",
+               "weight"),
     "score": ("得分", "自评得分", "单项自评得分", "单项得分", "指标得分", "score"),
     "reason": ("偏差原因", "偏差原因分析及改进措施", "偏差原因分析", "偏差原因及改进措施", "未完成原因", "未完成原因分析",
                "扣分原因", "原因", "reason"),

@@ -37,9 +37,6 @@ __all__ = ["is_project_file", "load_project_case", "read_project_sheet", "read_p
 #: (:data:`selfscore.inputs.cells.HEADERS`); only the project form's own columns are listed here.
 SHARED_FIELDS: Final = ("level1", "level2", "name", "target", "actual", "weight", "score", "reason")
 PROJECT_FIELDS: Final[dict[str, tuple[str, ...]]] = {"nature": ("指标性质",), "unit": ("度量单位", "计量单位", "单位")}
-#: Names the national project form and its county copies give shared columns, not (yet) in HEADERS.
-_FORM_NAMES: Final[dict[str, tuple[str, ...]]] = {"target": ("年初目标值",), "actual": ("全年完成值", "全年实际值"),
-                                                  "weight": ("指标权重",)}
 INDICATOR_FIELDS: Final = ("level1", "level2", "name", "nature", "target", "unit", "actual", "weight", "score", "reason")
 _BUDGET_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
     "initial": ("年初预算数",),
@@ -102,7 +99,7 @@ def local_field(text: str, names: dict[str, tuple[str, ...]]) -> str | None:
 
 def indicator_field(text: str) -> str | None:
     """An indicator-block header: 指标性质 / 度量单位 here, the rest through the one header table."""
-    return local_field(text, PROJECT_FIELDS) or header_field(text, SHARED_FIELDS) or local_field(text, _FORM_NAMES)
+    return local_field(text, PROJECT_FIELDS) or header_field(text, SHARED_FIELDS)
 
 
 def _columns(line: list[tuple[str, str]], field_of: Callable[[str], str | None]) -> dict[str, int]:
