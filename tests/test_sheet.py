@@ -99,7 +99,7 @@ def test_xlsx_merged_cells_percent_formats_and_extra_columns() -> None:
     assert dict(sheet.headers) == {
         "level1": "一级指标", "level2": "二级指标", "name": "三级指标", "target": "年度目标值", "actual": "年度实现值",
         "rate": "指标完成率", "weight": "单项分值（权重）", "score": "单项自评得分", "reason": "偏差原因分析及改进措施",
-        "judgement": "判断结果"}
+        "judgement": "判断结果", "note": "备注"}
     indicators = [r for r in sheet.rows if not r.is_sum]
     sums = [r for r in sheet.rows if r.is_sum]
     assert len(indicators) == 11 and [r.number for r in sums] == [11, 17, 18]  # footer and empty styled rows skipped
@@ -108,6 +108,7 @@ def test_xlsx_merged_cells_percent_formats_and_extra_columns() -> None:
     assert indicators[6].text("rate") == "98.66%"  # 0.9866 with a 0.00% format
     assert indicators[7].text("actual") == "100%"  # 1 with a 0% format
     assert indicators[0].text("weight") == "3.34"  # 0.00 format is a display hint only
+    assert [r.text("note") for r in indicators] == [""] * 6 + ["目标值取自部门绩效目标申报表"] + [""] * 4  # L12
     assert indicators[6].text("weight") == "4"
     assert (indicators[7].text("weight"), indicators[7].cells["weight"].number) == ("4分", False)  # text with a unit
     assert sums[0].text("score") == "20" and sums[1].text("score") == "19.9"  # cached formula values
@@ -156,9 +157,11 @@ def test_header_synonyms_title_rows_and_extra_columns(tmp_path: Path) -> None:
             "2,效益指标,社会效益,满意度,≥90%,95%,20,20,,\n")
     sheet = read_sheet(write_csv(tmp_path, text))
     assert (sheet.department, sheet.year, sheet.header_row) == ("某街道", 2024, 4)
-    assert set(sheet.headers) == {"level1", "level2", "name", "target", "actual", "weight", "score", "reason"}
+    assert set(sheet.headers) == {"level1", "level2", "name", "target", "actual", "weight", "score", "reason", "note"}
     result = scored(write_csv(tmp_path, text), "tianhe-2023")
     assert [shown(i.score) for i in result.indicators()] == ["20", "20"]
+    assert [(i.group, i.category, i.note) for i in result.indicators()] == [("产出指标", "数量指标", "x"),
+                                                                           ("效益指标", "社会效益", "")]
 
 
 def test_table_on_a_later_sheet_with_ordinals_and_a_date_line(tmp_path: Path) -> None:

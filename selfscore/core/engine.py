@@ -44,6 +44,7 @@ class IndicatorResult:
     trace: tuple[str, ...]
     reason: str = ""
     applied_rate: Fraction | None = None
+    note: str = ""  # the officer's 备注
 
     @property
     def rate(self) -> Fraction | None:
@@ -181,7 +182,8 @@ def _score_indicator(item: Item, ind: Indicator, weight: Decimal, typed: bool, p
                    f"权重 {fmt(weight)}（{fmt(item.points or Decimal(0))} 分均分，尾差给{leftover}）")
     return IndicatorResult(name=ind.name, group=ind.group, category=ind.category, target=target, actual=actual,
                            weight=weight, weight_typed=typed, completion=done, score=scored.score,
-                           trace=(weight_line, *scored.trace), reason=ind.reason, applied_rate=scored.rate)
+                           trace=(weight_line, *scored.trace), reason=ind.reason, applied_rate=scored.rate,
+                           note=ind.note)
 
 
 _LEFTOVER = {"ends": "首尾", "first": "靠前指标", "last": "靠后指标"}

@@ -64,6 +64,7 @@ HEADERS: Final[dict[str, tuple[str, ...]]] = {
     "reason": ("偏差原因", "偏差原因分析及改进措施", "偏差原因分析", "偏差原因及改进措施", "未完成原因", "未完成原因分析",
                "扣分原因", "原因", "reason"),
     "judgement": ("判断结果", "达成情况", "是否达成", "判断", "judgement"),
+    "note": ("备注", "note"),
     "department": ("部门", "部门名称", "单位", "单位名称", "预算单位", "department"),
     "year": ("年度", "year"),
     "spec": ("评分规范", "spec"),

@@ -4,10 +4,11 @@ The layout (documented in the README, written by :func:`~selfscore.outputs.templ
 
 - A header row, found anywhere in the first 30 rows (title and 单位名称 rows may stand
   above it; a two-row header is read too).  Required columns: 一级指标, 二级指标,
-  三级指标, 年度目标值, 年度实现值.  Optional: 完成率, 分值, 得分, 偏差原因, 判断结果.
+  三级指标, 年度目标值, 年度实现值.  Optional: 完成率, 分值, 得分, 偏差原因, 判断结果, 备注
+  (kept on the indicator and carried to the outputs).
   Officers' synonyms are accepted (指标值 for 年度目标值, 实际完成值 for 年度实现值,
   单项分值（权重） for 分值, 单项自评得分 for 得分, 偏差原因分析及改进措施 for 偏差原因 ...);
-  other columns (序号, 备注 ...) are ignored.
+  other columns (序号 ...) are ignored.
 - Indicator rows: 一级指标 is the indicator group of the spec (产出指标, 效益指标,
   满意度指标), 二级指标 the category (数量指标 ...), 三级指标 the indicator's name.  A
   blank 一级/二级 cell means "the same as above" (merged cells).
@@ -70,7 +71,7 @@ __all__ = [
 SHEET_SUFFIXES: Final[tuple[str, ...]] = (".csv", ".xlsx", ".xlsm")
 
 #: The 自评表's columns (a view of the one header table, :data:`selfscore.inputs.cells.HEADERS`).
-_FIELDS: Final = ("level1", "level2", "name", "target", "actual", "rate", "weight", "score", "reason", "judgement")
+_FIELDS: Final = ("level1", "level2", "name", "target", "actual", "rate", "weight", "score", "reason", "judgement", "note")
 COLUMNS: Final[dict[str, tuple[str, ...]]] = {field: HEADERS[field] for field in _FIELDS}
 REQUIRED: Final[tuple[str, ...]] = ("level1", "level2", "name", "target", "actual")
 _HEADER_SCAN: Final = 30
@@ -540,7 +541,7 @@ def _indicator(sheet: Sheet, row: SheetRow, group: str, problems: list[Problem])
     if len(problems) > before:
         return None
     return Indicator(name=name, group=group, target=target_text, actual=actual_text, category=row.level2.strip(),
-                     weight=weight, judgement=judgement, reason=row.text("reason"),
+                     weight=weight, judgement=judgement, reason=row.text("reason"), note=row.text("note"),
                      where=f"第{row.number}行 “{name}”")
 
 

@@ -308,6 +308,8 @@ def result_to_json(result: Result, *, explain: bool = False) -> dict[str, Any]:
         }
         if ind.reason:
             data["reason"] = ind.reason
+        if ind.note:
+            data["note"] = ind.note
         if explain:
             data["trace"] = list(ind.trace)
         return data
