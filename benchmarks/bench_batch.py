@@ -61,7 +61,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import selfscore as s
-from selfscore.batch.rows import Rows, indicator_rows, score_rows
+from selfscore.batch.rows import Rows, indicator_rows
+from selfscore.batch.scoring import score_rows
 from selfscore.batch.vec import MASKS
 
 RULES: list[s.IndicatorRule] = [

@@ -33,7 +33,8 @@ def same(a: Decimal | str | None, b: Decimal | str | None) -> bool:
 
 
 def batch(rule: IndicatorRule, rows: Sequence[Row]) -> list[Decimal | str]:
-    from selfscore.batch.rows import indicator_rows, score_rows
+    from selfscore.batch.rows import indicator_rows
+    from selfscore.batch.scoring import score_rows
 
     r = indicator_rows([x[0] for x in rows], [x[1] for x in rows], [x[2] for x in rows],
                        judgements=[x[3] for x in rows], lower_is_better=[x[4] for x in rows])

@@ -19,7 +19,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import selfscore as s
-from selfscore.batch.rows import indicator_rows, score_indicators, score_rows
+from selfscore.batch.rows import indicator_rows
+from selfscore.batch.scoring import score_indicators, score_rows
 from selfscore.batch.vec import bounds, rule_constants
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

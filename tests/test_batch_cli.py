@@ -220,7 +220,8 @@ def test_progress_bar_only_draws_when_enabled() -> None:
 
 def test_single_case_path_does_not_import_numpy() -> None:
     code = ("import sys; from selfscore.cli.main import main; rc = main(['score', 'cases/jinhua-2024.toml', '-f', 'json']);"
-            "assert rc == 0; assert 'numpy' not in sys.modules, 'numpy imported'; print('ok', file=sys.stderr)")
+            "assert rc == 0; assert 'numpy' not in sys.modules, 'numpy imported';"
+            "assert 'pyarrow' not in sys.modules, 'pyarrow imported'; print('ok', file=sys.stderr)")
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False,
                           env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
     assert proc.returncode == 0, proc.stderr
@@ -238,11 +239,14 @@ def test_weights_are_decimals_as_typed(table: Path, capsys: pytest.CaptureFixtur
 
 
 def _read_ways(path: Path, monkeypatch: pytest.MonkeyPatch, spec: str = "tianhe-2023") -> list[tuple[list, list]]:
-    """``read_input`` three ways: numpy-cut CSV when plain, the columnar reader on rows, and row by row."""
+    """``read_input`` four ways: pyarrow (where installed) or numpy-cut CSV when plain, numpy-cut CSV, the
+    columnar reader on rows, and row by row."""
     import selfscore.batch.io as bio
 
     out = []
     with monkeypatch.context() as m:
+        out.append(bio.read_input(path, spec=spec))
+        m.setattr(bio, "USE_PYARROW", False)
         out.append(bio.read_input(path, spec=spec))
         m.setattr(bio._PlainCsv, "of", classmethod(lambda cls, *a: None))
         out.append(bio.read_input(path, spec=spec))
@@ -269,7 +273,7 @@ def _assert_same_reading(ways: list[tuple[list, list]]) -> None:
 def test_columnar_and_row_by_row_reading_agree(table: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import selfscore.batch.io as bio
 
-    assert isinstance(bio._csv_source(table), bio._PlainCsv)
+    assert isinstance(bio._csv_source(table), bio.CodedSource)
     _assert_same_reading(_read_ways(table, monkeypatch))
     monkeypatch.setattr(bio, "_CHUNK", 2)  # chunks of two rows: departments and codes across chunks
     _assert_same_reading(_read_ways(table, monkeypatch))
@@ -305,7 +309,7 @@ def test_adversarial_csv_reads_the_same_every_way(name: str, plain: bool, encodi
 
     p = tmp_path / ("t.tsv" if "\t" in text else "t.csv")
     p.write_bytes(text.encode(encoding))
-    assert isinstance(bio._csv_source(p), bio._PlainCsv) == plain
+    assert isinstance(bio._csv_source(p), bio.CodedSource) == plain
     try:
         ways = _read_ways(p, monkeypatch)
     except s.InputError as exc:  # the same refusal every way
@@ -327,7 +331,9 @@ def test_hash_collisions_fall_back_to_texts(table: Path, monkeypatch: pytest.Mon
     import selfscore.batch.io as bio
 
     want = _read_ways(table, monkeypatch)[0]
-    monkeypatch.setattr(bio, "_MIX", np.uint64(0))
+    import selfscore.batch.csvsource as csvsource
+
+    monkeypatch.setattr(csvsource, "_MIX", np.uint64(0))
     _assert_same_reading([want, bio.read_input(table, spec="tianhe-2023")])
 
 
@@ -393,3 +399,28 @@ def test_folder_of_officers_spreadsheets(tmp_path: Path, capsys: pytest.CaptureF
     assert "✗ 错表" in err and "19.99，不等于该项分值 20" in err
     code, _, err = run([str(tmp_path)], capsys)
     assert code == 4 and "自评表文件须用 --spec 指定评分规范" in err
+
+
+def test_pyarrow_reader_gives_the_same_bytes(table: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """With and without pyarrow: the same summary and indicator files, byte for byte; pyarrow only reads
+    the files it cannot read differently (plain UTF-8), the others fall back."""
+    pytest.importorskip("pyarrow")
+    import selfscore.batch.io as bio
+    from selfscore.batch.arrow import ArrowSource
+
+    assert isinstance(bio._csv_source(table), ArrowSource)
+    for name, plain, encoding, text in ADVERSARIAL:
+        p = tmp_path / ("t.tsv" if "\t" in text else "t.csv")
+        p.write_bytes(text.encode(encoding))
+        arrow = plain and encoding in ("utf-8", "utf-8-sig") and "\n\n" not in text.replace("\r\n", "\n")
+        assert isinstance(bio._csv_source(p), ArrowSource) == arrow, name
+    outputs = []
+    for use in (True, False):
+        monkeypatch.setattr(bio, "USE_PYARROW", use)
+        files = [tmp_path / f"{use}-{k}" for k in ("sum.csv", "ind.csv", "ind.json")]
+        for args in (["-f", "csv", "-o", str(files[0]), "--indicators", str(files[1])], ["--indicators", str(files[2])]):
+            run([str(table), "--spec", "tianhe-2023", *args], capsys)
+        outputs.append([f.read_bytes() for f in files])
+    assert outputs[0] == outputs[1]
+    assert b"39.9" in outputs[0][0] and "代征出租屋综合税".encode() in outputs[0][1]

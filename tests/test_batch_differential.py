@@ -18,7 +18,8 @@ import numpy as np
 from batch_support import random_row, random_rule
 
 import selfscore as s
-from selfscore.batch.rows import indicator_rows, score_rows
+from selfscore.batch.rows import indicator_rows
+from selfscore.batch.scoring import score_rows
 
 N_ROWS = 100_000
 N_RULES = 60

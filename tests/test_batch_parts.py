@@ -2,7 +2,7 @@
 
 - the kernel on int64 rows within the bounds equals the kernel run on Python integers;
 - the template cache of the parsing edge reads every simple text as the scalar parser does;
-- the vectorised split of points equals :func:`selfscore.split_points`;
+- weights are read once per distinct value, values that print differently kept apart;
 - exact numbers from values: floats only through the round-trip check.
 """
 
@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 from test_batch import rules
 
 import selfscore as s
-from selfscore.batch.dept import _ranks
 from selfscore.batch.parse import Reducer, _simple, exact_decimal, scaled
 from selfscore.batch.vec import MASKS, bounds, kernel, rule_constants
+from selfscore.batch.weights import value_codes
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -95,14 +95,10 @@ def test_template_cache_on_any_text(text: str) -> None:
         assert got == ("n", t.comparator, *scaled(t.value), t.unit)
 
 
-@given(st.integers(1, 40), st.integers(0, 10**5), st.integers(0, 4), st.sampled_from(["ends", "first", "last"]))
-def test_vector_split_equals_split_points(n: int, units: int, places: int, leftover: str) -> None:
-    total = Decimal(units).scaleb(-places)
-    want = s.split_points(total, n, places=places, leftover=leftover)  # type: ignore[arg-type]
-    pos = np.arange(n)
-    base, spare = divmod(units, n)
-    got = base + (_ranks(pos, np.full(n, n), leftover) < spare)
-    assert [Decimal(int(g)).scaleb(-places) for g in got] == list(want)
+def test_weight_codes_keep_equal_values_that_print_differently() -> None:
+    values, codes = value_codes([Decimal("4"), Decimal("4.00"), None, Decimal("4"), 1, 1.0, "4", None])
+    assert [str(v) for v in values] == ["4", "4.00", "None", "1", "1.0", "4"]
+    assert codes.tolist() == [0, 1, 2, 0, 3, 4, 5, 2]
 
 
 def test_exact_decimal() -> None:

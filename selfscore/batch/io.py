@@ -21,21 +21,19 @@ reported and skipped; the other departments are scored.
 
 from __future__ import annotations
 
-import csv
-import io
 import itertools
+import os
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Final
 
 import attrs
-import numpy as np
 
-from selfscore.batch.dept import CodedColumn, Department, IndicatorTable, LineLabels, table_from_cases
-from selfscore.batch.parse import exact_decimal
-from selfscore.core.case import case_from_dict
-from selfscore.core.errors import InputError, Problem, SelfScoreError, UnreadableError, UsageError
+from selfscore.batch.build import Failure, SpecNeeded, _coded_chunk, _fast_chunk, _slow_row, _State
+from selfscore.batch.csvsource import CodedSource, _PlainCsv, _split_csv
+from selfscore.batch.table import Department, IndicatorTable, table_from_cases
+from selfscore.core.errors import InputError, Problem, SelfScoreError, UnreadableError
 from selfscore.core.spec import Spec
 from selfscore.inputs.cells import HEADERS as SHARED_HEADERS
 from selfscore.inputs.cells import header_field
@@ -44,7 +42,9 @@ from selfscore.inputs.load import load_case_and_spec, load_spec
 from selfscore.inputs.project_sheet import is_project_file
 from selfscore.inputs.xlsx import TABLE_LIMITS, open_workbook
 
-__all__ = ["HEADERS", "Batch", "Failure", "SpecNeeded", "read_input"]
+__all__ = ["HEADERS", "Batch", "CodedSource", "Failure", "SpecNeeded", "read_input"]
+
+_CHUNK: Final = 65_536
 
 #: Column -> accepted header spellings: the one header table (:data:`selfscore.inputs.cells.HEADERS`),
 #: under batch's names (its ``group`` is the 自评表's 一级指标, ``category`` its 二级指标).
@@ -55,23 +55,6 @@ HEADERS: Final[dict[str, tuple[str, ...]]] = {
                 "lower_is_better", "item", "deduction", "reason")
 }
 _REQUIRED: Final = ("department",)
-_TRUE: Final = frozenset({"true", "yes", "1", "是", "y", "t"})
-_FALSE: Final = frozenset({"false", "no", "0", "否", "n", "f"})
-_SPEC_ERROR_CODE: Final = 4
-
-
-class SpecNeeded(InputError, UsageError):
-    """A table without a spec column was given without ``--spec`` (a usage error)."""
-
-
-@attrs.frozen
-class Failure:
-    """An input (a file, or a department) that could not be scored at all, and why."""
-
-    name: str
-    file: str
-    reason: str
-    code: int = 4  # 3: unreadable, 4: invalid
 
 
 @attrs.frozen(eq=False)
@@ -109,216 +92,36 @@ def _columns(header: Sequence[str], file: str) -> dict[str, int]:
     return found
 
 
-def _csv_rows(path: Path) -> Iterator[list[str]]:
-    """Rows of a CSV (or tab-separated) file in any encoding officers' files come in (see ``_io.read_text``)."""
-    source = _csv_source(path, plain=False)
-    assert not isinstance(source, _PlainCsv)
-    return source
+#: Read plain UTF-8 CSV through pyarrow when it is installed (see :mod:`selfscore.batch.arrow`); the environment
+#: variable SELFSCORE_NO_PYARROW=1 turns it off (the results are the same either way).
+USE_PYARROW: bool = os.environ.get("SELFSCORE_NO_PYARROW", "") in ("", "0")
 
 
-def _csv_source(path: Path, *, plain: bool = True) -> _PlainCsv | Iterator[list[str]]:
-    """A CSV file as a :class:`_PlainCsv` when it is plain enough to be cut up in numpy, else its rows."""
+def _csv_source(path: Path, *, plain: bool = True) -> CodedSource | Iterator[list[str]]:
+    """A CSV file as a :class:`CodedSource` when it is plain enough to be read by columns (pyarrow where
+    installed, else cut up in numpy), else its rows."""
     from selfscore.inputs.files import decode_text, read_bytes
 
     raw = read_bytes(path)
+    first_bytes = raw[: raw.find(b"\n") % (len(raw) + 1)]
+    tsv = path.suffix.lower() == ".tsv"
+    if plain and USE_PYARROW and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        from selfscore.batch.arrow import csv_source
+
+        delimiter = "\t" if tsv or (b"\t" in first_bytes and b"," not in first_bytes) else ","
+        if (arrow := csv_source(raw, delimiter)) is not None:
+            return arrow
     try:
         text, encoding = decode_text(raw)
     except ValueError as exc:
         raise UnreadableError(f"{path}: {exc}") from None
     first = text.split("\n", 1)[0]
-    delimiter = "\t" if path.suffix.lower() == ".tsv" or ("\t" in first and "," not in first) else ","
+    delimiter = "\t" if tsv or ("\t" in first and "," not in first) else ","
     if plain and (found := _PlainCsv.of(raw, text, encoding, delimiter)) is not None:
         return found
     return _split_csv(text, str(path), delimiter)
 
 
-_WORD_MASKS: Final = np.array([(1 << (8 * k)) - 1 for k in range(8)] + [2**64 - 1], dtype=np.uint64)
-_MIX: Final = np.uint64(0x9E3779B97F4A7C15)
-
-
-def _texts(data: bytes, starts: np.ndarray, ends: np.ndarray) -> list[str]:
-    """The cells ``data[starts[i]:ends[i]]`` as texts: gathered with newlines between them and decoded at once
-    (a cell holds no newline)."""
-    if len(starts) < 64:
-        return [data[a:b].decode("utf-8") for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
-    sizes = ends - starts + 1  # each cell and a newline
-    out_start = np.cumsum(sizes) - sizes
-    index = np.arange(int(sizes.sum()), dtype=np.int64) + np.repeat(starts - out_start, sizes)
-    gathered = np.frombuffer(data, dtype=np.uint8)[np.minimum(index, len(data) - 1)]
-    gathered[out_start + sizes - 1] = 10
-    texts: list[str] = gathered[:-1].tobytes().decode("utf-8").split("\n")
-    return texts
-
-
-class _PlainCsv:
-    """A CSV text without quotes or lone carriage returns, every line holding the header's number of
-    cells (or none: a blank line), cut into cells with numpy on its UTF-8 bytes.
-
-    Such a text is what :func:`_split_csv` splits at newlines and delimiters (``csv.reader``
-    would read it alike), so a cell is the bytes between two delimiters, decoded.  Each
-    column is read as its distinct texts and every row's index into them
-    (:meth:`column`): cells are hashed eight bytes at a time, grouped by hash, and every
-    cell is then compared with the first cell of its group, byte for byte, so that the
-    grouping is exact (on the rare collision the column is grouped by its decoded texts).
-    Only the distinct texts become Python strings.
-    """
-
-    def __init__(self, data: bytes, header: list[str], delimiter: str, seps: np.ndarray, cell_end: np.ndarray,
-                 first: np.ndarray, blank: np.ndarray, line_start: np.ndarray, line_end: np.ndarray) -> None:
-        self.data = data
-        self.header = header
-        self.delimiter = delimiter
-        self.n = len(first)
-        self.first = first  # per data row: its first cell
-        self.blank = blank
-        self.line_start = line_start
-        self.line_end = line_end
-        self.cell_start = np.concatenate(([0], seps[:-1] + 1)) if len(seps) else seps
-        self.cell_end = cell_end
-        # the eight bytes from each offset on, as one uint64 (unaligned, little-endian)
-        self.window = np.ndarray(shape=(len(data) + 8,), dtype="<u8", buffer=data + bytes(16), offset=0, strides=(1,))
-        self._columns: dict[int, tuple[list[str], np.ndarray]] = {}
-        self._derived: dict[tuple[int, str], tuple[list[Any], np.ndarray]] = {}
-        self._tests: dict[tuple[int, str, str], np.ndarray] = {}
-
-    @classmethod
-    def of(cls, raw: bytes, text: str, encoding: str, delimiter: str) -> _PlainCsv | None:
-        if '"' in text or "\x00" in text:
-            return None
-        if encoding == "UTF-8":
-            data = raw
-        elif encoding == "UTF-8 (BOM)":
-            data = raw[3:]
-        else:
-            try:
-                data = text.encode("utf-8")
-            except UnicodeEncodeError:
-                return None
-        crlf = b"\r" in data
-        if crlf and data.count(b"\r") != data.count(b"\r\n"):
-            return None
-        buf = np.frombuffer(data, dtype=np.uint8)
-        seps = np.flatnonzero((buf == 10) | (buf == ord(delimiter)))
-        if not data.endswith(b"\n"):
-            seps = np.append(seps, len(data))
-        is_nl = np.ones(len(seps), dtype=bool)
-        is_nl[seps < len(data)] = buf[seps[seps < len(data)]] == 10
-        ends = np.flatnonzero(is_nl)  # per line: the index of the separator that ends it
-        if len(ends) < 2:
-            return None
-        cells = np.diff(ends, prepend=-1)
-        line_start = np.concatenate(([0], seps[ends[:-1]] + 1))
-        cell_end = seps
-        if crlf:  # a CR before LF ends the line's last cell (as "\r\n" -> "\n" leaves it)
-            cell_end = seps.copy()
-            at = ends[seps[ends] < len(data)]
-            cr = at[buf[seps[at] - 1] == 13] if len(at) else at
-            cell_end[cr] -= 1
-        line_end = cell_end[ends]
-        header = data[: line_end[0]].decode("utf-8").split(delimiter) if line_end[0] else []
-        width = len(header)
-        if width == 0:
-            return None
-        blank = line_end == line_start
-        if not ((cells == width) | blank)[1:].all():
-            return None
-        first = ends - cells + 1
-        return cls(data, header, delimiter, seps, cell_end, first[1:], blank[1:], line_start[1:], line_end[1:])
-
-    def column(self, j: int) -> tuple[list[str], np.ndarray]:
-        """Column ``j``'s distinct texts and every data row's index into them."""
-        found = self._columns.get(j)
-        if found is None:
-            cell = np.where(self.blank, self.first, self.first + j)
-            found = self._columns[j] = self._distinct(self.cell_start[cell], self.cell_end[cell])
-        return found
-
-    def derived(self, j: int, how: str, f: Callable[[str], Any]) -> tuple[list[Any], np.ndarray]:
-        """``f`` of column ``j``'s texts: its distinct results, and every row's index into them."""
-        key = (j, how)
-        found = self._derived.get(key)
-        if found is None:
-            values, codes = self.column(j)
-            results = list(map(f, values))
-            index = {v: c for c, v in enumerate(dict.fromkeys(results))}
-            trans = np.fromiter(map(index.__getitem__, results), dtype=np.int64, count=len(results))
-            found = self._derived[key] = (list(index), trans[codes])
-        return found
-
-    def any(self, j: int, how: str, test: Callable[[Any], bool], r0: int, r1: int) -> bool:
-        """Whether ``test`` holds for any of rows ``r0:r1`` of column ``j`` (``how``: as :meth:`derived` gives it)."""
-        values, codes = self.column(j) if not how else self.derived(j, how, _DERIVED[how])
-        key = (j, how, test.__name__)
-        mask = self._tests.get(key)
-        if mask is None:
-            mask = self._tests[key] = np.fromiter(map(test, values), dtype=bool, count=len(values))
-        return bool(mask[codes[r0:r1]].any())
-
-    def rows(self, r0: int, r1: int) -> list[list[str]]:
-        """Data rows ``r0:r1`` as :func:`_split_csv` gives them."""
-        if r0 >= r1:
-            return []
-        text = self.data[int(self.line_start[r0]): int(self.line_end[r1 - 1])].decode("utf-8").replace("\r\n", "\n")
-        return [line.split(self.delimiter) if line else [] for line in text.split("\n")]
-
-    def _words(self, starts: np.ndarray, lengths: np.ndarray, k: int) -> np.ndarray:
-        """Bytes ``8k .. 8k+7`` of the cells as uint64 (zero past a cell's end)."""
-        w: np.ndarray = self.window[starts + 8 * k]
-        masked: np.ndarray = w & _WORD_MASKS[np.minimum(lengths - 8 * k, 8)]
-        return masked
-
-    def _distinct(self, starts: np.ndarray, ends: np.ndarray) -> tuple[list[str], np.ndarray]:
-        n = len(starts)
-        lengths = ends - starts
-        h = lengths.astype(np.uint64)
-        h ^= self._words(starts, lengths, 0)
-        h *= _MIX
-        k, rows = 1, np.flatnonzero(lengths > 8)  # longer cells, eight more bytes at a time
-        while len(rows):
-            h[rows] = (h[rows] ^ self._words(starts[rows], lengths[rows], k)) * _MIX
-            k += 1
-            rows = rows[lengths[rows] > 8 * k]
-        h ^= h >> np.uint64(29)
-        _u, first, codes = np.unique(h, return_index=True, return_inverse=True)
-        codes = codes.reshape(-1)
-        rep = first[codes]
-        rep_starts = starts[rep]
-        same = bool(np.array_equal(lengths[rep], lengths)) and bool(
-            np.array_equal(self._words(starts, lengths, 0), self._words(rep_starts, lengths, 0)))
-        k, rows = 1, np.flatnonzero(lengths > 8)
-        while same and len(rows):
-            ln = lengths[rows]
-            same = bool(np.array_equal(self._words(starts[rows], ln, k), self._words(rep_starts[rows], ln, k)))
-            k += 1
-            rows = rows[lengths[rows] > 8 * k]
-        data = self.data
-        if not same:  # a 64-bit hash collision between two different cells
-            texts = [data[a:b].decode("utf-8") for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
-            index = {t: c for c, t in enumerate(dict.fromkeys(texts))}
-            return list(index), np.fromiter(map(index.__getitem__, texts), dtype=np.int64, count=n)
-        return _texts(data, starts[first], ends[first]), codes.astype(np.int64, copy=False)
-
-
-def _split_csv(text: str, file: str, delimiter: str = ",") -> Iterator[list[str]]:
-    """Rows of a CSV text, as :func:`csv.reader` reads them.
-
-    A text without quotes, NUL or a lone carriage return has nothing for the csv
-    module to interpret: each line split at the delimiter is exactly what it would
-    return (and several times faster).
-    """
-    if '"' not in text and "\x00" not in text:
-        plain = text.replace("\r\n", "\n") if "\r" in text else text
-        if "\r" not in plain:
-            lines = plain.split("\n")
-            if lines and lines[-1] == "":
-                lines.pop()
-            for line in lines:
-                yield line.split(delimiter) if line else []
-            return
-    try:
-        yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    except csv.Error as exc:
-        raise InputError([Problem(f"CSV 格式错误 (CSV syntax error): {exc}", file)]) from None
 
 
 def _xlsx_rows(path: Path, sheet: str | None) -> Iterator[list[str]]:
@@ -342,154 +145,9 @@ def _xlsx_rows(path: Path, sheet: str | None) -> Iterator[list[str]]:
             line += 1
 
 
-def _bool(text: str) -> bool | str | None:
-    t = _norm_header(text)
-    if not t:
-        return None
-    if t in _TRUE:
-        return True
-    if t in _FALSE:
-        return False
-    return f"越低越好 应为 是/否 (lower_is_better must be yes/no): “{text}”"
 
 
-class _TableBuilder:
-    """Collects the rows of one spec's departments."""
-
-    def __init__(self, spec: Spec) -> None:
-        self.spec = spec
-        self.index: dict[tuple[str, str], int] = {}
-        self.names: list[tuple[str, str]] = []
-        self.problems: list[list[str]] = []
-        self.items: list[dict[str, dict[str, Any]]] = []
-        self.files: list[str] = []
-        self.cols: dict[str, _Column] = {k: _Column() for k in ("group", "name", "target", "actual", "weight",
-                                                                  "judgement", "lower_is_better", "category")}
-        self.department = _Ints()
-        self.lines = _Ints()
-
-    def dept(self, name: str, year: str, file: str) -> int:
-        key = (name, year)
-        d = self.index.get(key)
-        if d is None:
-            d = self.index[key] = len(self.names)
-            self.names.append(key)
-            self.problems.append([])
-            self.items.append({})
-            self.files.append(file)
-        return d
-
-    def build(self) -> tuple[IndicatorTable, list[Department]]:
-        departments = []
-        for d, (name, year) in enumerate(self.names):
-            problems = list(self.problems[d])
-            year_int: int | None = None
-            if year:
-                try:
-                    year_int = int(year)
-                except ValueError:
-                    problems.append(f"年度应为整数 (year must be an integer): “{year}”")
-            items = {}
-            if self.items[d]:
-                try:
-                    case = case_from_dict({"spec": self.spec.id, "department": name, "year": year_int or self.spec.year,
-                                           "items": self.items[d]}, file=self.files[d])
-                    items = dict(case.items)
-                except InputError as exc:
-                    problems.extend(str(attrs.evolve(p, file="")) for p in exc.problems)
-            departments.append(Department(name=name, year=year_int, items=items, file=self.files[d],
-                                          problems=tuple(problems)))
-        c = {k: col.build() for k, col in self.cols.items()}
-        table = IndicatorTable(department=self.department.build(), group=c["group"], name=c["name"],
-                               target=c["target"], actual=c["actual"], weight=c["weight"], judgement=c["judgement"],
-                               lower_is_better=c["lower_is_better"], category=c["category"],
-                               where=LineLabels(self.lines.build()))
-        return table, departments
-
-
-class _Column:
-    """One column of a table being read: runs of values, or of codes into a table of distinct values."""
-
-    def __init__(self) -> None:
-        self.parts: list[tuple[list[Any], np.ndarray | None]] = []
-        self.pending: list[Any] = []
-
-    def append(self, value: Any) -> None:
-        self.pending.append(value)
-
-    def extend(self, values: Iterable[Any]) -> None:
-        self.pending.extend(values)
-
-    def extend_coded(self, values: list[Any], codes: np.ndarray) -> None:
-        """Rows ``values[codes[r]]`` (``values`` should be shared between calls: it is translated once)."""
-        self._flush()
-        self.parts.append((values, codes))
-
-    def _flush(self) -> None:
-        if self.pending:
-            self.parts.append((self.pending, None))
-            self.pending = []
-
-    def build(self) -> CodedColumn:
-        self._flush()
-        index: dict[Any, int] = {}
-        translated: dict[int, np.ndarray] = {}
-        out = []
-        for values, codes in self.parts:
-            trans = translated.get(id(values)) if codes is not None else None
-            if trans is None:
-                new = [v for v in dict.fromkeys(values) if v not in index]
-                index.update(zip(new, range(len(index), len(index) + len(new)), strict=True))
-                trans = np.fromiter(map(index.__getitem__, values), dtype=np.int64, count=len(values))
-                if codes is None:
-                    out.append(trans)
-                    continue
-                translated[id(values)] = trans
-            out.append(trans[codes])
-        codes_all = np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
-        values_all = list(index)
-        used = np.zeros(len(values_all), dtype=bool)
-        used[codes_all] = True
-        if not used.all():  # values only rows read otherwise referred to: keep the ones in use
-            keep = np.flatnonzero(used)
-            renumber = np.cumsum(used) - 1
-            values_all = [values_all[k] for k in keep.tolist()]
-            codes_all = renumber[codes_all]
-        return CodedColumn(values_all, codes_all)
-
-
-class _Ints:
-    """An int64 column being read, from single values and arrays."""
-
-    def __init__(self) -> None:
-        self.parts: list[np.ndarray] = []
-        self.pending: list[int] = []
-
-    def append(self, value: int) -> None:
-        self.pending.append(value)
-
-    def extend(self, values: Iterable[int] | np.ndarray) -> None:
-        if isinstance(values, np.ndarray):
-            self._flush()
-            self.parts.append(values.astype(np.int64, copy=False))
-        else:
-            self.pending.extend(values)
-
-    def _flush(self) -> None:
-        if self.pending:
-            self.parts.append(np.asarray(self.pending, dtype=np.int64))
-            self.pending = []
-
-    def build(self) -> np.ndarray:
-        self._flush()
-        return np.concatenate(self.parts) if self.parts else np.zeros(0, dtype=np.int64)
-
-
-_CHUNK: Final = 65_536
-_LOWER: Final[dict[str, bool | None]] = {"": None, **{k: True for k in _TRUE}, **{k: False for k in _FALSE}}
-
-
-def _read_table(rows: Iterable[list[str]] | _PlainCsv, file: str, spec_for: Callable[[str], Spec],
+def _read_table(rows: Iterable[list[str]] | CodedSource, file: str, spec_for: Callable[[str], Spec],
                 progress: Callable[[int], None] | None, *, cells_checked: bool = False) -> tuple[list[Batch], list[Failure]]:
     """Rows of a table (header first) into batches.
 
@@ -500,7 +158,7 @@ def _read_table(rows: Iterable[list[str]] | _PlainCsv, file: str, spec_for: Call
     blank or incomplete rows, yes/no words to check, spreadsheet cells that failed) go
     row by row.
     """
-    plain = rows if isinstance(rows, _PlainCsv) else None
+    plain = rows if isinstance(rows, CodedSource) else None
     it = iter(()) if plain is not None else iter(rows)  # type: ignore[arg-type]
     header = plain.header if plain is not None else next(it, None)
     if header is None:
@@ -544,248 +202,8 @@ def _read_table(rows: Iterable[list[str]] | _PlainCsv, file: str, spec_for: Call
     return batches, state.failures
 
 
-class _State:
-    """What reading one table collects: a builder per spec, and failures."""
-
-    def __init__(self, file: str, spec_for: Callable[[str], Spec], index: dict[str, int | None], width: int) -> None:
-        self.file = file
-        self.spec_for = spec_for
-        self.i = index
-        self.width = width
-        self.builders: dict[str, _TableBuilder] = {}
-        self.failures: list[Failure] = []
-        self.failed_specs: set[str] = set()
-
-    def builder(self, ref: str, where: str) -> _TableBuilder | None:
-        try:
-            spec = self.spec_for(ref)
-        except SpecNeeded:
-            raise
-        except SelfScoreError as exc:
-            if ref not in self.failed_specs:
-                self.failed_specs.add(ref)
-                self.failures.append(Failure(f"评分规范 {ref}", self.file, f"{where}: {exc}",
-                                             3 if isinstance(exc, UnreadableError) else 4))
-            return None
-        b = self.builders.get(spec.id)
-        if b is None:
-            b = self.builders[spec.id] = _TableBuilder(spec)
-        return b
-
-
-def _fast_chunk(state: _State, chunk: list[list[str]], line0: int) -> bool:
-    """Take a chunk of plain indicator rows column by column; False (nothing taken) if it is not plain."""
-    i = state.i
-    if i["spec"] is not None or i["group"] is None or i["target"] is None:
-        return False
-    cols = list(zip(*chunk, strict=True))
-    if i["item"] is not None and any(cols[i["item"]]):
-        return False
-    depts = [x.strip() for x in cols[i["department"]]]  # type: ignore[index]
-    groups = [x.strip() for x in cols[i["group"]]]
-    targets = cols[i["target"]]
-    if not (all(depts) and all(groups) and all(t.strip() for t in targets)):
-        return False
-    lower: list[bool | None]
-    if i["lower_is_better"] is not None:
-        words = [x.strip().lower() for x in cols[i["lower_is_better"]]]
-        if any(w not in _LOWER for w in words):
-            return False
-        lower = [_LOWER[w] for w in words]
-    else:
-        lower = [None] * len(chunk)
-    b = state.builder("", f"第{line0}行")
-    if b is None:
-        return True
-    years = [y.strip() for y in cols[i["year"]]] if i["year"] is not None else [""] * len(chunk)
-    index, file = b.index, state.file
-    codes = [index[k] if k in index else b.dept(k[0], k[1], file) for k in zip(depts, years, strict=True)]
-    lines = range(line0, line0 + len(chunk))
-    c = b.cols
-    b.department.extend(codes)
-    c["group"].extend(groups)
-    c["name"].extend([n.strip() or f"第{n_}行" for n, n_ in zip(cols[i["name"]], lines, strict=True)]
-                     if i["name"] is not None else [f"第{n_}行" for n_ in lines])
-    c["target"].extend(targets)
-    c["actual"].extend(cols[i["actual"]] if i["actual"] is not None else [""] * len(chunk))
-    c["weight"].extend([w.strip() or None for w in cols[i["weight"]]] if i["weight"] is not None else [None] * len(chunk))
-    c["judgement"].extend([j.strip() or None for j in cols[i["judgement"]]] if i["judgement"] is not None
-                          else [None] * len(chunk))
-    c["lower_is_better"].extend(lower)
-    c["category"].extend([x.strip() for x in cols[i["category"]]] if i["category"] is not None else [""] * len(chunk))
-    b.lines.extend(lines)
-    return True
-
-
-_EMPTY: Final[list[Any]] = [""]
-_NONE: Final[list[Any]] = [None]
-_BAD_WORD: Final = object()
-
-
-def _strip(text: str) -> str:
-    return text.strip()
-
-
-def _strip_or_none(text: str) -> str | None:
-    return text.strip() or None
-
-
-def _lower_word(text: str) -> object:
-    return _LOWER.get(text.strip().lower(), _BAD_WORD)
-
-
-def _blank(text: str) -> bool:
-    return not text.strip()
-
-
-def _bad_word(value: object) -> bool:
-    return value is _BAD_WORD
-
-
-_DERIVED: Final[dict[str, Callable[[str], Any]]] = {"strip": _strip, "lower": _lower_word}
-
-
-def _coded_chunk(state: _State, src: _PlainCsv, r0: int, r1: int, line0: int) -> bool:
-    """:func:`_fast_chunk` for data rows ``r0:r1`` of a plain CSV, on codes: the same decision, the same columns."""
-    i = state.i
-    if i["spec"] is not None or i["group"] is None or i["target"] is None:
-        return False
-    m = r1 - r0
-    if i["item"] is not None and src.any(i["item"], "", bool, r0, r1):
-        return False
-    if (src.any(i["department"], "strip", _blank, r0, r1) or src.any(i["group"], "strip", _blank, r0, r1)  # type: ignore[arg-type]
-            or src.any(i["target"], "", _blank, r0, r1)):
-        return False
-    if i["lower_is_better"] is not None and src.any(i["lower_is_better"], "lower", _bad_word, r0, r1):
-        return False
-    d_values, d_codes = src.derived(i["department"], "strip", _strip)  # type: ignore[arg-type]
-    g_values, g_codes = src.derived(i["group"], "strip", _strip)
-    t_values, t_codes = src.column(i["target"])
-    dc, gc, tc = d_codes[r0:r1], g_codes[r0:r1], t_codes[r0:r1]
-    b = state.builder("", f"第{line0}行")
-    if b is None:
-        return True
-    if i["year"] is not None:
-        y_values, y_codes = src.derived(i["year"], "strip", _strip)
-        yc = y_codes[r0:r1]
-    else:
-        y_values, yc = _EMPTY, np.zeros(m, dtype=np.int64)
-    # departments in the order they first appear, as the row-by-row reader numbers them
-    key = dc * len(y_values) + yc
-    _u, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-    order = np.argsort(first, kind="stable")
-    number = np.empty(len(first), dtype=np.int64)
-    index, file = b.index, state.file
-    for j, k in zip(order.tolist(), key[first[order]].tolist(), strict=True):
-        name_year = (d_values[k // len(y_values)], y_values[k % len(y_values)])
-        number[j] = index[name_year] if name_year in index else b.dept(name_year[0], name_year[1], file)
-    b.department.extend(number[inverse.reshape(-1)])
-    c = b.cols
-    c["group"].extend_coded(g_values, gc)
-    lines = np.arange(line0, line0 + m, dtype=np.int64)
-    if i["name"] is not None:
-        n_values, n_codes = src.derived(i["name"], "strip", _strip)
-        nc = n_codes[r0:r1]
-        if all(n_values[c_] for c_ in np.unique(nc).tolist()):
-            c["name"].extend_coded(n_values, nc)
-        else:
-            c["name"].extend([n_values[c_] or f"第{n_}行" for c_, n_ in zip(nc.tolist(), lines.tolist(), strict=True)])
-    else:
-        c["name"].extend([f"第{n_}行" for n_ in lines.tolist()])
-    c["target"].extend_coded(t_values, tc)
-    zeros = np.zeros(m, dtype=np.int64)
-    for key_, j_, how, f in (("actual", i["actual"], "", None), ("weight", i["weight"], "strip_or_none", _strip_or_none),
-                             ("judgement", i["judgement"], "strip_or_none", _strip_or_none),
-                             ("lower_is_better", i["lower_is_better"], "lower", _lower_word),
-                             ("category", i["category"], "strip", _strip)):
-        if j_ is None:
-            c[key_].extend_coded(_NONE if key_ in ("weight", "judgement", "lower_is_better") else _EMPTY, zeros)
-        else:
-            values, codes = src.column(j_) if f is None else src.derived(j_, how, f)
-            c[key_].extend_coded(values, codes[r0:r1])
-    b.lines.extend(lines)
-    return True
-
-
-def _slow_row(state: _State, row: list[str], line: int) -> None:
-    i = state.i
-    if not any(row):
-        return
-    where = f"第{line}行"
-    ref = row[i["spec"]].strip() if i["spec"] is not None else ""
-    b = state.builder(ref, where)
-    if b is None:
-        return
-    dept = row[i["department"]].strip()  # type: ignore[index]
-    year = row[i["year"]].strip() if i["year"] is not None else ""
-    if not dept:
-        state.failures.append(Failure(f"（{where}）", state.file, f"{where}: 部门名称为空 (department is empty)"))
-        return
-    d = b.dept(dept, year, state.file)
-    bad = [cell[1:] for cell in row if cell.startswith("\x00")]
-    if bad:
-        b.problems[d].append(f"{where}: " + "；".join(bad))
-        return
-    item_ref = row[i["item"]].strip() if i["item"] is not None else ""
-    if item_ref:
-        _item_row(b, d, item_ref, row, where, i["name"], i["actual"], i["deduction"], i["reason"])
-        return
-    missing = [k for k, j in (("一级指标/group", i["group"]), ("年度目标值/target", i["target"])) if j is None or not row[j].strip()]
-    if missing:
-        b.problems[d].append(f"{where}: 缺少 {', '.join(missing)} (missing)")
-        return
-    lower = _bool(row[i["lower_is_better"]]) if i["lower_is_better"] is not None else None
-    if isinstance(lower, str):
-        b.problems[d].append(f"{where}: {lower}")
-        lower = None
-    name = row[i["name"]].strip() if i["name"] is not None else ""
-    c = b.cols
-    b.department.append(d)
-    c["group"].append(row[i["group"]].strip())  # type: ignore[index]
-    c["name"].append(name or where)
-    c["target"].append(row[i["target"]])  # type: ignore[index]
-    c["actual"].append(row[i["actual"]] if i["actual"] is not None else "")
-    c["weight"].append((row[i["weight"]].strip() if i["weight"] is not None else "") or None)
-    c["judgement"].append((row[i["judgement"]].strip() if i["judgement"] is not None else "") or None)
-    c["lower_is_better"].append(lower)
-    c["category"].append(row[i["category"]].strip() if i["category"] is not None else "")
-    b.lines.append(line)
-
-
-def _item_row(b: _TableBuilder, d: int, ref: str, row: list[str], where: str, i_name: int | None,
-              i_actual: int | None, i_ded: int | None, i_reason: int | None) -> None:
-    item = b.spec.item(ref)
-    if item is None:
-        b.problems[d].append(f"{where}: 评分规范 {b.spec.id} 中没有评分项“{ref}” (no such item)；可用: "
-                             + ", ".join(f"{i.key}（{i.name}）" for i in b.spec.items()))
-        return
-    given = b.items[d].setdefault(item.key, {})
-    actual = row[i_actual].strip() if i_actual is not None else ""
-    deduction = row[i_ded].strip() if i_ded is not None else ""
-    reason = row[i_reason].strip() if i_reason is not None else ""
-    label = row[i_name].strip() if i_name is not None else ""
-    if item.kind == "execution_rate":
-        if not actual:
-            b.problems[d].append(f"{where}: 支出率行须在 年度实现值/actual 填写百分数，如 95% (execution rate needs actual)")
-            return
-        given.setdefault("periods", []).append({"rate": actual, **({"label": label} if label else {})})
-        return
-    if item.kind in ("checklist", "indicators"):
-        field = "shortcomings" if item.kind == "checklist" else "deductions"
-        entries = given.setdefault(field, [])
-        if deduction:
-            try:
-                points = exact_decimal(deduction, what="扣分 (deduction)")
-            except (TypeError, ValueError) as exc:
-                b.problems[d].append(f"{where}: {exc}")
-                return
-            entries.append({"points": points, "reason": reason or "（未写原因）", **({"indicator": label} if label else {})})
-        return
-    b.problems[d].append(f"{where}: 评分项“{item.name}”（{item.kind}）不接受填报 (takes no input)")
-
-
 def read_input(
-    path: str | Path,
+    path: str | Path | Any,
     *,
     spec: str | None = None,
     sheet: str | None = None,
@@ -793,10 +211,17 @@ def read_input(
 ) -> tuple[list[Batch], list[Failure]]:
     """Read a CSV/xlsx table or a folder of case files into batches (one per spec) and failures.
 
+    ``path`` may also be a table in memory: an Arrow table or a polars DataFrame (duck-typed,
+    see :func:`selfscore.batch.arrow.table_source`), with the same columns as a CSV file.
+
     Raises UnreadableError (exit 3) when the input itself cannot be read and
     InputError (exit 4) when it cannot be understood at all (no department column,
     no spec for a table); problems of single departments become their own failures.
     """
+    if not isinstance(path, (str, os.PathLike)):
+        from selfscore.batch.arrow import table_source
+
+        return _read_rows(table_source(path), "", Path.cwd(), spec, progress, cells_checked=False)
     p = Path(path)
     if p.is_dir():
         return _read_folder(p, spec)
@@ -805,35 +230,40 @@ def read_input(
     suffix = p.suffix.lower()
     if suffix == ".toml":
         return _read_folder(p, spec)
-    specs: dict[str, Spec] = {}
-
-    def spec_for(ref: str) -> Spec:
-        name = ref or spec
-        if not name:
-            raise SpecNeeded([Problem("表格输入须指定评分规范：--spec NAME，或提供 spec/评分规范 列 "
-                                      "(a table needs --spec or a spec column)", str(p))])
-        found = specs.get(name)
-        if found is None:
-            found = specs[name] = load_spec(name, base_dir=p.parent)
-        return found
-
     if spec is not None:
-        spec_for(spec)  # an unknown --spec is an error of the whole run, reported before reading
+        load_spec(spec, base_dir=p.parent)  # an unknown --spec is an error of the whole run, reported before reading
     if suffix in (".xlsx", ".xlsm"):
-        rows: Iterable[list[str]] = _xlsx_rows(p, sheet)
+        rows: Iterable[list[str]] | CodedSource = _xlsx_rows(p, sheet)
     elif suffix in (".csv", ".txt", ".tsv"):
-        rows = _csv_source(p)  # type: ignore[assignment]
+        rows = _csv_source(p)
     else:
         kind = sniff(read_bytes(p, limit=MAX_SHEET_BYTES))  # an .xls, .et or .ods: say what to do with it
         raise UnreadableError(f"{p}: {kind}" if kind else
                               f"{p}: 不支持的输入格式 (unsupported input) “{p.suffix}”；可用 .csv、.xlsx 或案例目录")
+    return _read_rows(rows, str(p), p.parent, spec, progress, cells_checked=suffix in (".xlsx", ".xlsm"))
+
+
+def _read_rows(rows: Iterable[list[str]] | CodedSource, file: str, base_dir: Path, spec: str | None,
+               progress: Callable[[int], None] | None, *, cells_checked: bool) -> tuple[list[Batch], list[Failure]]:
+    """A table's rows into batches, loading each spec it names once (``spec``, when given, for every row)."""
     from selfscore.batch.rows import paused_gc
 
+    specs: dict[str, Spec] = {}
+
+    def spec_for(ref: str) -> Spec:
+        name = spec or ref
+        if not name:
+            raise SpecNeeded([Problem("表格输入须指定评分规范：--spec NAME，或提供 spec/评分规范 列 "
+                                      "(a table needs --spec or a spec column)", file)])
+        found = specs.get(name)
+        if found is None:
+            found = specs[name] = load_spec(name, base_dir=base_dir)
+        return found
+
     with paused_gc():
-        batches, failures = _read_table(rows, str(p), spec_for if spec is None else (lambda _ref: spec_for(spec)),
-                                        progress, cells_checked=suffix in (".xlsx", ".xlsm"))
+        batches, failures = _read_table(rows, file, spec_for, progress, cells_checked=cells_checked)
     if spec is None and not batches and not failures:
-        raise InputError([Problem("表格中没有数据行 (no data rows)", str(p))])
+        raise InputError([Problem("表格中没有数据行 (no data rows)", file)])
     return batches, failures
 
 

@@ -33,9 +33,7 @@ from selfscore.core.errors import SelfScoreError
 from selfscore.core.numbers import MAX_DIGITS, to_decimal
 from selfscore.core.targets import Target, parse_actual, parse_target, units_compatible
 
-__all__ = ["INT64_MAX", "Reducer", "exact_decimal", "int_column", "reduce_completion", "scaled"]
-
-INT64_MAX: Final[int] = 2**63 - 1
+__all__ = ["Reducer", "exact_decimal", "reduce_completion", "scaled"]
 
 #: A float is taken only when it is one of these many significant digits or fewer
 #: (DBL_DIG): then the decimal it was typed as is the one its shortest repr shows.
@@ -205,10 +203,6 @@ class Reducer:
             return ("e", str(exc))
         return _number_reading(t) if t.kind == "quantitative" else ("t", t)
 
-    def target(self, text: str, lower: bool | None = None) -> Target:
-        """The scalar Target for ``text`` (for the slow path and for reports)."""
-        return parse_target(text, lower_is_better=lower)
-
     # Rows --------------------------------------------------------------------
 
     def row(self, target: str, actual: str, judgement: str | None = None,
@@ -277,12 +271,3 @@ def reduce_completion(done: Completion) -> tuple[int, int, int, bool]:
         return 1, 1, MASKS[">="], False
     rate = Fraction(done.rate)
     return rate.numerator, rate.denominator, MASKS[">"], False
-
-
-def int_column(values: list[int]) -> np.ndarray:
-    """int64 when every value fits, else an object array of Python ints."""
-    try:
-        return np.array(values, dtype=np.int64)
-    except OverflowError:
-        return np.array(values, dtype=object)
-

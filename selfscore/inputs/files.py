@@ -20,7 +20,7 @@ from typing import Final
 
 from selfscore.core.errors import UnreadableError
 
-__all__ = ["MAX_SHEET_BYTES", "MAX_TABLE_BYTES", "MAX_TOML_BYTES", "decode_text", "note_read", "read_bytes", "read_text",
+__all__ = ["MAX_SHEET_BYTES", "MAX_TABLE_BYTES", "MAX_TOML_BYTES", "decode_text", "note_read", "read_bytes", "read_text", "read_text_head",
            "recording_reads", "regular_file", "sniff"]
 
 #: A case or spec: the golden cases are 2-12 KB, the bundled specs under 20 KB; 1 MB holds
@@ -168,6 +168,29 @@ def decode_text(raw: bytes) -> tuple[str, str]:
             raise ValueError("含有 NUL 字符，像是二进制文件 (contains NUL bytes: looks binary)")
         return text, _ENCODING_NAMES[encoding]
     raise ValueError("不是 UTF-8 或 GBK 编码的文本 (neither UTF-8 nor GBK text)")
+
+
+def read_text_head(path: Path, *, max_bytes: int = 262_144) -> str:
+    """The first whole lines of a text file, at most ``max_bytes`` of it, decoded as :func:`read_text` does.
+
+    For telling what a file is from its top (a header row) without reading a large table whole.
+    """
+    regular_file(Path(path))
+    try:
+        with open(path, "rb") as f:
+            raw = f.read(max_bytes)
+    except OSError as exc:
+        raise UnreadableError(f"{path}: 无法读取 (cannot read): {exc.strerror or exc}") from None
+    if len(raw) == max_bytes:  # cut after the last whole line, in the file's own encoding
+        newline = {b"\xff\xfe": b"\n\x00", b"\xfe\xff": b"\x00\n"}.get(raw[:2], b"\n")
+        end = raw.rfind(newline)
+        while end > 0 and len(newline) == 2 and end % 2:  # a UTF-16 newline starts at an even byte
+            end = raw.rfind(newline, 0, end)
+        raw = raw[: end + len(newline)] if end > 0 else raw[: len(raw) - len(raw) % 2]
+    try:
+        return decode_text(raw)[0]
+    except ValueError as exc:
+        raise UnreadableError(f"{path}: {exc}") from None
 
 
 def read_text(path: Path, *, limit: int = MAX_TABLE_BYTES, kind: str = "此类输入") -> tuple[str, str]:

@@ -18,6 +18,7 @@ from selfscore.core.project import BudgetRow, ProjectCase, ProjectIndicator, Typ
 from selfscore.inputs.cells import header_field
 from selfscore.inputs.project_sheet import (
     _BUDGET_COLUMNS,
+    DETECT_ROWS,
     INDICATOR_FIELDS,
     PROJECT_FIELDS,
     SHARED_FIELDS,
@@ -59,7 +60,7 @@ def _header(grid: _Grid) -> tuple[int, dict[str, int]] | None:
 def is_project_list(path: Path | str) -> bool:
     """Whether ``path`` is a list of projects (a 项目名称 column beside the indicator and amount columns)."""
     try:
-        return any(_header(grid) is not None for _, grid, _ in _grids(Path(path)))
+        return any(_header(grid) is not None for _, grid, _ in _grids(Path(path), head=DETECT_ROWS))
     except SelfScoreError:  # unreadable: not a list here; the reader names the problem
         return False
 

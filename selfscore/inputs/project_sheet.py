@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -27,7 +28,7 @@ from selfscore.core.errors import CaseError, DependencyError, Problem, SelfScore
 from selfscore.core.project import BudgetRow, ProjectCase, ProjectIndicator, Typed
 from selfscore.core.project_case import is_project_data, project_case_from_dict
 from selfscore.inputs.cells import column_letter, header_field, text_cell, unbalanced_quote
-from selfscore.inputs.files import MAX_SHEET_BYTES, read_text
+from selfscore.inputs.files import MAX_SHEET_BYTES, read_text, read_text_head
 from selfscore.inputs.load import read_toml
 from selfscore.inputs.xlsx import SHEET_LIMITS, open_workbook
 
@@ -55,13 +56,10 @@ def _key(text: str) -> str:
     return s.strip("*:：")
 
 
-def _read_xlsx(path: Path) -> list[_Grid]:
-    return [grid for _, grid, _ in _read_xlsx_sheets(path)]
-
-
-def _read_xlsx_sheets(path: Path) -> list[tuple[str, _Grid, dict[str, str]]]:
+def _read_xlsx_sheets(path: Path, head: int | None = None) -> list[tuple[str, _Grid, dict[str, str]]]:
     """Every worksheet through the one streaming, bounded .xlsx reader (:mod:`selfscore.inputs.xlsx`):
-    (title, grid of (text, address), the problem of each refused cell by address).
+    (title, grid of (text, address), the problem of each refused cell by address); with ``head``,
+    only each sheet's first ``head`` rows holding a value.
 
     A refused cell (TRUE/FALSE, a formula without its value, a date; an error value keeps its
     text) reads blank here, and :func:`_cell_problems` names it when the table uses it.
@@ -69,15 +67,23 @@ def _read_xlsx_sheets(path: Path) -> list[tuple[str, _Grid, dict[str, str]]]:
     with open_workbook(path, SHEET_LIMITS) as book:
         sheets = []
         for i in range(len(book.sheets)):
-            raw = book.sheet(i)
-            grid = [[(c.text, c.address) for c in row] for row in raw.grid]
-            sheets.append((raw.title, grid, {c.address: c.problem for row in raw.grid for c in row if c.problem}))
+            if head is None:
+                raw = book.sheet(i)
+                title, rows = raw.title, raw.grid
+            else:
+                title, rows = book.sheets[i][0], [cells for _, cells in itertools.islice(book.rows(i), head)]
+            grid = [[(c.text, c.address) for c in row] for row in rows]
+            sheets.append((title, grid, {c.address: c.problem for row in rows for c in row if c.problem}))
         return sheets
 
 
-def _read_csv(path: Path) -> list[tuple[_Grid, dict[str, str]]]:
-    """The CSV read with each delimiter, through the one cell reader (an error literal is a refused cell)."""
-    text, _ = read_text(path, limit=MAX_SHEET_BYTES, kind="项目支出绩效自评表")
+def _read_csv(path: Path, head: int | None = None) -> list[tuple[_Grid, dict[str, str]]]:
+    """The CSV read with each delimiter, through the one cell reader (an error literal is a refused cell);
+    with ``head``, only its first ``head`` lines."""
+    if head is None:
+        text, _ = read_text(path, limit=MAX_SHEET_BYTES, kind="项目支出绩效自评表")
+    else:
+        text = "".join(read_text_head(path).splitlines(keepends=True)[:head])
     line = unbalanced_quote(text)
     if line is not None:
         raise UnreadableError(f"{path}: 第{line}行有未配对的引号 (unbalanced quote “\"”)：引号须成对出现；"
@@ -247,13 +253,18 @@ def _grid_case(grid: _Grid, p: Path, spec: str, unit: str | None, year: int | No
 _NO_INDICATORS: Final = "未找到指标表头（一级指标、三级指标、年度指标值、实际完成值）(no indicator header found)"
 
 
-def _grids(p: Path) -> list[tuple[str, _Grid, dict[str, str]]]:
+#: Rows read to tell a project table from another table: its two header rows stand near the top.
+DETECT_ROWS: Final = 60
+
+
+def _grids(p: Path, head: int | None = None) -> list[tuple[str, _Grid, dict[str, str]]]:
+    """Every sheet of ``p`` as a grid (with ``head``, only its first rows: enough to recognise it)."""
     suffix = p.suffix.lower()
     if suffix not in (".csv", ".xlsx", ".xlsm"):
         raise UnreadableError(f"{p}: 不是 .csv 或 .xlsx 文件 (not a .csv or .xlsx file)")
     if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx_sheets(p)
-    return [("", grid, refused) for grid, refused in _read_csv(p)]
+        return _read_xlsx_sheets(p, head)
+    return [("", grid, refused) for grid, refused in _read_csv(p, head)]
 
 
 def read_project_sheet(path: Path | str, spec: str, *, unit: str | None = None, year: int | None = None) -> ProjectCase:
@@ -300,7 +311,7 @@ def is_project_file(path: Path | str) -> bool:
     if p.suffix.lower() not in (".csv", ".xlsx", ".xlsm") or not p.is_file():
         return False
     try:
-        grids = _read_xlsx(p) if p.suffix.lower() != ".csv" else [grid for grid, _ in _read_csv(p)]
+        grids = [grid for _, grid, _ in _grids(p, head=DETECT_ROWS)]  # the top only: a batch table may be large
     except (UnreadableError, DependencyError):
         return False
     return any(_find(grid)[0] is not None and _find(grid)[1] is not None for grid in grids)

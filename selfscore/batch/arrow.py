@@ -1,0 +1,144 @@
+"""Columnar input through Arrow: pyarrow's CSV reader where installed, and Arrow tables or polars frames.
+
+``pip install 'selfscore[fast]'`` installs pyarrow; without it the batch reads CSV with
+its own reader (:mod:`selfscore.batch.io`), and the results are the same, byte for byte.
+pyarrow reads a CSV with dictionary encoding, which is the distinct-values-plus-codes
+form the batch table is built from.  It is used only for files its reading cannot
+differ on: UTF-8 (with or without BOM), no quotes, NUL bytes, lone carriage returns
+or blank lines, every line holding the header's number of cells.  Anything else
+(GBK, UTF-16, quoted or ragged files) takes the batch's own reader.
+
+An Arrow table (anything with ``column_names`` and ``column(i)``) or a polars
+DataFrame (``to_arrow()``) is read column by column too, with no import of either
+library here (duck typing): string columns as they are, null as an empty cell,
+integers and exact short-decimal floats as the decimal text they stand for.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+
+from selfscore.batch.csvsource import CodedSource
+from selfscore.batch.parse import exact_decimal
+from selfscore.core.errors import InputError, Problem
+
+__all__ = ["ArrowSource", "csv_source", "table_source"]
+
+_BOM = b"\xef\xbb\xbf"
+
+
+class ArrowSource(CodedSource):
+    """Columns read through Arrow, as distinct texts and every row's index into them."""
+
+    def __init__(self, header: list[str], columns: list[tuple[list[str], np.ndarray]], n: int) -> None:
+        super().__init__()
+        self.header = header
+        self.n = n
+        self._cols = columns
+
+    def column(self, j: int) -> tuple[list[str], np.ndarray]:
+        return self._cols[j]
+
+    def rows(self, r0: int, r1: int) -> list[list[str]]:
+        cols = [[values[c] for c in codes[r0:r1].tolist()] for values, codes in self._cols]
+        return [list(row) for row in zip(*cols, strict=True)]
+
+
+def _plain(data: bytes, delimiter: str) -> bool:
+    """Whether pyarrow reads ``data`` (without BOM) exactly as the batch's own reader does."""
+    if b'"' in data or b"\x00" in data or data.isspace() or not data:
+        return False
+    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
+        return False
+    return not (b"\n\n" in data or b"\n\r\n" in data or data.startswith((b"\n", b"\r\n"))) and delimiter in (",", "\t")
+
+
+def csv_source(raw: bytes, delimiter: str) -> ArrowSource | None:
+    """``raw`` read by pyarrow, or None (pyarrow not installed, or a file it might read otherwise)."""
+    data = raw[len(_BOM):] if raw.startswith(_BOM) else raw
+    if not _plain(data, delimiter):
+        return None
+    try:
+        import pyarrow as pa  # type: ignore[import-untyped,import-not-found,unused-ignore]
+        import pyarrow.csv as pacsv  # type: ignore[import-untyped,import-not-found,unused-ignore]
+    except ImportError:
+        return None
+    end = data.find(b"\n")
+    first = data[: end if end >= 0 else len(data)].rstrip(b"\r")
+    try:
+        header = first.decode("utf-8").split(delimiter)
+    except UnicodeDecodeError:
+        return None
+    names = [f"c{j}" for j in range(len(header))]
+    dictionary = pa.dictionary(pa.int32(), pa.string())
+    try:
+        table = pacsv.read_csv(
+            pa.py_buffer(data),
+            read_options=pacsv.ReadOptions(skip_rows=1, column_names=names, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char=False, newlines_in_values=False,
+                                             ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, dictionary),
+                                                 strings_can_be_null=False, quoted_strings_can_be_null=False))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # ragged rows, invalid UTF-8, ...: the batch's own reader
+        return None
+    if table.num_rows == 0:
+        return None
+    table = table.unify_dictionaries()
+    source = ArrowSource(header, [_coded(table.column(j), str(j)) for j in range(len(names))], table.num_rows)
+    del table
+    pa.default_memory_pool().release_unused()  # the codes are copied out: give Arrow's buffers back
+    return source
+
+
+def table_source(data: Any, *, file: str = "") -> ArrowSource:
+    """An Arrow table or a polars DataFrame (duck-typed) as a source for the batch reader."""
+    if hasattr(data, "to_arrow") and not hasattr(data, "column_names"):  # polars
+        data = data.to_arrow()
+    if not (hasattr(data, "column_names") and hasattr(data, "column")):
+        raise TypeError(f"not a table: {type(data).__name__} (an Arrow table or a polars DataFrame)")
+    if hasattr(data, "unify_dictionaries"):
+        data = data.unify_dictionaries()
+    header = [str(c) for c in data.column_names]
+    columns = [_coded(data.column(j), header[j], file=file) for j in range(len(header))]
+    return ArrowSource(header, columns, int(data.num_rows))
+
+
+def _coded(col: Any, name: str, *, file: str = "") -> tuple[list[str], np.ndarray]:
+    """A (chunked) Arrow column as its distinct texts and int64 codes; null cells read as ""."""
+    if not str(col.type).startswith("dictionary"):
+        col = col.dictionary_encode()
+    chunks = list(col.chunks) if hasattr(col, "chunks") else [col]
+    if not chunks:
+        return [""], np.zeros(0, dtype=np.int64)
+    values = [_text(v, name, file) for v in chunks[0].dictionary.to_pylist()]
+    null = len(values)
+    parts = [_indices(c.indices, null) for c in chunks]
+    return [*values, ""], np.concatenate(parts)
+
+
+def _indices(indices: Any, null: int) -> np.ndarray:
+    """An Arrow integer array as int64, null as ``null``, read from its buffers (``to_numpy`` would import pandas)."""
+    validity, data = indices.buffers()[:2]
+    start, n = indices.offset, len(indices)
+    width = {"int8": np.int8, "int16": np.int16, "int32": np.int32, "int64": np.int64, "uint8": np.uint8,
+             "uint16": np.uint16, "uint32": np.uint32, "uint64": np.uint64}[str(indices.type)]
+    codes = np.frombuffer(data, dtype=width)[start:start + n].astype(np.int64) if n else np.zeros(0, dtype=np.int64)
+    if validity is not None and indices.null_count:
+        valid = np.unpackbits(np.frombuffer(validity, dtype=np.uint8), bitorder="little")[start:start + n].astype(bool)
+        codes = np.where(valid, codes, null)
+    return codes
+
+
+def _text(value: Any, name: str, file: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    try:
+        d = exact_decimal(value, what=f"列 {name} (column)")
+    except (TypeError, ValueError) as exc:
+        raise InputError([Problem(str(exc), file, f"列 {name} (column)")]) from None
+    return format(d, "f") if isinstance(d, Decimal) else str(d)

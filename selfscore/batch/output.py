@@ -1,0 +1,267 @@
+"""Every indicator's score of a batch, as output: distinct values formatted once, rows filled by index.
+
+:func:`indicator_columns` gives each output column as its distinct display texts
+and every row's index into them: a department's name once per department, a score
+once per distinct (value, exponent), a completion rate once per distinct printed
+percentage.  :func:`write_csv` and :func:`write_json` then write the rows in chunks,
+gathering the bytes of the pre-encoded texts with numpy; no Python object is made
+per row.  The texts are those the scalar engine's results print (``fmt``,
+``fmt_percent``), and the files are byte for byte what ``csv.writer`` and
+``json.dumps(..., ensure_ascii=False, indent=1)`` write for the same records.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Callable, Iterator, Sequence
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any, Final
+
+import attrs
+import numpy as np
+
+from selfscore.batch.assemble import decimal_at
+from selfscore.batch.rows import Rows
+from selfscore.batch.scoring import RowScores
+from selfscore.batch.vec import LIMIT
+from selfscore.batch.weights import value_codes
+from selfscore.core.numbers import fmt, fmt_percent
+
+__all__ = ["KEYS", "IndicatorColumns", "concat", "indicator_columns", "rate_codes", "write_csv", "write_json"]
+
+#: Output columns, in order (``json`` has them all; tables drop ``item_key``, and ``year`` when no row has one).
+KEYS: Final = ("department", "year", "item", "item_key", "group", "category", "name", "target", "actual", "rate",
+               "weight", "score")
+CHUNK: Final = 8_192
+#: Where output goes: bytes, or a uint8 array (a chunk of rows), as ``BinaryIO.write`` takes them.
+Sink = Callable[[Any], object]
+_SPECIAL: Final = re.compile('[,"\r\n]')
+
+
+@attrs.frozen(eq=False)
+class IndicatorColumns:
+    """Output columns as distinct values and codes: ``values[key][codes[key][r]]`` is row ``r``'s cell."""
+
+    values: dict[str, list[Any]]
+    codes: dict[str, np.ndarray]
+
+    def __len__(self) -> int:
+        return len(self.codes["department"])
+
+    def cell(self, key: str, r: int) -> Any:
+        return self.values[key][int(self.codes[key][r])]
+
+    def texts(self, *, strip: bool) -> IndicatorColumns:
+        """Every cell as text (``""`` for none; stripped of surrounding spaces when ``strip``)."""
+        values = {k: ["" if v is None else (str(v).strip() if strip else str(v)) for v in vals]
+                  for k, vals in self.values.items()}
+        return IndicatorColumns(values, self.codes)
+
+    def records(self, keys: Sequence[str]) -> Iterator[list[Any]]:
+        """Rows as lists (for writers that take a row at a time: tables, xlsx)."""
+        for r0 in range(0, len(self), CHUNK):
+            cols = [[self.values[k][c] for c in self.codes[k][r0:r0 + CHUNK].tolist()] for k in keys]
+            yield from (list(row) for row in zip(*cols, strict=True))
+
+
+def concat(parts: Sequence[IndicatorColumns]) -> IndicatorColumns:
+    """The rows of several batches, one after the other."""
+    if len(parts) == 1:
+        return parts[0]
+    values: dict[str, list[Any]] = {k: [] for k in KEYS}
+    codes: dict[str, list[np.ndarray]] = {k: [] for k in KEYS}
+    for part in parts:
+        for k in KEYS:
+            codes[k].append(part.codes[k] + len(values[k]))
+            values[k].extend(part.values[k])
+    return IndicatorColumns(values, {k: np.concatenate(c) if c else np.zeros(0, dtype=np.int64) for k, c in codes.items()})
+
+
+def indicator_columns(result: Any) -> IndicatorColumns:
+    """The indicator rows of the departments a :class:`~selfscore.batch.dept.BatchResult` scored, in input order."""
+    ok = np.array([d.ok for d in result.departments], dtype=bool)
+    order = np.argsort(result.row_source, kind="stable")
+    keep = order[ok[result.row_dept[order]]] if len(order) else order
+    src = result.row_source[keep]
+    dept = result.row_dept[keep]
+    item = result.row_item[keep]
+    values: dict[str, list[Any]] = {
+        "department": [d.name for d in result.departments], "year": [d.year for d in result.departments],
+        "item": [it.name for it in result.items], "item_key": [it.key for it in result.items]}
+    codes: dict[str, np.ndarray] = {"department": dept, "year": dept, "item": item, "item_key": item}
+    t = result.table
+    for key in ("group", "category", "name", "target", "actual"):
+        col = getattr(t, key)
+        if len(col) == 0:  # a table without categories
+            values[key], codes[key] = [""], np.zeros(len(keep), dtype=np.int64)
+            continue
+        vals, all_codes = value_codes(col)
+        values[key], codes[key] = [str(v) for v in vals], all_codes[src]
+    values["rate"], codes["rate"] = rate_codes(result.rows, keep)
+    values["weight"], codes["weight"] = _decimal_codes(result.rows.weight[keep], result.rows.weight_scale,
+                                                      result.rows.weight_exp[keep])
+    values["score"], codes["score"] = _score_codes(result.scores, keep)
+    return IndicatorColumns(values, codes)
+
+
+def dense_unique(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(key, return_inverse=True)`` without sorting when the keys span a small range."""
+    if len(key) == 0:
+        return key[:0], np.zeros(0, dtype=np.int64)
+    lo, hi = int(key.min()), int(key.max())
+    if hi - lo > 4 * len(key) + 65_536:
+        uniq, inverse = np.unique(key, return_inverse=True)
+        return uniq, inverse.reshape(-1).astype(np.int64)
+    present = np.zeros(hi - lo + 1, dtype=bool)
+    present[key - lo] = True
+    renumber = np.cumsum(present) - 1
+    uniq = np.flatnonzero(present) + lo
+    return uniq.astype(key.dtype), renumber[key - lo]
+
+
+def _decimal_codes(n: np.ndarray, scale: int, exp: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """Texts of the Decimals ``n / 10**scale`` with exponents ``exp``: each distinct one formatted once."""
+    if n.dtype != object and len(n) and int(np.abs(n).max()) < 2**56 and int(np.abs(exp).max()) < 64:
+        key = n * 128 + (exp.astype(np.int64) + 64)
+        uniq, codes = dense_unique(key)
+        texts = [fmt(decimal_at(k >> 7, scale, (k & 127) - 64)) for k in uniq.tolist()]
+        return texts, codes
+    pairs = [fmt(decimal_at(int(v), scale, int(e))) for v, e in zip(n.tolist(), exp.tolist(), strict=True)]
+    found, codes = value_codes(pairs)
+    return found, codes
+
+
+def _score_codes(scores: RowScores, keep: np.ndarray) -> tuple[list[str], np.ndarray]:
+    exps = scores.exponents()[keep]
+    texts, codes = _decimal_codes(scores.values[keep], scores.scale, exps)
+    if scores.errors:  # rows without a score (their departments are not output; kept for completeness)
+        bad = np.zeros(len(scores), dtype=bool)
+        bad[list(scores.errors)] = True
+        codes = np.where(bad[keep], len(texts), codes)
+        texts = [*texts, ""]
+    return texts, codes
+
+
+def rate_codes(rows: Rows, keep: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """The completion rate a report prints for each row at ``keep`` (``98.66%``, or the outcome 部分达成).
+
+    For rows reduced to numbers the rate is the scalar ``completion``'s uncapped rate:
+    ``A/T``, ``T/A`` for a ceiling and for an ``==`` target overshot, met or not for a
+    zero target; it is printed half-up at 0.01 % from ``round(num * 10000 / den)``, one
+    text per distinct value.  Rows the reducer took through ``completion`` itself
+    (``rows.shown``) and rows beyond int64 use ``fmt_percent`` on their Fraction.
+    """
+    A, T, M = rows.actual[keep], rows.target[keep], rows.mask[keep]
+    order = 1 + (A > T).astype(np.int64) - (A < T)
+    met = (M.astype(np.int64) >> order) & 1
+    ceiling = ((M & 1) != 0) & ((M & 4) == 0)
+    flip = (ceiling | ((M == 0b010) & (A > T))) & (A != 0)
+    num = np.where(T == 0, met, np.where(flip, T, np.where(ceiling, 1, A)))
+    den = np.where(T == 0, 1, np.where(flip, A, np.where(ceiling, 1, T)))
+    fits = num <= LIMIT // 20_000
+    q = np.zeros(len(keep), dtype=np.int64)
+    n_, d_ = num[fits] * 10_000, den[fits]
+    q[fits] = n_ // d_ + ((n_ % d_) * 2 >= d_)
+    uniq, codes = dense_unique(q)
+    texts = [f"{fmt(Decimal(k).scaleb(-2))}%" for k in uniq.tolist()]
+    special = np.zeros(len(rows), dtype=bool)
+    special[list(rows.shown)] = True
+    special[list(rows.big)] = True
+    at = np.flatnonzero(special[keep] | ~fits)
+    if len(at):
+        index = {t: c for c, t in enumerate(texts)}
+        printed: dict[Any, int] = {}
+        rs = keep[at].tolist()
+        for shown in set(map(rows.shown_rate, rs)):
+            text = shown if isinstance(shown, str) else fmt_percent(Fraction(shown))
+            printed[shown] = index.setdefault(text, len(index))
+        codes[at] = np.fromiter(map(printed.__getitem__, map(rows.shown_rate, rs)), dtype=np.int64, count=len(rs))
+        texts = list(index)
+    return texts, codes
+
+
+# --- writers -----------------------------------------------------------------
+
+
+def _gather(blob: np.ndarray, offsets: list[np.ndarray], codes: list[np.ndarray], r0: int, r1: int) -> np.ndarray:
+    """Rows ``r0:r1``: for each row, the pieces ``blob[offsets[c][code] : offsets[c][code + 1]]`` of every column."""
+    starts = np.stack([off[cd[r0:r1]] for off, cd in zip(offsets, codes, strict=True)], axis=1).ravel()
+    ends = np.stack([off[cd[r0:r1] + 1] for off, cd in zip(offsets, codes, strict=True)], axis=1).ravel()
+    sizes = ends - starts
+    sizes_nz = sizes > 0
+    starts, ends, sizes = starts[sizes_nz], ends[sizes_nz], sizes[sizes_nz]
+    # the byte index of every output byte: +1 within a piece, a jump to the next piece's start between pieces
+    index = np.ones(int(sizes.sum()), dtype=np.int64)
+    if len(index):
+        index[0] = starts[0]
+        index[np.cumsum(sizes)[:-1]] = starts[1:] - ends[:-1] + 1
+        np.cumsum(index, out=index)
+    return blob[index]
+
+
+def _pieces(encoded: list[list[bytes]]) -> tuple[np.ndarray, list[np.ndarray]]:
+    """One byte blob for every column's encoded values, and each column's offsets into it."""
+    parts: list[bytes] = []
+    offsets = []
+    at = 0
+    for col in encoded:
+        lengths = np.fromiter(map(len, col), dtype=np.int64, count=len(col))
+        offsets.append(np.concatenate(([at], at + np.cumsum(lengths))).astype(np.int64))
+        at += int(lengths.sum())
+        parts.extend(col)
+    return np.frombuffer(b"".join(parts) or b"\0", dtype=np.uint8), offsets
+
+
+def _stream(cols: IndicatorColumns, keys: Sequence[str], encoded: list[list[bytes]],
+            write: Sink) -> None:
+    blob, offsets = _pieces(encoded)
+    codes = [cols.codes[k] for k in keys]
+    for r0 in range(0, len(cols), CHUNK):
+        write(_gather(blob, offsets, codes, r0, min(r0 + CHUNK, len(cols))).data)
+
+
+def _csv_cell(value: Any) -> str:
+    """A cell as ``csv.writer`` writes it inside a row (quoted when needed)."""
+    text = "" if value is None else str(value)
+    if not _SPECIAL.search(text):
+        return text
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow([text])
+    return out.getvalue()[:-1]
+
+
+def write_csv(cols: IndicatorColumns, keys: Sequence[str], header: Sequence[str], write: Sink) -> None:
+    """The rows as CSV (``csv.writer``, ``\\n`` line ends): each distinct cell encoded once."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow(list(header))
+    write(out.getvalue().encode("utf-8"))
+    last = len(keys) - 1
+    encoded = [[(_csv_cell(v) + ("\n" if c == last else ",")).encode("utf-8") for v in cols.values[k]]
+               for c, k in enumerate(keys)]
+    _stream(cols, keys, encoded, write)
+
+
+def write_json(cols: IndicatorColumns, keys: Sequence[str], write: Sink) -> None:
+    """The rows as ``json.dumps(records, ensure_ascii=False, indent=1) + "\\n"`` writes them."""
+    if len(cols) == 0:
+        write(b"[]\n")
+        return
+    last = len(keys) - 1
+    encoded = []
+    for c, k in enumerate(keys):
+        head = " {\n" if c == 0 else ""
+        tail = ",\n" if c < last else "\n },\n"
+        encoded.append([f'{head}  {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}{tail}'.encode() for v in cols.values[k]])
+    write(b"[\n")
+    pending: list[Any] = [b""]
+
+    def hold_last(chunk: Any) -> None:  # the last record ends "}\n]" rather than "},\n"
+        write(pending[0])
+        pending[0] = chunk
+
+    _stream(cols, keys, encoded, hold_last)
+    write(bytes(pending[0])[:-2] + b"\n]\n")

@@ -1,0 +1,138 @@
+"""The batch's input: indicator rows of many departments as columns, and the departments themselves.
+
+Columns are sequences; the CSV reader builds them as :class:`CodedColumn` (distinct
+values and every row's index into them), so later steps handle each distinct value once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+
+from selfscore.batch.rows import distinct_codes
+from selfscore.core.case import Case, ItemInput
+
+__all__ = ["CodedColumn", "Department", "IndicatorTable", "LineLabels", "column_codes", "table_from_cases"]
+
+
+@attrs.frozen
+class Department:
+    """One department of a batch: its name and what it reports besides indicators.
+
+    ``case`` is its case when it was read from a case file (the scalar engine then
+    explains exactly why it cannot be scored); ``problems`` are problems found while
+    reading it (it is then not scored).
+    """
+
+    name: str
+    year: int | None = None
+    items: Mapping[str, ItemInput] = attrs.field(factory=dict)
+    case: Case | None = None
+    file: str = ""
+    problems: tuple[str, ...] = ()
+
+
+class CodedColumn(Sequence[Any]):
+    """A column held as its distinct values and each row's index into them (what the CSV reader builds).
+
+    Reads like a list; the reduction works on ``codes`` and ``values`` directly, so each
+    distinct text is handled once and rows are combined with numpy.
+    """
+
+    __slots__ = ("codes", "values")
+
+    def __init__(self, values: list[Any], codes: np.ndarray) -> None:
+        self.values = values
+        self.codes = codes
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [self.values[c] for c in self.codes[i].tolist()]
+        return self.values[self.codes[i]]
+
+    def __iter__(self) -> Iterator[Any]:
+        return map(self.values.__getitem__, self.codes.tolist())
+
+    def __repr__(self) -> str:
+        return f"CodedColumn({len(self.codes)} rows, {len(self.values)} distinct)"
+
+
+class LineLabels(Sequence[str]):
+    """``第N行`` for each row's line number, made on demand (a million rows need only a handful)."""
+
+    __slots__ = ("lines",)
+
+    def __init__(self, lines: np.ndarray) -> None:
+        self.lines = lines
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [f"第{n}行" for n in self.lines[i].tolist()]
+        return f"第{int(self.lines[i])}行"
+
+    def __iter__(self) -> Iterator[str]:
+        return (f"第{n}行" for n in self.lines.tolist())
+
+
+def column_codes(values: Sequence[Any]) -> tuple[dict[Any, int], np.ndarray]:
+    """Each distinct value's index, and every row's index (from a :class:`CodedColumn` without a pass over rows)."""
+    if isinstance(values, CodedColumn):
+        index: dict[Any, int] = {}
+        trans = np.fromiter((index.setdefault(v, len(index)) for v in values.values), dtype=np.int64,
+                            count=len(values.values))
+        return index, trans[values.codes] if len(values.codes) else np.zeros(0, dtype=np.int64)
+    found, codes = distinct_codes(values)
+    return found, np.asarray(codes, dtype=np.int64)
+
+
+@attrs.frozen(eq=False)
+class IndicatorTable:
+    """Indicator rows of many departments, as columns; ``department`` indexes the department list.
+
+    ``where`` optionally names each row for messages (``input.csv 第12行``).
+    """
+
+    department: np.ndarray
+    group: Sequence[str]
+    name: Sequence[str]
+    target: Sequence[str]
+    actual: Sequence[str]
+    weight: Sequence[object | None]
+    judgement: Sequence[str | None]
+    lower_is_better: Sequence[bool | None]
+    category: Sequence[str] = ()
+    where: Sequence[str] = ()
+
+    def __len__(self) -> int:
+        return len(self.target)
+
+    def label(self, i: int) -> str:
+        place = self.where[i] if len(self.where) else f"第{i + 1}行"
+        return f"{place} “{self.name[i]}”"
+
+
+_COLUMNS = ("group", "name", "target", "actual", "weight", "judgement", "lower_is_better", "category", "where")
+
+
+def table_from_cases(cases: Sequence[Case]) -> tuple[IndicatorTable, list[Department]]:
+    """The indicator table and department list of some cases (one department per case)."""
+    dept: list[int] = []
+    cols: dict[str, list[Any]] = {k: [] for k in _COLUMNS}
+    departments = []
+    for d, case in enumerate(cases):
+        departments.append(Department(name=case.department, year=case.year, items=dict(case.items), case=case,
+                                      file=case.file))
+        for ind in case.indicators:
+            dept.append(d)
+            for k, col in cols.items():
+                col.append(getattr(ind, k))
+    return IndicatorTable(department=np.asarray(dept, dtype=np.int64), **cols), departments

@@ -1,0 +1,325 @@
+"""Output of ``selfscore batch``: the summary (in rank order) and every indicator's score.
+
+The indicator output is filled by index from :mod:`selfscore.batch.output` (each distinct
+value formatted once): CSV and JSON are written in chunks, xlsx through openpyxl's
+write-only workbook.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Final
+
+from selfscore.core.errors import UnreadableError
+from selfscore.core.numbers import fmt
+
+_DASH: Final = "—"
+
+
+class Usage(Exception):
+    """A usage error found after parsing the arguments."""
+
+
+_PRINTED: dict[Decimal, str] = {}
+
+
+def _dec(value: Decimal | None) -> str:
+    """A score as printed (``fmt``), each distinct Decimal formatted once (a summary repeats a few values)."""
+    if value is None:
+        return _DASH
+    text = _PRINTED.get(value)  # Decimal('4') and Decimal('4.0') hash alike and print alike
+    if text is None:
+        text = _PRINTED[value] = fmt(value)
+    return text
+
+
+def _ranks(entries: list[dict[str, Any]]) -> None:
+    """Competition ranks by score within each group of comparable departments (same spec, partial, max)."""
+    groups: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+    for e in entries:
+        if e["error"] is None:
+            groups.setdefault((e["spec"], e["partial"], e["max_value"]), []).append(e)
+    for (_spec, partial, _max), members in groups.items():
+        members.sort(key=lambda e: e["score_value"], reverse=True)
+        rank = 0
+        previous: Decimal | None = None
+        for position, e in enumerate(members, start=1):
+            if previous is None or e["score_value"] != previous:
+                rank = position
+                previous = e["score_value"]
+            e["rank"] = rank
+            e["rank_text"] = f"({rank})" if partial else str(rank)
+
+
+_SHORT: dict[tuple[str, ...], str] = {}
+
+
+def _missing_short(missing: tuple[str, ...]) -> str:
+    text = _SHORT.get(missing)
+    if text is None:
+        text = _SHORT[missing] = "缺 " + "、".join(m.split("：")[0] for m in missing) if missing else ""
+    return text
+
+
+def _details(d: Any) -> dict[str, Any]:
+    """What the JSON summary adds for a scored department (made only for JSON)."""
+    return {"missing": list(d.missing), "total": None if d.score is None else _dec(d.score),
+            "known_score": _dec(d.known_score), "known_max": _dec(d.known_max),
+            "parts": {name: _dec(v) for _k, name, v, _m in d.parts}, "items": {i.key: _dec(i.score) for i in d.items}}
+
+
+def summary_entries(batches: list[tuple[Any, Any]], failures: list[Any]) -> list[dict[str, Any]]:
+    entries: list[dict[str, Any]] = []
+    for batch, result in batches:
+        for d in result.departments:
+            e: dict[str, Any] = {"department": d.name, "year": d.year, "file": d.file, "spec": batch.spec.id,
+                                 "error": d.error, "rank": None, "rank_text": ""}
+            if d.error is None:
+                score = d.score if not d.partial else d.known_score
+                top = d.max if not d.partial else d.known_max
+                e.update(score_value=score, max_value=top, score=_dec(score), max=_dec(top), grade=d.grade or _DASH,
+                         partial=d.partial, note=_missing_short(d.missing) if d.partial else "", result=d)
+            else:
+                e.update(score_value=None, max_value=None, score=_DASH, max=_DASH, grade=_DASH, partial=None,
+                         note="无法计分 (cannot score)")
+            entries.append(e)
+    for f in failures:
+        entries.append({"department": f.name, "year": None, "file": f.file, "spec": "", "error": f.reason,
+                        "rank": None, "rank_text": "", "score_value": None, "max_value": None, "score": _DASH,
+                        "max": _DASH, "grade": _DASH, "partial": None, "note": "无法计分 (cannot score)"})
+    _ranks(entries)
+    # rank order: complete results, then partial ones, by rank; departments that could not be scored last
+    entries.sort(key=lambda e: (e["error"] is not None, bool(e["partial"]), e["rank"] or 0))
+    return entries
+
+
+def duplicate_names(entries: list[dict[str, Any]]) -> list[str]:
+    """A warning (in Chinese) for each 单位名称 that several files or departments share, naming where each is."""
+    by_name: dict[str, list[dict[str, Any]]] = {}
+    for e in entries:
+        by_name.setdefault(e["department"], []).append(e)
+    lines = []
+    for name, found in by_name.items():
+        if len(found) < 2:
+            continue
+        places = []
+        for e in found:
+            bits = [Path(e["file"]).name if e["file"] else "", f"{e['year']} 年度" if e["year"] is not None else "",
+                    e["spec"] or "", f"第 {e['rank_text']} 名" if e["rank_text"] else "无法计分"]
+            places.append("，".join(b for b in bits if b))
+        lines.append(f"⚠ 单位名称“{name}”出现 {len(found)} 次 (duplicate department name)，请核对是否重复或应合并："
+                     + "；".join(f"（{p}）" for p in places))
+    return lines
+
+
+_SUMMARY_KEYS: Final = ("rank", "department", "year", "spec", "score", "max", "grade", "partial", "note", "file")
+_SUMMARY_HEADERS: Final = ("排名", "部门", "年度", "评分规范", "得分", "满分", "等级", "不完整", "备注", "文件")
+
+
+def summary_rows(entries: list[dict[str, Any]], *, english: bool) -> tuple[list[str], list[list[str]], list[int]]:
+    """Header, rows and numeric columns of the summary; optional columns only when they say something."""
+    several_specs = len({e["spec"] for e in entries if e["spec"]}) > 1
+    with_year = any(e["year"] is not None for e in entries)
+    keep = [k for k in _SUMMARY_KEYS if (k != "year" or with_year) and (k != "spec" or several_specs or english)
+            and (k != "file" or english)]
+    rows = []
+    for e in entries:
+        partial = "" if e["partial"] is None else (("true" if e["partial"] else "false") if english
+                                                   else ("是" if e["partial"] else "否"))
+        cells = {
+            "rank": (str(e["rank"]) if e["rank"] else "") if english else e["rank_text"],
+            "department": e["department"], "year": "" if e["year"] is None else str(e["year"]), "spec": e["spec"],
+            "score": e["score"] if not english or e["score_value"] is not None else "",
+            "max": e["max"] if not english or e["max_value"] is not None else "",
+            "grade": e["grade"] if not english or e["grade"] != _DASH else "", "partial": partial,
+            "note": e["note"] if e["error"] is None or not english else f"cannot score: {one_line(e['error'])}",
+            "file": e["file"],
+        }
+        rows.append([cells[k] for k in keep])
+    header = list(keep) if english else [_SUMMARY_HEADERS[_SUMMARY_KEYS.index(k)] for k in keep]
+    numeric = [keep.index(k) for k in ("score", "max")]
+    return header, rows, numeric
+
+
+def summary_json(entries: list[dict[str, Any]]) -> str:
+    keys = ("rank", "department", "year", "spec", "file", "total", "grade", "partial", "known_score", "known_max",
+            "missing", "parts", "items", "error")
+    data = []
+    for e in entries:
+        more = _details(e["result"]) if "result" in e else {}
+        d = {k: more[k] if k in more else e.get(k) for k in keys}
+        d["score"] = d.pop("total")
+        d["max"] = None if e["error"] is not None or e["partial"] else e["max"]
+        data.append(d)
+    return json.dumps({"departments": data, "scored": sum(e["error"] is None for e in entries),
+                       "failed": sum(e["error"] is not None for e in entries)}, ensure_ascii=False, indent=2) + "\n"
+
+
+def _as_text(header: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[int], fmt_name: str) -> str:
+    if fmt_name == "csv":
+        out = io.StringIO()
+        w = csv.writer(out, lineterminator="\n")
+        w.writerow(header)
+        w.writerows(rows)
+        return out.getvalue()
+    from tabulate import tabulate
+
+    align = tuple("right" if c in numeric else "left" for c in range(len(header)))
+    tablefmt = "github" if fmt_name == "markdown" else "simple"
+    text: str = tabulate(rows, headers=list(header), tablefmt=tablefmt, disable_numparse=True, colalign=align)
+    return text + "\n"
+
+
+IND_KEYS: Final = ("department", "year", "item", "group", "category", "name", "target", "actual", "rate", "weight", "score")
+# 一级指标/二级指标 as the input reads them (group, category), so the output can be read back; the spec item a row
+# counts in is 所属评分项 (not 评分项, which marks an item row in the input)
+IND_HEADERS: Final = ("部门", "年度", "所属评分项", "一级指标", "二级指标", "三级指标", "年度目标值", "年度实现值", "完成率",
+                      "分值", "得分")
+JSON_KEYS: Final = ("department", "year", "item", "item_key", "group", "category", "name", "target", "actual", "rate",
+                    "weight", "score")
+
+
+def indicator_output(scored: list[tuple[Any, Any]], fmt_name: str, target: str, inputs: Sequence[Path]) -> None:
+    """Every scored indicator, in input order, as ``fmt_name`` (csv, json, table, markdown, xlsx) to ``target``."""
+    from selfscore.batch.output import concat, indicator_columns, write_csv, write_json
+
+    cols = concat([indicator_columns(result) for _batch, result in scored])
+    if fmt_name == "json":
+        _write_bytes(target, lambda write: write_json(cols, JSON_KEYS, write), inputs)
+        return
+    english = fmt_name == "csv"
+    used_years = {cols.values["year"][c] for c in set(cols.codes["year"].tolist())}
+    keys = [k for k in IND_KEYS if k != "year" or used_years - {None}]
+    cols = cols.texts(strip=not english)
+    header = list(keys) if english else [IND_HEADERS[IND_KEYS.index(k)] for k in keys]
+    if english:
+        _write_bytes(target, lambda write: write_csv(cols, keys, header, write), inputs)
+        return
+    numeric = [keys.index("weight"), keys.index("score")]
+    if fmt_name == "xlsx":
+        _write_xlsx(target, "三级指标", header, cols.records(keys), numeric, inputs)
+        return
+    text = _as_text(header, list(cols.records(keys)), numeric, fmt_name)
+    if target == "-":
+        sys.stdout.write(text)
+    else:
+        write_text(target, text, inputs)
+
+
+def _write_bytes(target: str, produce: Callable[[Callable[[Any], object]], None], inputs: Sequence[Path]) -> None:
+    """Stream what ``produce`` writes (UTF-8 bytes, whole rows at a time) to ``target`` ("-": stdout)."""
+    if target == "-":
+        produce(lambda chunk: sys.stdout.write(bytes(chunk).decode("utf-8")))
+        return
+    from selfscore.outputs.files import atomic_write
+
+    def save(tmp: str) -> None:
+        with open(tmp, "wb") as f:
+            produce(f.write)
+
+    atomic_write(Path(target), save, inputs=inputs, overwrite=True)  # the rule was applied by _check_outputs
+    print(f"已写入 (written): {target}", file=sys.stderr)
+
+
+def narrative(scored: list[tuple[Any, Any]], progress: Callable[..., None]) -> str:
+    """Each scored department's 自评报告 text, from the scalar engine (it needs every trace)."""
+    from selfscore.core.engine import score
+    from selfscore.outputs.render import render
+
+    parts = []
+    for batch, result in scored:
+        for d, dept in enumerate(batch.departments):
+            if result.departments[d].ok:
+                title = f"【{dept.name}{f' {dept.year} 年度' if dept.year else ''}】"
+                parts.append(title + "\n" + render(score(batch.spec, result.case(d, dept)), "narrative"))
+            progress("write", d + 1, len(batch.departments))
+    return "\n".join(parts)
+
+
+def write_text(path: str, text: str, inputs: Sequence[Path]) -> None:
+    from selfscore.outputs.files import write_text_atomic
+
+    if path == "-":
+        sys.stdout.write(text)
+        return
+    write_text_atomic(Path(path), text, inputs=inputs, overwrite=True)  # the rule was applied by _check_outputs
+    print(f"已写入 (written): {path}", file=sys.stderr)
+
+
+def _excel_number(text: str) -> tuple[Any, str | None]:
+    """A decimal text as an Excel number cell showing exactly its digits, when the double holds it exactly."""
+    try:
+        d = Decimal(text)
+    except ArithmeticError:
+        return text, None
+    f = float(d)
+    exp = d.as_tuple().exponent
+    if not d.is_finite() or not isinstance(exp, int) or Decimal(repr(f)) != d or len(d.as_tuple().digits) > 15:
+        return text, None
+    places = max(0, -exp)
+    return (int(d) if places == 0 else f), ("0" if places == 0 else "0." + "0" * places)
+
+
+def _write_xlsx(path: str, title: str, headers: Sequence[str], rows: Iterable[Sequence[str]],
+                numeric: Sequence[int], inputs: Sequence[Path]) -> None:
+    """Rows as one sheet; columns in ``numeric`` as exact number cells (text when a double cannot hold one)."""
+    try:
+        import openpyxl
+        from openpyxl.cell import WriteOnlyCell
+    except ImportError:  # pragma: no cover - depends on the environment
+        raise UnreadableError("写入 .xlsx 需要 openpyxl (pip install 'selfscore[xlsx]')") from None
+    from selfscore.outputs.files import atomic_write
+
+    def save(tmp: str) -> None:
+        wb = openpyxl.Workbook(write_only=True)
+        ws = wb.create_sheet(title)
+        ws.append(list(headers))
+        numbers: dict[str, Any] = {}  # each distinct text converted once
+        for row in rows:
+            cells: list[Any] = list(row)
+            for c in numeric:
+                value = cells[c]
+                if value in ("", _DASH):
+                    continue
+                number = numbers.get(value)
+                if number is None:
+                    number = numbers[value] = _excel_number(value)
+                cell = WriteOnlyCell(ws, value=number[0])
+                if number[1]:
+                    cell.number_format = number[1]
+                cells[c] = cell
+            ws.append(cells)
+        wb.save(tmp)
+
+    atomic_write(Path(path), save, inputs=inputs, overwrite=True)  # the rule was applied by _check_outputs
+    print(f"已写入 (written): {path}", file=sys.stderr)
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split("\n"))
+
+
+def emit(kind: str, fmt_name: str, target: str | None, header: list[str], rows: list[list[str]],
+          numeric: list[int], inputs: Sequence[Path]) -> None:
+    """Write one output (the summary or the indicators) to ``target`` (None or "-": stdout)."""
+    if fmt_name == "xlsx":
+        if target in (None, "-"):
+            raise Usage(f"--{kind} xlsx 需要输出文件 (xlsx output needs a file): "
+                         + ("-o FILE.xlsx" if kind == "format" else "--indicators FILE.xlsx"))
+        assert target is not None
+        _write_xlsx(target, "汇总" if kind == "format" else "三级指标", header, rows, numeric, inputs)
+        return
+    text = _as_text(header, rows, numeric, fmt_name)
+    if target in (None, "-"):
+        sys.stdout.write(text)
+    else:
+        assert target is not None
+        write_text(target, text, inputs)
+
+
