@@ -92,7 +92,8 @@ def test_items_rows_and_typed_weights(tmp_path: Path, capsys: pytest.CaptureFixt
     got = summary_csv(out)
     # 19 + 20 + 9.5 + (50 - 0.5) = 98
     assert got["金花街道"]["score"] == "98" and got["金花街道"]["grade"] == "优" and got["金花街道"]["partial"] == "false"
-    assert code == 4 and "某街道" in err and "权重合计" in err
+    assert code == 4 and "某街道" in err
+    assert "二级指标 部门整体绩效目标产出指标完成情况: “部门整体绩效目标产出指标完成情况”各指标分值之和 3 不等于该项分值 20" in err
 
 
 def test_folder_of_cases(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -396,7 +397,7 @@ def test_folder_of_officers_spreadsheets(tmp_path: Path, capsys: pytest.CaptureF
     assert code == 4
     rows = list(csv.DictReader(io.StringIO(out)))
     assert sorted(r["score"] for r in rows) == ["", "39.9", "39.9"]
-    assert "✗ 错表" in err and "19.99，不等于该项分值 20" in err
+    assert "✗ 错表" in err and "“部门整体绩效目标产出指标完成情况”各指标分值之和 19.99 不等于该项分值 20" in err
     code, _, err = run([str(tmp_path)], capsys)
     assert code == 4 and "自评表文件须用 --spec 指定评分规范" in err
 

@@ -195,7 +195,8 @@ def _check_groups(items: Sequence[Item], weight_col: Sequence[Any], src: np.ndar
                         + (f"；未填: {missing}" if missing else "")))
             continue
         try:
-            check_weights([exact_decimal(weight_col[int(src[r])], what="weight") for r in rows], item.points)
+            check_weights([exact_decimal(weight_col[int(src[r])], what="weight") for r in rows], item.points,
+                          name=item.name)  # the engine's decision and wording (core.split.weights_problem)
         except (SelfScoreError, TypeError, ValueError) as exc:
             out.append((-1 - grp, f"二级指标 {item.name}: {exc}"))
     return out

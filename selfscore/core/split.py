@@ -79,14 +79,16 @@ def weights_problem(total: Decimal, points: Decimal, name: str | None = None) ->
     return f"{whose}各指标分值之和 {fmt(total)} 不等于该项分值 {fmt(points)} (weights do not add up to the item's points)"
 
 
-def check_weights(weights: Sequence[Decimal | int | str], total: Decimal | int | str) -> tuple[Decimal, ...]:
-    """Accept explicit weights typed by an officer, checking they sum exactly to ``total``."""
+def check_weights(weights: Sequence[Decimal | int | str], total: Decimal | int | str, *,
+                  name: str | None = None) -> tuple[Decimal, ...]:
+    """Accept explicit weights typed by an officer, checking they sum exactly to ``total``
+    (the item's points; ``name`` is the item's name, for the message of :func:`weights_problem`)."""
     amount = to_decimal(total, what="total")
     values = tuple(to_decimal(w, what=f"weight {i + 1}") for i, w in enumerate(weights))
     for i, w in enumerate(values):
         if w < 0:
             raise ValueError(f"weight {i + 1} must be >= 0: {fmt(w)}")
-    problem = weights_problem(exact_sum(values), amount)
+    problem = weights_problem(exact_sum(values), amount, name)
     if problem is not None:
         raise SelfScoreError(problem)
     return values
