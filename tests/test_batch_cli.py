@@ -425,3 +425,11 @@ def test_pyarrow_reader_gives_the_same_bytes(table: Path, tmp_path: Path, monkey
         outputs.append([f.read_bytes() for f in files])
     assert outputs[0] == outputs[1]
     assert b"39.9" in outputs[0][0] and "代征出租屋综合税".encode() in outputs[0][1]
+
+
+def test_unbalanced_quote_in_a_batch_csv_has_its_own_message(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    p = tmp_path / "t.csv"
+    p.write_text(HEADER + '甲,产出指标,数量,"活动,≥4次,4次,,,,\n乙,产出指标,数量,活动,≥4次,4次,,,,\n', encoding="utf-8")
+    code, out, err = run([str(p), "--spec", "tianhe-2023", "-f", "csv"], capsys)
+    assert (code, out) == (3, "")
+    assert f"{p}: 第2行有未配对的引号 (unbalanced quote “\"”)：引号须成对出现；请删去这个引号，或在 Excel 中打开后另存为 CSV" in err

@@ -20,12 +20,14 @@ from typing import Final
 
 import attrs
 
+from selfscore.core.errors import UnreadableError
 from selfscore.core.numbers import check_magnitude, fmt, mul
 from selfscore.core.validate import error_literal
 
 __all__ = [
     "HEADERS",
     "Cell",
+    "check_quotes",
     "column_letter",
     "header_field",
     "number_cell",
@@ -163,3 +165,12 @@ def unbalanced_quote(text: str) -> int | None:
         elif ch == "\n":
             line += 1
     return opened if inside else None
+
+
+def check_quotes(text: str, file: object) -> None:
+    """Refuse a CSV text with an unbalanced quote (:func:`unbalanced_quote`), in the one wording
+    every CSV reader (自评表, project table, batch) gives."""
+    line = unbalanced_quote(text)
+    if line is not None:
+        raise UnreadableError(f"{file}: 第{line}行有未配对的引号 (unbalanced quote “\"”)：引号须成对出现；"
+                              "请删去这个引号，或在 Excel 中打开后另存为 CSV")

@@ -27,7 +27,7 @@ import attrs
 from selfscore.core.errors import CaseError, DependencyError, Problem, SelfScoreError, UnreadableError
 from selfscore.core.project import BudgetRow, ProjectCase, ProjectIndicator, Typed
 from selfscore.core.project_case import is_project_data, project_case_from_dict
-from selfscore.inputs.cells import column_letter, header_field, text_cell, unbalanced_quote
+from selfscore.inputs.cells import check_quotes, column_letter, header_field, text_cell
 from selfscore.inputs.files import MAX_SHEET_BYTES, read_text, read_text_head
 from selfscore.inputs.load import read_toml
 from selfscore.inputs.xlsx import SHEET_LIMITS, open_workbook
@@ -84,10 +84,7 @@ def _read_csv(path: Path, head: int | None = None) -> list[tuple[_Grid, dict[str
         text, _ = read_text(path, limit=MAX_SHEET_BYTES, kind="项目支出绩效自评表")
     else:
         text = "".join(read_text_head(path).splitlines(keepends=True)[:head])
-    line = unbalanced_quote(text)
-    if line is not None:
-        raise UnreadableError(f"{path}: 第{line}行有未配对的引号 (unbalanced quote “\"”)：引号须成对出现；"
-                              "请删去这个引号，或在 Excel 中打开后另存为 CSV")
+    check_quotes(text, path)
     grids = []
     for delimiter in (",", "\t"):
         rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)

@@ -47,7 +47,7 @@ from selfscore.core.numbers import exact_sum, fmt, sub, to_decimal
 from selfscore.core.spec import Item, Part, Spec
 from selfscore.core.split import weights_problem
 from selfscore.core.targets import parse_actual, parse_target
-from selfscore.inputs.cells import HEADERS, Cell, column_letter, header_field, text_cell, unbalanced_quote
+from selfscore.inputs.cells import HEADERS, Cell, check_quotes, column_letter, header_field, text_cell
 from selfscore.inputs.files import MAX_SHEET_BYTES, read_bytes, read_text, regular_file, sniff
 from selfscore.inputs.load import load_spec
 from selfscore.inputs.xlsx import SHEET_LIMITS, RawSheet, open_workbook
@@ -167,10 +167,7 @@ _Raw = RawSheet
 
 def _read_csv(path: Path) -> list[_Raw]:
     text, _encoding = read_text(path, limit=MAX_SHEET_BYTES, kind="自评表")
-    line = unbalanced_quote(text)
-    if line is not None:
-        raise UnreadableError(f"{path}: 第{line}行有未配对的引号 (unbalanced quote “\"”)：引号须成对出现；"
-                              "请删去这个引号，或在 Excel 中打开后另存为 CSV")
+    check_quotes(text, path)
     grids = []
     for delimiter in (",", "\t", ";"):
         try:
