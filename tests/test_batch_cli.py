@@ -433,3 +433,33 @@ def test_unbalanced_quote_in_a_batch_csv_has_its_own_message(tmp_path: Path, cap
     code, out, err = run([str(p), "--spec", "tianhe-2023", "-f", "csv"], capsys)
     assert (code, out) == (3, "")
     assert f"{p}: 第2行有未配对的引号 (unbalanced quote “\"”)：引号须成对出现；请删去这个引号，或在 Excel 中打开后另存为 CSV" in err
+
+
+def _marked_copy(source: Path, target: Path, spec_id: str) -> None:
+    """A 自评表 CSV whose title line records its spec, as ``selfscore template`` writes it."""
+    text = source.read_bytes().decode("gbk").splitlines(keepends=True)
+    text[0] = f"2023年度部门整体支出绩效自评表（评分规范：{spec_id}）,,,,,,\r\n"
+    target.write_bytes("".join(text).encode("gbk"))
+
+
+def test_folder_of_templates_uses_the_spec_they_record(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Without --spec, batch scores 自评表 templates under the spec they record (inputs.marker), as score does."""
+    gbk = ROOT / "tests/data/sheets/yuangang-2023-gbk.csv"
+    _marked_copy(gbk, tmp_path / "元岗.csv", "tianhe-2023")
+    _marked_copy(gbk, tmp_path / "元岗二.csv", "tianhe-2023")
+    code, out, err = run([str(tmp_path), "--format", "csv"], capsys)
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert (code, [(r["spec"], r["score"]) for r in rows]) == (0, [("tianhe-2023", "39.9")] * 2), err
+    # a table without a marker still needs --spec; the marked ones are scored
+    import shutil
+
+    shutil.copy(gbk, tmp_path / "无标记.csv")
+    code, out, err = run([str(tmp_path), "--format", "csv"], capsys)
+    assert code == 4 and "无标记.csv" in err and "自评表文件须用 --spec 指定评分规范" in err
+    assert sorted(r["score"] for r in csv.DictReader(io.StringIO(out))) == ["", "39.9", "39.9"]
+    # templates that record different specs: one --spec must decide
+    _marked_copy(gbk, tmp_path / "荔湾.csv", "liwan-2024")
+    code, out, err = run([str(tmp_path), "--format", "csv"], capsys)
+    assert (code, out) == (2, "")
+    assert ("这些自评表的模板记录了不同的评分规范 (the templates record different specs)：tianhe-2023（元岗.csv、元岗二.csv）；"
+            "liwan-2024（荔湾.csv）；请用 --spec 指定按哪个规范计分") in err

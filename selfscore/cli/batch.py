@@ -84,7 +84,8 @@ def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog="selfscore batch", description="批量计分多个部门 (score many departments at once)",
                 epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("input", metavar="INPUT", help="CSV/xlsx 表格，或案例目录 (a table, or a folder of case files)")
-    p.add_argument("--spec", help="评分规范：内置规范名或 .toml 路径 (spec for a table; overrides cases' own)")
+    p.add_argument("--spec", help="评分规范：内置规范名或 .toml 路径；省略时，目录中的自评表用模板记录的规范 "
+                                  "(spec for a table; overrides cases' own and what templates record)")
     p.add_argument("--sheet", help="xlsx 工作表名，默认第一个 (sheet name)")
     p.add_argument("--format", "-f", choices=SUMMARY_FORMATS, default="table", help="汇总表格式 (summary format)")
     p.add_argument("-o", "--output", metavar="FILE", help="汇总表写入文件 (write the summary to FILE)")
