@@ -139,6 +139,6 @@ def test_weight_messages_are_core_wordings(tmp_path: Path, capsys: pytest.Captur
                  "乙,产出指标,a,1,1,12\n乙,产出指标,b,1,1,7.5\n", encoding="utf-8")
     assert main([str(p), "--spec", "tianhe-2023", "-f", "csv"]) == 4
     err = capsys.readouterr().err
-    assert "部分指标填写了权重、部分没有 (weights typed for some indicators only)；未填: b" in err
+    assert "部分指标填写了分值、部分没有 (weights typed for some indicators only)；未填: b" in err
     assert ("二级指标 部门整体绩效目标产出指标完成情况: “部门整体绩效目标产出指标完成情况”各指标分值之和 19.5 不等于该项分值 20 "
             "(weights do not add up to the item's points)") in err

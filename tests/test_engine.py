@@ -129,7 +129,8 @@ def test_typed_weights_must_sum_to_the_item_points() -> None:
                                          r"\(weights do not add up to the item's points\)"):
         selfscore.score(spec(), case(bad))
     mixed = [ind("甲", "1次", "1次", weight="12.5"), ind("乙", "1次", "1次"), *BENEFITS]
-    with pytest.raises(CaseError, match="未填: 乙"):
+    with pytest.raises(CaseError, match=r"二级指标 产出: 部分指标填写了分值、部分没有 "
+                                         r"\(weights typed for some indicators only\)；未填: 乙$"):
         selfscore.score(spec(), case(mixed))
 
 

@@ -20,7 +20,7 @@ from selfscore.core.errors import CaseError, Problem, SelfScoreError
 from selfscore.core.numbers import exact_sum, fmt, fmt_percent, sub
 from selfscore.core.rules import apply_rule
 from selfscore.core.spec import Item, Spec
-from selfscore.core.split import split_points, weights_problem
+from selfscore.core.split import partial_weights_problem, split_points, weights_problem
 from selfscore.core.targets import Target, parse_actual, parse_target
 
 __all__ = ["Difference", "IndicatorResult", "ItemResult", "PartResult", "Result", "compare_expected", "score"]
@@ -144,7 +144,7 @@ def _weights(item: Item, inds: Sequence[Indicator], problems: _Problems) -> list
         return [(w, False) for w in shares]
     if any(w is None for w in typed):
         missing = "、".join(ind.name for ind in inds if ind.weight is None)
-        problems.add(f"二级指标 {item.name}", f"部分指标填写了权重、部分没有 (weights typed for some indicators only)；未填: {missing}")
+        problems.add(f"二级指标 {item.name}", partial_weights_problem(missing))
         return None
     problem = weights_problem(_sum([w for w in typed if w is not None]), item.points, item.name)
     if problem is not None:

@@ -14,7 +14,7 @@ from typing import Final, Literal
 from selfscore.core.errors import SelfScoreError
 from selfscore.core.numbers import exact_sum, fmt, to_decimal
 
-__all__ = ["LEFTOVER_ORDERS", "check_weights", "split_points", "weights_problem"]
+__all__ = ["LEFTOVER_ORDERS", "check_weights", "partial_weights_problem", "split_points", "weights_problem"]
 
 Leftover = Literal["ends", "first", "last"]
 LEFTOVER_ORDERS: Final[tuple[str, ...]] = ("ends", "first", "last")
@@ -77,6 +77,12 @@ def weights_problem(total: Decimal, points: Decimal, name: str | None = None) ->
         return None
     whose = f"“{name}”" if name else ""
     return f"{whose}各指标分值之和 {fmt(total)} 不等于该项分值 {fmt(points)} (weights do not add up to the item's points)"
+
+
+def partial_weights_problem(missing: str = "") -> str:
+    """The one wording for weights typed for some of an item's indicators only; ``missing`` names
+    the indicators (or cells) left blank, when known."""
+    return "部分指标填写了分值、部分没有 (weights typed for some indicators only)" + (f"；未填: {missing}" if missing else "")
 
 
 def check_weights(weights: Sequence[Decimal | int | str], total: Decimal | int | str, *,

@@ -45,7 +45,7 @@ from selfscore.core.completion import completion, read_judgement
 from selfscore.core.errors import CaseError, InputError, Problem, SelfScoreError, UnreadableError
 from selfscore.core.numbers import exact_sum, fmt, sub, to_decimal
 from selfscore.core.spec import Item, Part, Spec
-from selfscore.core.split import weights_problem
+from selfscore.core.split import partial_weights_problem, weights_problem
 from selfscore.core.targets import parse_actual, parse_target
 from selfscore.inputs.cells import HEADERS, Cell, check_quotes, column_letter, header_field, text_cell
 from selfscore.inputs.files import MAX_SHEET_BYTES, read_bytes, read_text, regular_file, sniff
@@ -673,7 +673,7 @@ def sheet_case(sheet: Sheet, spec: Spec, *, department: str | None = None, year:
         if not lenient:
             if not complete:
                 blank = "、".join(r.cells["weight"].address for r, ind in entries if ind.weight is None)
-                wrong = f"部分指标填写了分值、部分没有 (weights typed for some indicators only)；未填: {blank}"
+                wrong = partial_weights_problem(blank)
             assert wrong is not None
             problems.append(Problem(wrong, sheet.file, f"{sheet.headers.get('weight', '分值')} ({_cells(sheet, rows, 'weight')})"))
         for _, ind in entries:
