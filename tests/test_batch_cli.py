@@ -462,6 +462,10 @@ def test_folder_of_templates_uses_the_spec_they_record(tmp_path: Path, capsys: p
     code, out, err = run([str(tmp_path), "--format", "csv"], capsys)
     assert code == 4 and "无标记.csv" in err and "自评表文件须用 --spec 指定评分规范" in err
     assert sorted(r["score"] for r in csv.DictReader(io.StringIO(out))) == ["", "39.9", "39.9"]
+    # --spec decides for every table; a template made for another spec is named, as score names it
+    code, out, err = run([str(tmp_path), "--spec", "liwan-2024", "--format", "csv"], capsys)
+    assert f"selfscore: 注意 (warning): {tmp_path / '元岗.csv'} 是按评分规范 tianhe-2023 生成的模板，现按 liwan-2024 计分" in err
+    assert "无标记.csv 是按" not in err
     # templates that record different specs: one --spec must decide
     _marked_copy(gbk, tmp_path / "荔湾.csv", "liwan-2024")
     code, out, err = run([str(tmp_path), "--format", "csv"], capsys)

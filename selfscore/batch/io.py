@@ -42,7 +42,7 @@ from selfscore.inputs.load import load_case_and_spec, load_spec
 from selfscore.inputs.project_sheet import is_project_file
 from selfscore.inputs.xlsx import TABLE_LIMITS, open_workbook
 
-__all__ = ["HEADERS", "Batch", "CodedSource", "Failure", "SpecNeeded", "read_input"]
+__all__ = ["HEADERS", "Batch", "CodedSource", "Failure", "SpecNeeded", "read_input", "recorded_specs"]
 
 _CHUNK: Final = 65_536
 
@@ -285,14 +285,28 @@ def _sheet_case(f: Path, spec: str | None) -> tuple[Any, Spec]:
     return built.case, sp
 
 
-def _recorded_specs(folder: Path, files: Sequence[Path], spec: str | None) -> dict[Path, str]:
-    """Without ``--spec``: the spec each 自评表 template records (:mod:`selfscore.inputs.marker`, as
-    ``score`` and ``verify`` read it).  Templates recording different specs are a usage error."""
-    if spec is not None:
-        return {}
+def _folder_files(p: Path) -> list[Path]:
+    """The case files and 自评表 of a folder (Excel's lock files and hidden files left out), sorted."""
+    if not p.is_dir():
+        return [p]
+    return sorted(f for f in p.rglob("*") if f.suffix.lower() in (".toml", *_SHEET_SUFFIXES)
+                  and not f.name.startswith((".", "~$")))
+
+
+def recorded_specs(folder: Path | str) -> dict[Path, str]:
+    """The spec each 自评表 template in ``folder`` records (:mod:`selfscore.inputs.marker`, as ``score``
+    and ``verify`` read it); tables that record none are left out."""
     from selfscore.inputs.marker import spec_marker
 
-    marks = {f: m for f in files if f.suffix.lower() in _SHEET_SUFFIXES and (m := spec_marker(f)) is not None}
+    files = _folder_files(Path(folder)) if Path(folder).is_dir() else []
+    return {f: m for f in files if f.suffix.lower() in _SHEET_SUFFIXES and (m := spec_marker(f)) is not None}
+
+
+def _recorded_specs(folder: Path, spec: str | None) -> dict[Path, str]:
+    """Without ``--spec``: the specs the folder's templates record; different ones are a usage error."""
+    if spec is not None:
+        return {}
+    marks = recorded_specs(folder)
     if len(set(marks.values())) > 1:
         by_spec: dict[str, list[str]] = {}
         for f, m in marks.items():
@@ -305,14 +319,10 @@ def _recorded_specs(folder: Path, files: Sequence[Path], spec: str | None) -> di
 
 
 def _read_folder(p: Path, spec: str | None) -> tuple[list[Batch], list[Failure]]:
-    if p.is_dir():
-        files = sorted(f for f in p.rglob("*") if f.suffix.lower() in (".toml", *_SHEET_SUFFIXES)
-                       and not f.name.startswith((".", "~$")))
-    else:
-        files = [p]
+    files = _folder_files(p)
     if not files:
         raise InputError([Problem("目录中没有案例文件或自评表 (no *.toml cases or .xlsx/.csv tables)", str(p))])
-    recorded = _recorded_specs(p, files, spec)
+    recorded = _recorded_specs(p, spec)
     by_spec: dict[str, tuple[Spec, list[Any]]] = {}
     failures: list[Failure] = []
     for f in files:

@@ -205,6 +205,7 @@ def _run(ns: argparse.Namespace, ind_format: str | None, progress: _Progress) ->
         batches, failures = read_input(ns.input, spec=ns.spec, sheet=ns.sheet, progress=lambda n: progress("read", n))
     inputs += read
     _check_outputs(ns, inputs)
+    _warn_recorded(ns, batches)
     reducer = Reducer()
     scored = [(batch, score_batch(batch.spec, batch.table, batch.departments, reducer=reducer, progress=progress))
               for batch in batches]
@@ -221,6 +222,17 @@ def _run(ns: argparse.Namespace, ind_format: str | None, progress: _Progress) ->
             assert ind_format is not None
             indicator_output(scored, ind_format, ns.indicators, inputs)
     return _report(ns, entries, failures)
+
+
+def _warn_recorded(ns: argparse.Namespace, batches: Sequence[Any]) -> None:
+    """With --spec on a folder: warn about each template made for another spec, as ``score`` does."""
+    if not ns.spec or not batches or not Path(ns.input).is_dir():
+        return
+    from selfscore.batch.io import recorded_specs
+    from selfscore.cli.main import warn_other_spec
+
+    for table, marked in recorded_specs(ns.input).items():
+        warn_other_spec(str(table), marked, batches[0].spec.id)
 
 
 def _summary(ns: argparse.Namespace, entries: list[dict[str, Any]], inputs: list[Path]) -> None:
