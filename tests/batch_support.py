@@ -116,6 +116,8 @@ def random_row(rng: random.Random) -> Row:
     space = rng.choice(("", "", "", " "))
     target = f"{rng.choice(TARGET_SYMBOLS)}{number(t, places)}{space}{unit}"
     aunit = unit if rng.random() < 0.97 else rng.choice(UNITS)
+    if unit == "%" and rng.random() < 0.03:
+        aunit = ""  # a bare number against a percent target: refused by core.completion unless it is 0
     actual = f"{rng.choice(ACTUAL_SYMBOLS)}{number(a, aplaces)}{space}{aunit}"
     if rng.random() < 0.03:
         target = f"现场办事满意率{target}（整改数/发现数）"

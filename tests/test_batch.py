@@ -330,3 +330,19 @@ def test_beyond_60_digit_products_stay_exact() -> None:
     rule = s.Proportional(floor="0", rounding=s.Rounding(0))
     assert score_indicators(["9" * 70], ["4" + "9" * 69], ["1"], rule) == [Decimal(0)]
     assert score_indicators(["9" * 70], ["5" + "0" * 69], ["1"], rule) == [Decimal(1)]
+
+
+def test_bare_number_against_a_percent_target_is_refused_as_the_engine_does() -> None:
+    """Issue 9 item 6 on the batch path: the fast numeric path and the reducer send the pair to
+    core.completion, which refuses it (0 is 0 in any unit)."""
+    targets = ["≥90%", "≥90%", "≥90%", "≥90%", "90%"]
+    actuals = ["0.95", "0", "95%", "≥1", "95"]
+    rows = indicator_rows(targets, actuals, ["10"] * 5)
+    scores = score_rows(rows, [s.Proportional()], np.zeros(5, dtype=np.int16))
+    got = scores.decimals()
+    assert [s.fmt(d) if d is not None else None for d in got] == [None, "0", "10", None, None]
+    for i in (0, 3, 4):
+        with pytest.raises(s.SelfScoreError) as exc:
+            s.completion(s.parse_target(targets[i]), s.parse_actual(actuals[i]))
+        assert scores.errors[i] == str(exc.value)
+    assert scores.errors[0].startswith("实现值“0.95”没有百分号，而目标值“≥90%”是百分数")

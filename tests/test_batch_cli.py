@@ -92,7 +92,8 @@ def test_items_rows_and_typed_weights(tmp_path: Path, capsys: pytest.CaptureFixt
     got = summary_csv(out)
     # 19 + 20 + 9.5 + (50 - 0.5) = 98
     assert got["金花街道"]["score"] == "98" and got["金花街道"]["grade"] == "优" and got["金花街道"]["partial"] == "false"
-    assert code == 4 and "某街道" in err and "权重合计" in err
+    assert code == 4 and "某街道" in err
+    assert "二级指标 部门整体绩效目标产出指标完成情况: “部门整体绩效目标产出指标完成情况”各指标分值之和 3 不等于该项分值 20" in err
 
 
 def test_folder_of_cases(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -376,7 +377,12 @@ def test_spec_and_lower_is_better_columns(tmp_path: Path, capsys: pytest.Capture
 @given(st.text(alphabet=st.sampled_from(list("ab,，\n\r 达标≥%9.\"\t")), max_size=60))
 def test_plain_csv_split_equals_the_csv_module(text: str) -> None:
     from selfscore.batch.io import _split_csv
+    from selfscore.inputs.cells import unbalanced_quote
 
+    if unbalanced_quote(text) is not None:  # csv.reader would run the quote to the end of the file: refused
+        with pytest.raises(s.UnreadableError, match="未配对的引号"):
+            list(_split_csv(text, "x.csv"))
+        return
     try:
         want = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error:
@@ -396,7 +402,7 @@ def test_folder_of_officers_spreadsheets(tmp_path: Path, capsys: pytest.CaptureF
     assert code == 4
     rows = list(csv.DictReader(io.StringIO(out)))
     assert sorted(r["score"] for r in rows) == ["", "39.9", "39.9"]
-    assert "✗ 错表" in err and "19.99，不等于该项分值 20" in err
+    assert "✗ 错表" in err and "“部门整体绩效目标产出指标完成情况”各指标分值之和 19.99 不等于该项分值 20" in err
     code, _, err = run([str(tmp_path)], capsys)
     assert code == 4 and "自评表文件须用 --spec 指定评分规范" in err
 
@@ -424,3 +430,45 @@ def test_pyarrow_reader_gives_the_same_bytes(table: Path, tmp_path: Path, monkey
         outputs.append([f.read_bytes() for f in files])
     assert outputs[0] == outputs[1]
     assert b"39.9" in outputs[0][0] and "代征出租屋综合税".encode() in outputs[0][1]
+
+
+def test_unbalanced_quote_in_a_batch_csv_has_its_own_message(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    p = tmp_path / "t.csv"
+    p.write_text(HEADER + '甲,产出指标,数量,"活动,≥4次,4次,,,,\n乙,产出指标,数量,活动,≥4次,4次,,,,\n', encoding="utf-8")
+    code, out, err = run([str(p), "--spec", "tianhe-2023", "-f", "csv"], capsys)
+    assert (code, out) == (3, "")
+    assert f"{p}: 第2行有未配对的引号 (unbalanced quote “\"”)：引号须成对出现；请删去这个引号，或在 Excel 中打开后另存为 CSV" in err
+
+
+def _marked_copy(source: Path, target: Path, spec_id: str) -> None:
+    """A 自评表 CSV whose title line records its spec, as ``selfscore template`` writes it."""
+    text = source.read_bytes().decode("gbk").splitlines(keepends=True)
+    text[0] = f"2023年度部门整体支出绩效自评表（评分规范：{spec_id}）,,,,,,\r\n"
+    target.write_bytes("".join(text).encode("gbk"))
+
+
+def test_folder_of_templates_uses_the_spec_they_record(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Without --spec, batch scores 自评表 templates under the spec they record (inputs.marker), as score does."""
+    gbk = ROOT / "tests/data/sheets/yuangang-2023-gbk.csv"
+    _marked_copy(gbk, tmp_path / "元岗.csv", "tianhe-2023")
+    _marked_copy(gbk, tmp_path / "元岗二.csv", "tianhe-2023")
+    code, out, err = run([str(tmp_path), "--format", "csv"], capsys)
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert (code, [(r["spec"], r["score"]) for r in rows]) == (0, [("tianhe-2023", "39.9")] * 2), err
+    # a table without a marker still needs --spec; the marked ones are scored
+    import shutil
+
+    shutil.copy(gbk, tmp_path / "无标记.csv")
+    code, out, err = run([str(tmp_path), "--format", "csv"], capsys)
+    assert code == 4 and "无标记.csv" in err and "自评表文件须用 --spec 指定评分规范" in err
+    assert sorted(r["score"] for r in csv.DictReader(io.StringIO(out))) == ["", "39.9", "39.9"]
+    # --spec decides for every table; a template made for another spec is named, as score names it
+    code, out, err = run([str(tmp_path), "--spec", "liwan-2024", "--format", "csv"], capsys)
+    assert f"selfscore: 注意 (warning): {tmp_path / '元岗.csv'} 是按评分规范 tianhe-2023 生成的模板，现按 liwan-2024 计分" in err
+    assert "无标记.csv 是按" not in err
+    # templates that record different specs: one --spec must decide
+    _marked_copy(gbk, tmp_path / "荔湾.csv", "liwan-2024")
+    code, out, err = run([str(tmp_path), "--format", "csv"], capsys)
+    assert (code, out) == (2, "")
+    assert ("这些自评表的模板记录了不同的评分规范 (the templates record different specs)：tianhe-2023（元岗.csv、元岗二.csv）；"
+            "liwan-2024（荔湾.csv）；请用 --spec 指定按哪个规范计分") in err

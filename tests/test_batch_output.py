@@ -133,11 +133,12 @@ def test_summary_in_rank_order_and_repeated_names(tmp_path: Path, capsys: pytest
 
 def test_weight_messages_are_core_wordings(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Weights typed in part name the indicators left blank (the engine's wording); weights that do not add up
-    get check_weights's message."""
+    get the one wording of core.split.weights_problem, as the engine words them."""
     p = tmp_path / "t.csv"
     p.write_text("部门,一级指标,三级指标,年度目标值,年度实现值,分值\n甲,产出指标,a,1,1,12\n甲,产出指标,b,1,1,\n"
                  "乙,产出指标,a,1,1,12\n乙,产出指标,b,1,1,7.5\n", encoding="utf-8")
     assert main([str(p), "--spec", "tianhe-2023", "-f", "csv"]) == 4
     err = capsys.readouterr().err
-    assert "部分指标填写了权重、部分没有 (weights typed for some indicators only)；未填: b" in err
-    assert "权重合计 19.5 不等于分值 20 (weights sum to 19.5, not 20)" in err
+    assert "部分指标填写了分值、部分没有 (weights typed for some indicators only)；未填: b" in err
+    assert ("二级指标 部门整体绩效目标产出指标完成情况: “部门整体绩效目标产出指标完成情况”各指标分值之和 19.5 不等于该项分值 20 "
+            "(weights do not add up to the item's points)") in err

@@ -125,10 +125,12 @@ def test_typed_weights_must_sum_to_the_item_points() -> None:
     result = selfscore.score(spec(), case(good))
     assert [fmt(i.weight) for i in result.item("output").indicators] == ["12.5", "7.5"]  # type: ignore[union-attr]
     bad = [ind("甲", "1次", "1次", weight="12.5"), ind("乙", "1次", "1次", weight="7.4"), *BENEFITS]
-    with pytest.raises(CaseError, match=r"权重合计 12.5 \+ 7.4 = 19.9，不等于分值 20"):
+    with pytest.raises(CaseError, match=r"二级指标 产出: “产出”各指标分值之和 19.9 不等于该项分值 20 "
+                                         r"\(weights do not add up to the item's points\)"):
         selfscore.score(spec(), case(bad))
     mixed = [ind("甲", "1次", "1次", weight="12.5"), ind("乙", "1次", "1次"), *BENEFITS]
-    with pytest.raises(CaseError, match="未填: 乙"):
+    with pytest.raises(CaseError, match=r"二级指标 产出: 部分指标填写了分值、部分没有 "
+                                         r"\(weights typed for some indicators only\)；未填: 乙$"):
         selfscore.score(spec(), case(mixed))
 
 
@@ -166,3 +168,18 @@ def test_result_is_frozen() -> None:
     result = selfscore.score(spec(), case([ind("甲", "1次", "1次"), *BENEFITS]))
     with pytest.raises(AttributeError):
         result.score = D("1")  # type: ignore[misc]
+
+
+def test_bare_number_against_a_percent_target_is_refused_in_a_case() -> None:
+    # issue 9 item 6: 0.95 against ≥90% was read as 0.95 % (rate 1.06 %, score 0, exit 0)
+    bad = [ind("活动次数", "≥10次", "12次"), ind("满意度", "≥90%", "0.95", group="满意度指标")]
+    with pytest.raises(CaseError) as exc:
+        selfscore.score(spec(), case(bad))
+    assert [str(p) for p in exc.value.problems] == [
+        "case.toml: 第2个指标「满意度」: 实现值“0.95”没有百分号，而目标值“≥90%”是百分数，无法确定其含义 (a bare number against "
+        "a percent target is ambiguous)：请写成 95%（若确指 0.95%，写 0.95%）；表格中也可在设置为百分比格式的单元格中填 0.95"]
+    # a bare 0 is 0 in any unit; 95% and 0.95% say what they mean
+    for actual, score in (("0", "0"), ("95%", "20"), ("0.95%", "0")):
+        result = selfscore.score(spec(), case([ind("活动次数", "≥10次", "12次"),
+                                               ind("满意度", "≥90%", actual, group="满意度指标")]))
+        assert fmt(result.item("benefit").indicators[0].score) == score  # type: ignore[union-attr]

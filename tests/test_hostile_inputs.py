@@ -308,7 +308,7 @@ def test_bare_number_against_a_percent_target_names_the_cell(tmp_path: Path) -> 
         with pytest.raises(CaseError) as exc:
             call()
         assert "第3行 年度实现值 (E3): 实现值“0.95”没有百分号" in str(exc.value)
-        assert "请写成 95%，或在设置为百分比格式的单元格中填 0.95" in str(exc.value)
+        assert "请写成 95%（若确指 0.95%，写 0.95%）；表格中也可在设置为百分比格式的单元格中填 0.95" in str(exc.value)
     ok = _sheet(tmp_path, ["产出指标,数量指标,合格率,≥90%,95%,", "产出指标,数量指标,b,≥10次,0,"], "ok.csv")
     assert len(load_sheet_case(ok, "tianhe-2023")[0].indicators) == 2
 

@@ -166,8 +166,8 @@ def test_execution_above_100_is_capped_when_a_spec_declares_it(tmp_path: Any) ->
 
 def test_weights_must_add_up_to_the_indicator_total() -> None:
     problems = _problems(_case([_ind("a", "≥", "1", "1", "50"), _ind("b", "≥", "1", "1", "50")]))
-    assert problems == ["bad.toml: indicators[0].weight … indicators[1].weight: 各指标分值之和 100 不等于评分规范 "
-                        "mof-2020-project 的指标总分 90 (weights do not add up to the indicators' total)"]
+    assert problems == ["bad.toml: indicators[0].weight … indicators[1].weight: “产出、效益、满意度指标”各指标分值之和 100 "
+                        "不等于该项分值 90 (weights do not add up to the item's points)"]
 
 
 def test_reverse_deviation_scores_the_same_scalar_and_batch() -> None:

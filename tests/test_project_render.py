@@ -131,3 +131,15 @@ def test_cli_score_prints_the_project_form(capsys: pytest.CaptureFixture[str]) -
     assert out.startswith("义务教育营养改善计划专项资金 项目支出绩效自评表（2022 年度）\n")
     assert main(["score", str(CASES / "project-yongde-2022.toml"), "-f", "xlsx"]) == 2
     assert "--format xlsx 需要用 -o 指定输出文件" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("form", ["table", "markdown", "json", "narrative"])
+def test_public_render_gives_the_project_layout(form: str) -> None:
+    from selfscore.outputs.render import render, result_to_json
+
+    result, case = _scored("project-langfang-2019.toml")
+    assert render(result, form) == render_project(result, case, form)
+    assert render(result, form, explain=True) == render_project(result, case, form, explain=True)
+    data = result_to_json(result)
+    assert (data["kind"], data["project"], data["score"]) == ("project", "办公宿舍楼、食堂及餐厅暖通改造经费", "97.24")
+    assert data == project_to_json(result, case)

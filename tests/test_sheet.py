@@ -99,7 +99,7 @@ def test_xlsx_merged_cells_percent_formats_and_extra_columns() -> None:
     assert dict(sheet.headers) == {
         "level1": "一级指标", "level2": "二级指标", "name": "三级指标", "target": "年度目标值", "actual": "年度实现值",
         "rate": "指标完成率", "weight": "单项分值（权重）", "score": "单项自评得分", "reason": "偏差原因分析及改进措施",
-        "judgement": "判断结果"}
+        "judgement": "判断结果", "note": "备注"}
     indicators = [r for r in sheet.rows if not r.is_sum]
     sums = [r for r in sheet.rows if r.is_sum]
     assert len(indicators) == 11 and [r.number for r in sums] == [11, 17, 18]  # footer and empty styled rows skipped
@@ -108,6 +108,7 @@ def test_xlsx_merged_cells_percent_formats_and_extra_columns() -> None:
     assert indicators[6].text("rate") == "98.66%"  # 0.9866 with a 0.00% format
     assert indicators[7].text("actual") == "100%"  # 1 with a 0% format
     assert indicators[0].text("weight") == "3.34"  # 0.00 format is a display hint only
+    assert [r.text("note") for r in indicators] == [""] * 6 + ["目标值取自部门绩效目标申报表"] + [""] * 4  # L12
     assert indicators[6].text("weight") == "4"
     assert (indicators[7].text("weight"), indicators[7].cells["weight"].number) == ("4分", False)  # text with a unit
     assert sums[0].text("score") == "20" and sums[1].text("score") == "19.9"  # cached formula values
@@ -156,9 +157,11 @@ def test_header_synonyms_title_rows_and_extra_columns(tmp_path: Path) -> None:
             "2,效益指标,社会效益,满意度,≥90%,95%,20,20,,\n")
     sheet = read_sheet(write_csv(tmp_path, text))
     assert (sheet.department, sheet.year, sheet.header_row) == ("某街道", 2024, 4)
-    assert set(sheet.headers) == {"level1", "level2", "name", "target", "actual", "weight", "score", "reason"}
+    assert set(sheet.headers) == {"level1", "level2", "name", "target", "actual", "weight", "score", "reason", "note"}
     result = scored(write_csv(tmp_path, text), "tianhe-2023")
     assert [shown(i.score) for i in result.indicators()] == ["20", "20"]
+    assert [(i.group, i.category, i.note) for i in result.indicators()] == [("产出指标", "数量指标", "x"),
+                                                                           ("效益指标", "社会效益", "")]
 
 
 def test_table_on_a_later_sheet_with_ordinals_and_a_date_line(tmp_path: Path) -> None:
@@ -264,7 +267,8 @@ def test_missing_columns_are_reported_with_the_header_row(tmp_path: Path) -> Non
     with pytest.raises(CaseError) as exc:
         load_sheet_case(path, "tianhe-2023")
     assert problems(exc) == [f"{path}: 第2行 表头 (header): 缺少必填列 (missing required column)“年度实现值”；可用的列名: "
-                             "年度实现值、实际完成值、完成值、实现值、年度实际完成值、实际值、全年实际完成值、年度完成值"]
+                             "年度实现值、实际完成值、完成值、实现值、年度实际完成值、实际值、全年实际完成值、年度完成值、"
+                             "全年完成值、全年实际值"]
 
 
 def test_no_header_row(tmp_path: Path) -> None:
@@ -303,7 +307,8 @@ def test_weights_typed_for_some_or_not_adding_up(tmp_path: Path) -> None:
     with pytest.raises(CaseError, match=r"分值 \(F2:F3\): 部分指标填写了分值、部分没有 .*未填: F3"):
         load_sheet_case(write_csv(tmp_path, some), "tianhe-2023", department="x")
     wrong = HEADER + "\n产出指标,数量指标,a,4次,4次,10,,\n产出指标,数量指标,b,4次,4次,9.99,,\n"
-    with pytest.raises(CaseError, match=r"分值 \(F2:F3\): .*分值合计 10 \+ 9.99 = 19.99，不等于该项分值 20"):
+    with pytest.raises(CaseError, match=r"分值 \(F2:F3\): “部门整体绩效目标产出指标完成情况”各指标分值之和 19.99 "
+                                      r"不等于该项分值 20 \(weights do not add up to the item's points\)"):
         load_sheet_case(write_csv(tmp_path, wrong), "tianhe-2023", department="x")
 
 
@@ -366,3 +371,18 @@ def test_cli_exit_codes_for_sheet_errors(tmp_path: Path, capsys: pytest.CaptureF
     with pytest.raises(UnreadableError) as unreadable:
         read_sheet(tmp_path / "none.xlsx")
     assert _report(unreadable.value) == 3
+
+
+def test_one_header_table_holds_the_project_forms_names() -> None:
+    from selfscore.inputs import project_sheet
+    from selfscore.inputs.cells import HEADERS, header_field
+
+    assert HEADERS["target"] == ("年度目标值", "指标值", "目标值", "年度指标值", "全年目标值", "年度目标", "年初目标值", "target")
+    assert HEADERS["actual"] == ("年度实现值", "实际完成值", "完成值", "实现值", "年度实际完成值", "实际值", "全年实际完成值",
+                                 "年度完成值", "全年完成值", "全年实际值", "actual")
+    assert HEADERS["weight"][-2:] == ("指标权重", "weight")
+    found = [header_field(h) for h in ("年初目标值", "全年完成值", "全年实际值", "指标权重")]
+    assert found == ["target", "actual", "actual", "weight"]
+    assert [project_sheet.indicator_field(h) for h in ("年初目标值", "全年实际值", "指标权重", "指标性质")] == [
+        "target", "actual", "weight", "nature"]
+    assert not hasattr(project_sheet, "_FORM_NAMES")  # no second synonym table

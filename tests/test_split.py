@@ -155,3 +155,14 @@ def test_check_weights_refuses_floats() -> None:
         check_weights([3.34, "16.66"], 20)  # type: ignore[list-item]
     with pytest.raises(TypeError, match="float"):
         check_weights(["4"] * 5, 20.0)  # type: ignore[arg-type]
+
+
+def test_weights_problem_is_the_one_wording() -> None:
+    from selfscore.core.split import weights_problem
+
+    assert weights_problem(D("20.00"), D("20")) is None
+    assert weights_problem(D("19.9"), D("20"), "产出") == (
+        "“产出”各指标分值之和 19.9 不等于该项分值 20 (weights do not add up to the item's points)")
+    with pytest.raises(SelfScoreError) as info:
+        check_weights(["12.5", "7.4"], 20)
+    assert str(info.value) == "各指标分值之和 19.9 不等于该项分值 20 (weights do not add up to the item's points)"

@@ -58,7 +58,8 @@ def test_wrong_xlsx_every_planted_error_and_nothing_else() -> None:
     }
     found = by_cell(diffs)
     assert (found["H5:H10"].says, found["H5:H10"].should) == ("3.33 + 3.33 + 3.33 + 3.33 + 3.33 + 3.34 = 19.99", "20")
-    assert "weights do not sum to the item's points" in found["H5:H10"].why
+    assert found["H5:H10"].why == ("“部门整体绩效目标产出指标完成情况”各指标分值之和 19.99 不等于该项分值 20 "
+                                   "(weights do not add up to the item's points)")
     assert (found["H5"].says, found["H5"].should) == ("3.33", "3.34")
     assert (found["G6"].says, found["G6"].should) == ("95%", "100%")
     assert "completion rate inconsistent with target and actual" in found["G6"].why

@@ -264,3 +264,30 @@ def test_without_openpyxl_says_how_to_install(tmp_path: Path, monkeypatch: pytes
     with pytest.raises(UnreadableError, match=r"需要安装 openpyxl：pip install 'selfscore\[xlsx\]'"):
         write_result_xlsx(scored("jinhua-2024"), tmp_path / "out.xlsx")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_officers_note_and_levels_reach_the_xlsx_and_json(tmp_path: Path) -> None:
+    # issue 12 item 4: the 备注 column (L12 of the 元岗 table) and the officer's 一级/二级 carry through
+    from selfscore.inputs.sheet import load_sheet_case
+
+    case, spec = load_sheet_case(ROOT / "tests" / "data" / "sheets" / "yuangang-2023.xlsx", "tianhe-2023")
+    result = selfscore.score(spec, case)
+    path = tmp_path / "out.xlsx"
+    write_result_xlsx(result, path, inputs=[])
+    ws = openpyxl.load_workbook(path)["自评表"]
+    row = row_of(ws, "E", "代征出租屋综合税")
+    assert (ws[f"C{row}"].value, ws[f"D{row}"].value) == ("效益指标", "经济效益")
+    assert ws[f"K{row}"].value == ("扣 0.1 分（完成率 98.66%）；偏差原因：受辖内出租屋空置率上升影响，征收额略低于目标；"
+                                   "下一步加强出租屋税源巡查；备注：目标值取自部门绩效目标申报表")
+    data = selfscore.result_to_json(result)
+    found = {i["name"]: i for p in data["parts"] for it in p["items"] for i in it.get("indicators", [])}
+    assert (found["代征出租屋综合税"]["group"], found["代征出租屋综合税"]["category"],
+            found["代征出租屋综合税"]["note"]) == ("效益指标", "经济效益", "目标值取自部门绩效目标申报表")
+    assert "note" not in found["服务机构评估合格率"]
+
+
+def test_a_note_in_a_case_file_is_kept() -> None:
+    data = {"spec": "tianhe-2023", "department": "x", "year": 2023,
+            "indicators": [{"name": "a", "group": "产出指标", "target": "1次", "actual": "1次", "note": "见附件"}]}
+    case = selfscore.case_from_dict(data, file="c.toml")
+    assert case.indicators[0].note == "见附件"

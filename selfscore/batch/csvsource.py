@@ -17,6 +17,7 @@ from typing import Any, Final
 import numpy as np
 
 from selfscore.core.errors import InputError, Problem
+from selfscore.inputs.cells import check_quotes
 
 __all__ = ["CodedSource"]
 
@@ -271,6 +272,7 @@ def _split_csv(text: str, file: str, delimiter: str = ",") -> Iterator[list[str]
             for line in lines:
                 yield line.split(delimiter) if line else []
             return
+    check_quotes(text, file)  # a quote never closed would swallow the rest of the file as one cell
     try:
         yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     except csv.Error as exc:

@@ -42,7 +42,7 @@ from selfscore.inputs.load import load_case_and_spec, load_spec
 from selfscore.inputs.project_sheet import is_project_file
 from selfscore.inputs.xlsx import TABLE_LIMITS, open_workbook
 
-__all__ = ["HEADERS", "Batch", "CodedSource", "Failure", "SpecNeeded", "read_input"]
+__all__ = ["HEADERS", "Batch", "CodedSource", "Failure", "SpecNeeded", "read_input", "recorded_specs"]
 
 _CHUNK: Final = 65_536
 
@@ -275,7 +275,8 @@ def _sheet_case(f: Path, spec: str | None) -> tuple[Any, Spec]:
     from selfscore.inputs.sheet import read_sheet, sheet_case
 
     if spec is None:
-        raise InputError([Problem("自评表文件须用 --spec 指定评分规范 (spreadsheets need --spec)", str(f))])
+        raise InputError([Problem("自评表文件须用 --spec 指定评分规范 (spreadsheets need --spec)；"
+                                  "用 selfscore template 生成的表会自带评分规范", str(f))])
     sp = load_spec(spec, base_dir=Path.cwd())
     sheet = read_sheet(f)
     built = sheet_case(sheet, sp, department=sheet.department or f.stem)
@@ -284,14 +285,44 @@ def _sheet_case(f: Path, spec: str | None) -> tuple[Any, Spec]:
     return built.case, sp
 
 
+def _folder_files(p: Path) -> list[Path]:
+    """The case files and 自评表 of a folder (Excel's lock files and hidden files left out), sorted."""
+    if not p.is_dir():
+        return [p]
+    return sorted(f for f in p.rglob("*") if f.suffix.lower() in (".toml", *_SHEET_SUFFIXES)
+                  and not f.name.startswith((".", "~$")))
+
+
+def recorded_specs(folder: Path | str) -> dict[Path, str]:
+    """The spec each 自评表 template in ``folder`` records (:mod:`selfscore.inputs.marker`, as ``score``
+    and ``verify`` read it); tables that record none are left out."""
+    from selfscore.inputs.marker import spec_marker
+
+    files = _folder_files(Path(folder)) if Path(folder).is_dir() else []
+    return {f: m for f in files if f.suffix.lower() in _SHEET_SUFFIXES and (m := spec_marker(f)) is not None}
+
+
+def _recorded_specs(folder: Path, spec: str | None) -> dict[Path, str]:
+    """Without ``--spec``: the specs the folder's templates record; different ones are a usage error."""
+    if spec is not None:
+        return {}
+    marks = recorded_specs(folder)
+    if len(set(marks.values())) > 1:
+        by_spec: dict[str, list[str]] = {}
+        for f, m in marks.items():
+            by_spec.setdefault(m, []).append(f.name)
+        shown = "；".join(f"{m}（{'、'.join(names[:3])}{f' 等 {len(names)} 个' if len(names) > 3 else ''}）"
+                         for m, names in by_spec.items())
+        raise SpecNeeded([Problem(f"这些自评表的模板记录了不同的评分规范 (the templates record different specs)：{shown}；"
+                                  "请用 --spec 指定按哪个规范计分", str(folder))])
+    return marks
+
+
 def _read_folder(p: Path, spec: str | None) -> tuple[list[Batch], list[Failure]]:
-    if p.is_dir():
-        files = sorted(f for f in p.rglob("*") if f.suffix.lower() in (".toml", *_SHEET_SUFFIXES)
-                       and not f.name.startswith((".", "~$")))
-    else:
-        files = [p]
+    files = _folder_files(p)
     if not files:
         raise InputError([Problem("目录中没有案例文件或自评表 (no *.toml cases or .xlsx/.csv tables)", str(p))])
+    recorded = _recorded_specs(p, spec)
     by_spec: dict[str, tuple[Spec, list[Any]]] = {}
     failures: list[Failure] = []
     for f in files:
@@ -300,7 +331,8 @@ def _read_folder(p: Path, spec: str | None) -> tuple[list[Batch], list[Failure]]
                                     "或加 --spec mof-2020-project (a project table among department cases)", 4))
             continue
         try:
-            case, sp = _sheet_case(f, spec) if f.suffix.lower() in _SHEET_SUFFIXES else load_case_and_spec(f, spec)
+            case, sp = (_sheet_case(f, spec or recorded.get(f)) if f.suffix.lower() in _SHEET_SUFFIXES
+                        else load_case_and_spec(f, spec))
         except UnreadableError as exc:
             failures.append(Failure(f.stem, str(f), str(exc), 3))
             continue

@@ -28,10 +28,10 @@ from typing import Any, Final
 import numpy as np
 
 from selfscore.batch.vec import MASKS
-from selfscore.core.completion import Completion, completion
+from selfscore.core.completion import Completion, completion, direct_units
 from selfscore.core.errors import SelfScoreError
 from selfscore.core.numbers import MAX_DIGITS, to_decimal
-from selfscore.core.targets import Target, parse_actual, parse_target, units_compatible
+from selfscore.core.targets import Target, parse_actual, parse_target
 
 __all__ = ["Reducer", "exact_decimal", "reduce_completion", "scaled"]
 
@@ -221,7 +221,7 @@ class Reducer:
                     units = (t[4], a[4])
                     ok = self._units.get(units)
                     if ok is None:
-                        ok = self._units[units] = units_compatible(*units)
+                        ok = self._units[units] = direct_units(*units)
                     if ok:
                         tc = t[1]
                         if tc in (">", "<") and a[1] == tc:  # an actual "> 95%" meets a target "> 95%"

@@ -39,7 +39,7 @@ from selfscore.batch.vec import (
     LIMIT,
     MASKS,
 )
-from selfscore.core.targets import units_compatible
+from selfscore.core.completion import direct_units
 
 __all__ = [
     "Rows",
@@ -295,7 +295,7 @@ def _numeric_rows(red: Reducer, targets: Sequence[str], actuals: Sequence[str], 
     units: dict[str, int] = {}
     t_num, t_val, t_sc, t_cmp, t_unit = _reading_table(t_read, units)
     a_num, a_val, a_sc, a_cmp, a_unit = _reading_table(a_read, units)
-    compat = np.array([[units_compatible(u, v) for v in units] for u in units], dtype=bool).reshape(len(units),
+    compat = np.array([[direct_units(u, v) for v in units] for u in units], dtype=bool).reshape(len(units),
                                                                                                   len(units))
     tc = np.asarray(t_codes, dtype=np.int64)
     ac = np.asarray(a_codes, dtype=np.int64)

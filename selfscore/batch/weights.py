@@ -21,7 +21,7 @@ from selfscore.batch.rows import weights_column
 from selfscore.core.errors import SelfScoreError
 from selfscore.core.numbers import fmt
 from selfscore.core.spec import Item
-from selfscore.core.split import check_weights, split_points
+from selfscore.core.split import check_weights, partial_weights_problem, split_points
 
 __all__ = ["Groups", "ItemWeights", "item_weights", "value_codes"]
 
@@ -191,11 +191,11 @@ def _check_groups(items: Sequence[Item], weight_col: Sequence[Any], src: np.ndar
         rows = range(int(g.starts[grp]), int(g.starts[grp] + g.sizes[grp]))
         if off[grp]:  # the engine's wording
             missing = "、".join(str(names[int(src[r])]) for r in rows if not typed[r]) if len(names) else ""
-            out.append((-1 - grp, f"二级指标 {item.name}: 部分指标填写了权重、部分没有 (weights typed for some indicators only)"
-                        + (f"；未填: {missing}" if missing else "")))
+            out.append((-1 - grp, f"二级指标 {item.name}: {partial_weights_problem(missing)}"))
             continue
         try:
-            check_weights([exact_decimal(weight_col[int(src[r])], what="weight") for r in rows], item.points)
+            check_weights([exact_decimal(weight_col[int(src[r])], what="weight") for r in rows], item.points,
+                          name=item.name)  # the engine's decision and wording (core.split.weights_problem)
         except (SelfScoreError, TypeError, ValueError) as exc:
             out.append((-1 - grp, f"二级指标 {item.name}: {exc}"))
     return out

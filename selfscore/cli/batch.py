@@ -84,7 +84,8 @@ def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog="selfscore batch", description="批量计分多个部门 (score many departments at once)",
                 epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("input", metavar="INPUT", help="CSV/xlsx 表格，或案例目录 (a table, or a folder of case files)")
-    p.add_argument("--spec", help="评分规范：内置规范名或 .toml 路径 (spec for a table; overrides cases' own)")
+    p.add_argument("--spec", help="评分规范：内置规范名或 .toml 路径；省略时，目录中的自评表用模板记录的规范 "
+                                  "(spec for a table; overrides cases' own and what templates record)")
     p.add_argument("--sheet", help="xlsx 工作表名，默认第一个 (sheet name)")
     p.add_argument("--format", "-f", choices=SUMMARY_FORMATS, default="table", help="汇总表格式 (summary format)")
     p.add_argument("-o", "--output", metavar="FILE", help="汇总表写入文件 (write the summary to FILE)")
@@ -204,6 +205,7 @@ def _run(ns: argparse.Namespace, ind_format: str | None, progress: _Progress) ->
         batches, failures = read_input(ns.input, spec=ns.spec, sheet=ns.sheet, progress=lambda n: progress("read", n))
     inputs += read
     _check_outputs(ns, inputs)
+    _warn_recorded(ns, batches)
     reducer = Reducer()
     scored = [(batch, score_batch(batch.spec, batch.table, batch.departments, reducer=reducer, progress=progress))
               for batch in batches]
@@ -220,6 +222,17 @@ def _run(ns: argparse.Namespace, ind_format: str | None, progress: _Progress) ->
             assert ind_format is not None
             indicator_output(scored, ind_format, ns.indicators, inputs)
     return _report(ns, entries, failures)
+
+
+def _warn_recorded(ns: argparse.Namespace, batches: Sequence[Any]) -> None:
+    """With --spec on a folder: warn about each template made for another spec, as ``score`` does."""
+    if not ns.spec or not batches or not Path(ns.input).is_dir():
+        return
+    from selfscore.batch.io import recorded_specs
+    from selfscore.cli.main import warn_other_spec
+
+    for table, marked in recorded_specs(ns.input).items():
+        warn_other_spec(str(table), marked, batches[0].spec.id)
 
 
 def _summary(ns: argparse.Namespace, entries: list[dict[str, Any]], inputs: list[Path]) -> None:

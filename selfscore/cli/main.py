@@ -158,7 +158,7 @@ def _sheet_spec(args: argparse.Namespace, table: str) -> tuple[str, str | None]:
     if args.spec:
         named = not str(args.spec).endswith(".toml") and "/" not in args.spec and "\\" not in args.spec
         if named:  # a bundled id: warn now, before any problem the other spec may find in the table
-            _warn_other_spec(table, marked, str(args.spec))
+            warn_other_spec(table, marked, str(args.spec))
             return str(args.spec), None
         return str(args.spec), marked  # a spec file: compared with its id once loaded
     if marked:
@@ -171,7 +171,8 @@ def _sheet_spec(args: argparse.Namespace, table: str) -> tuple[str, str | None]:
                      "用 selfscore template 生成的表会自带评分规范")
 
 
-def _warn_other_spec(table: str, marked: str | None, spec_id: str) -> None:
+def warn_other_spec(table: str, marked: str | None, spec_id: str) -> None:
+    """Warn on stderr when a table's template was made for another spec than the one scoring it."""
     if marked and marked != spec_id:
         print(f"selfscore: 注意 (warning): {table} 是按评分规范 {marked} 生成的模板，现按 {spec_id} 计分", file=sys.stderr)
 
@@ -186,7 +187,7 @@ def _load(args: argparse.Namespace) -> tuple[Any, Any, list[Path]]:
         if is_sheet(args.case):
             spec_ref, marked = _sheet_spec(args, args.case)
             case, spec = load_sheet_case(args.case, spec_ref, department=args.department, year=args.year)
-            _warn_other_spec(args.case, marked, spec.id)
+            warn_other_spec(args.case, marked, spec.id)
         else:
             case, spec = load_case_and_spec(args.case, args.spec)
     inputs = [*read, Path(args.case)]
@@ -321,7 +322,7 @@ def _verify(args: argparse.Namespace) -> int:
         return project.verify(args)
     spec_ref, marked = _sheet_spec(args, args.table)
     spec = load_spec(spec_ref, base_dir=Path.cwd())
-    _warn_other_spec(args.table, marked, spec.id)
+    warn_other_spec(args.table, marked, spec.id)
     diffs = verify(args.table, spec)
     if args.format == "json":
         sys.stdout.write(json.dumps(differences_to_json(diffs), ensure_ascii=False, indent=2) + "\n")

@@ -44,7 +44,7 @@ def _load(path: str, spec_ref: str | None, args: argparse.Namespace) -> tuple[ob
 def score(args: argparse.Namespace) -> int:
     from selfscore.core.project_score import score_project
     from selfscore.outputs.files import write_text_atomic
-    from selfscore.outputs.project_render import render_project
+    from selfscore.outputs.render import render
 
     if args.format == "docx":
         raise UsageError("--format docx 写的是部门整体支出绩效自评报告，项目支出绩效自评表请用 --format xlsx、markdown 或 json")
@@ -56,7 +56,7 @@ def score(args: argparse.Namespace) -> int:
         write_project_xlsx(result, case, spec, Path(args.output), inputs=[Path(args.case)],  # type: ignore[arg-type]
                            overwrite=args.force)
     else:
-        text = render_project(result, case, args.format, explain=args.explain)  # type: ignore[arg-type]
+        text = render(result, args.format, explain=args.explain)
         if not args.output:
             sys.stdout.write(text)
             return 0

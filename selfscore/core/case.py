@@ -40,6 +40,7 @@ class Indicator:
     judgement: str | None = None
     lower_is_better: bool | None = None
     reason: str = ""
+    note: str = ""  # the officer's 备注, carried to the outputs as typed
     cycle_target: str = ""
     group_code: str = ""
     category_code: str = ""
@@ -102,7 +103,7 @@ class Case:
 
 
 _INDICATOR_KEYS: Final = (
-    "category", "actual", "weight", "judgement", "lower_is_better", "reason", "expected", "cycle_target",
+    "category", "actual", "weight", "judgement", "lower_is_better", "reason", "note", "expected", "cycle_target",
     "group_code", "category_code",
 )
 _EXPECTED_INDICATOR_KEYS: Final = ("weight", "rate", "score", "outcome")
@@ -236,7 +237,8 @@ def _indicator(r: Reader, data: Mapping[str, Any], where: str) -> Indicator | No
         name=name, group=group, target=target, actual=r.text(data, "actual", where) or "",
         category=r.text(data, "category", where) or "", weight=weight, judgement=judgement,
         lower_is_better=r.boolean(data, "lower_is_better", where), reason=r.text(data, "reason", where) or "",
-        cycle_target=r.text(data, "cycle_target", where) or "", group_code=r.text(data, "group_code", where) or "",
+        note=r.text(data, "note", where) or "", cycle_target=r.text(data, "cycle_target", where) or "",
+        group_code=r.text(data, "group_code", where) or "",
         category_code=r.text(data, "category_code", where) or "", expected=expected, where=label,
     )
 
@@ -275,7 +277,7 @@ def case_from_dict(data: Mapping[str, Any], *, file: str = "", name: str = "") -
         spec = "liwan-2024"; department = "…"; year = 2024; [source]; [note]
         [[indicators]]   name, group (产出指标 …), target (text as typed, e.g. "≥95%"),
                          [actual], [category] (数量指标 …), [weight], [judgement] (达成 | 部分达成 | 未达成),
-                         [lower_is_better], [reason], [cycle_target], [group_code], [category_code],
+                         [lower_is_better], [reason], [note] (备注), [cycle_target], [group_code], [category_code],
                          [expected] = { [weight], [rate], [score], [outcome] }
         [items.KEY]      (KEY is an item key of the spec)
                          [deductions] = [{ points, reason, [indicator], [source] }, …]

@@ -18,7 +18,7 @@ from selfscore.core.errors import TargetError
 from selfscore.core.numbers import fmt, fmt_percent
 from selfscore.core.targets import Target, units_compatible
 
-__all__ = ["OUTCOMES", "Completion", "Outcome", "completion", "read_judgement"]
+__all__ = ["OUTCOMES", "Completion", "Outcome", "bare_against_percent", "completion", "direct_units", "read_judgement"]
 
 #: An indicator's outcome: fully met, partly met (scored by the rule's ``partial_share``) or not met.
 Outcome = Literal["达成", "部分达成", "未达成"]
@@ -204,8 +204,38 @@ def _qualitative(outcome: Outcome, line: str) -> Completion:
     return Completion(outcome, rate, rate, True, (line,))
 
 
+def bare_against_percent(target: Target, actual: Target) -> bool:
+    """An actual typed as a bare number (``0.95``) against a percentage target (``≥90%``):
+    0.95 % or 95 %?  The target's unit is never borrowed silently (0 is 0 in any unit)."""
+    return (target.kind == "quantitative" and actual.kind == "quantitative" and _bare_percent(target.unit, actual.unit)
+            and actual.value is not None and actual.value != 0)
+
+
+def _bare_percent(target_unit: str, actual_unit: str) -> bool:
+    return target_unit == "%" and not actual_unit
+
+
+def direct_units(target_unit: str, actual_unit: str) -> bool:
+    """Whether numbers in these units compare directly, with nothing for :func:`completion` to refuse:
+    compatible units (:func:`~selfscore.core.targets.units_compatible`), and not a bare number against
+    a percentage (:func:`bare_against_percent`).  The batch path sends every other pair to :func:`completion`."""
+    return units_compatible(target_unit, actual_unit) and not _bare_percent(target_unit, actual_unit)
+
+
+def _bare_problem(target: Target, actual: Target) -> str:
+    assert actual.value is not None
+    typed = fmt(actual.value)
+    meant = actual.value.scaleb(2) if actual.value <= 1 else actual.value
+    other = f"（若确指 {typed}%，写 {typed}%）" if meant != actual.value else ""
+    return (f"实现值“{actual.text}”没有百分号，而目标值“{target.text}”是百分数，无法确定其含义 (a bare number "
+            f"against a percent target is ambiguous)：请写成 {fmt(meant)}%{other}；"
+            f"表格中也可在设置为百分比格式的单元格中填 {fmt(meant.scaleb(-2))}")
+
+
 def _quantitative(target: Target, actual: Target) -> Completion:
     assert target.value is not None and target.comparator is not None and actual.value is not None
+    if bare_against_percent(target, actual):
+        raise TargetError(_bare_problem(target, actual), actual.text)
     if not units_compatible(target.unit, actual.unit):
         raise TargetError(
             f"实现值单位“{actual.unit}”与目标值单位“{target.unit}”不一致 (unit mismatch): "

@@ -20,7 +20,7 @@ from selfscore.core.errors import CaseError, Problem, SelfScoreError
 from selfscore.core.numbers import exact_sum, fmt, fmt_percent, sub
 from selfscore.core.rules import apply_rule
 from selfscore.core.spec import Item, Spec
-from selfscore.core.split import split_points
+from selfscore.core.split import partial_weights_problem, split_points, weights_problem
 from selfscore.core.targets import Target, parse_actual, parse_target
 
 __all__ = ["Difference", "IndicatorResult", "ItemResult", "PartResult", "Result", "compare_expected", "score"]
@@ -44,6 +44,7 @@ class IndicatorResult:
     trace: tuple[str, ...]
     reason: str = ""
     applied_rate: Fraction | None = None
+    note: str = ""  # the officer's 备注
 
     @property
     def rate(self) -> Fraction | None:
@@ -143,13 +144,11 @@ def _weights(item: Item, inds: Sequence[Indicator], problems: _Problems) -> list
         return [(w, False) for w in shares]
     if any(w is None for w in typed):
         missing = "、".join(ind.name for ind in inds if ind.weight is None)
-        problems.add(f"二级指标 {item.name}", f"部分指标填写了权重、部分没有 (weights typed for some indicators only)；未填: {missing}")
+        problems.add(f"二级指标 {item.name}", partial_weights_problem(missing))
         return None
-    total = _sum([w for w in typed if w is not None])
-    if total != item.points:
-        shown = " + ".join(fmt(w) for w in typed if w is not None)
-        problems.add(f"二级指标 {item.name}",
-                     f"权重合计 {shown} = {fmt(total)}，不等于分值 {fmt(item.points)} (weights do not sum to the item's points)")
+    problem = weights_problem(_sum([w for w in typed if w is not None]), item.points, item.name)
+    if problem is not None:
+        problems.add(f"二级指标 {item.name}", problem)
         return None
     return [(w, True) for w in typed if w is not None]
 
@@ -183,7 +182,8 @@ def _score_indicator(item: Item, ind: Indicator, weight: Decimal, typed: bool, p
                    f"权重 {fmt(weight)}（{fmt(item.points or Decimal(0))} 分均分，尾差给{leftover}）")
     return IndicatorResult(name=ind.name, group=ind.group, category=ind.category, target=target, actual=actual,
                            weight=weight, weight_typed=typed, completion=done, score=scored.score,
-                           trace=(weight_line, *scored.trace), reason=ind.reason, applied_rate=scored.rate)
+                           trace=(weight_line, *scored.trace), reason=ind.reason, applied_rate=scored.rate,
+                           note=ind.note)
 
 
 _LEFTOVER = {"ends": "首尾", "first": "靠前指标", "last": "靠后指标"}

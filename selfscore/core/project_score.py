@@ -37,10 +37,10 @@ from selfscore.core.rules import ReverseDeviation, Scored, apply_rule
 from selfscore.core.rules.integer_split import integer_split
 from selfscore.core.rules.qualitative_band import band_score
 from selfscore.core.spec import Spec
-from selfscore.core.split import split_points
+from selfscore.core.split import split_points, weights_problem
 from selfscore.core.targets import Target, parse_actual, parse_target, units_compatible
 
-__all__ = ["ProjectScores", "Row", "read_amount", "rescore", "score_project"]
+__all__ = ["ProjectResult", "ProjectScores", "Row", "read_amount", "rescore", "score_project"]
 
 _BLANKS = ("", "—", "-", "–", "－", "/", "无")
 _SYMBOLS = {">=": "≥", ">": ">", "==": "=", "<": "<", "<=": "≤"}
@@ -180,11 +180,10 @@ def _weights(spec: Spec, rules: ProjectRules, case: ProjectCase, problems: _Prob
             if w is None:
                 problems.add(ind.weight.where, "分值未填写 (weight missing)：分值须全部填写或全部留空")
         return typed
-    total = exact_sum([w for w in typed if w is not None])
-    if total != item.points:
+    wrong = weights_problem(exact_sum([w for w in typed if w is not None]), item.points, item.name)
+    if wrong is not None:
         first, last = case.indicators[0].weight.where, case.indicators[-1].weight.where
-        problems.add(f"{first} … {last}", f"各指标分值之和 {fmt(total)} 不等于评分规范 {spec.id} 的指标总分 {fmt(item.points)} "
-                     "(weights do not add up to the indicators' total)")
+        problems.add(f"{first} … {last}", wrong)
     return typed
 
 
@@ -271,7 +270,15 @@ def _indicator(ind: ProjectIndicator, target: Target, actual: Target, weight: De
 # ---------------------------------------------------------------- whole table
 
 
-def score_project(spec: Spec, case: ProjectCase) -> Result:
+@attrs.frozen
+class ProjectResult(Result):
+    """A scored project table: a :class:`Result` that keeps the table it was scored from,
+    so :func:`selfscore.render` and :func:`selfscore.result_to_json` give the project layout."""
+
+    case: ProjectCase = attrs.field(kw_only=True)
+
+
+def score_project(spec: Spec, case: ProjectCase) -> ProjectResult:
     """Score ``case`` under the project ``spec``; raises :class:`CaseError` listing every problem."""
     rules = project_rules(spec)
     problems = _Problems(case.file)
@@ -297,7 +304,7 @@ def score_project(spec: Spec, case: ProjectCase) -> Result:
     return _result(spec, case, execution, tuple(found))
 
 
-def _result(spec: Spec, case: ProjectCase, execution: tuple[Scored, Fraction], found: tuple[IndicatorResult, ...]) -> Result:
+def _result(spec: Spec, case: ProjectCase, execution: tuple[Scored, Fraction], found: tuple[IndicatorResult, ...]) -> ProjectResult:
     ex_item, ind_item = execution_item(spec), indicators_item(spec)
     scored, rate = execution
     ex = ItemResult(key=ex_item.key, name=ex_item.name, kind="execution_rate", status="scored", max=ex_item.points,
@@ -312,9 +319,9 @@ def _result(spec: Spec, case: ProjectCase, execution: tuple[Scored, Fraction], f
         parts.append(PartResult(key=part.key, name=part.name, max=part.points, score=exact_sum([i.score or Decimal(0) for i in items]),
                                 items=items))
     total = exact_sum([scored.score, total_ind])
-    return Result(spec_id=spec.id, spec_title=spec.title, department=f"{case.unit} {case.project}".strip(), year=case.year,
-                  max=spec.total, score=total, grade=spec.grade(total), partial=False, parts=tuple(parts),
-                  known_score=total, known_max=spec.total)
+    return ProjectResult(spec_id=spec.id, spec_title=spec.title, department=f"{case.unit} {case.project}".strip(), year=case.year,
+                         max=spec.total, score=total, grade=spec.grade(total), partial=False, parts=tuple(parts),
+                         known_score=total, known_max=spec.total, case=case)
 
 
 def rescore(spec: Spec, case: ProjectCase) -> ProjectScores:

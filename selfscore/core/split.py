@@ -14,7 +14,7 @@ from typing import Final, Literal
 from selfscore.core.errors import SelfScoreError
 from selfscore.core.numbers import exact_sum, fmt, to_decimal
 
-__all__ = ["LEFTOVER_ORDERS", "check_weights", "split_points"]
+__all__ = ["LEFTOVER_ORDERS", "check_weights", "partial_weights_problem", "split_points", "weights_problem"]
 
 Leftover = Literal["ends", "first", "last"]
 LEFTOVER_ORDERS: Final[tuple[str, ...]] = ("ends", "first", "last")
@@ -69,16 +69,32 @@ def split_points(
     return tuple(Decimal(s).scaleb(-places) for s in shares)
 
 
-def check_weights(weights: Sequence[Decimal | int | str], total: Decimal | int | str) -> tuple[Decimal, ...]:
-    """Accept explicit weights typed by an officer, checking they sum exactly to ``total``."""
+def weights_problem(total: Decimal, points: Decimal, name: str | None = None) -> str | None:
+    """The one "weights do not add up" check: ``None`` when the typed weights' sum ``total``
+    equals the ``points`` they share, else the problem in the one wording every path
+    (case, sheet, verify, project, batch) reports.  ``name`` is the item's name, if known."""
+    if total == points:
+        return None
+    whose = f"“{name}”" if name else ""
+    return f"{whose}各指标分值之和 {fmt(total)} 不等于该项分值 {fmt(points)} (weights do not add up to the item's points)"
+
+
+def partial_weights_problem(missing: str = "") -> str:
+    """The one wording for weights typed for some of an item's indicators only; ``missing`` names
+    the indicators (or cells) left blank, when known."""
+    return "部分指标填写了分值、部分没有 (weights typed for some indicators only)" + (f"；未填: {missing}" if missing else "")
+
+
+def check_weights(weights: Sequence[Decimal | int | str], total: Decimal | int | str, *,
+                  name: str | None = None) -> tuple[Decimal, ...]:
+    """Accept explicit weights typed by an officer, checking they sum exactly to ``total``
+    (the item's points; ``name`` is the item's name, for the message of :func:`weights_problem`)."""
     amount = to_decimal(total, what="total")
     values = tuple(to_decimal(w, what=f"weight {i + 1}") for i, w in enumerate(weights))
     for i, w in enumerate(values):
         if w < 0:
             raise ValueError(f"weight {i + 1} must be >= 0: {fmt(w)}")
-    if exact_sum(values) != amount:
-        raise SelfScoreError(
-            f"权重合计 {fmt(exact_sum(values))} 不等于分值 {fmt(amount)} "
-            f"(weights sum to {fmt(exact_sum(values))}, not {fmt(amount)})"
-        )
+    problem = weights_problem(exact_sum(values), amount, name)
+    if problem is not None:
+        raise SelfScoreError(problem)
     return values

@@ -20,12 +20,14 @@ from typing import Final
 
 import attrs
 
+from selfscore.core.errors import UnreadableError
 from selfscore.core.numbers import check_magnitude, fmt, mul
 from selfscore.core.validate import error_literal
 
 __all__ = [
     "HEADERS",
     "Cell",
+    "check_quotes",
     "column_letter",
     "header_field",
     "number_cell",
@@ -47,21 +49,24 @@ class Cell:
 
 
 #: Column fields: the canonical Chinese header first, then the synonyms officers use and the
-#: English names programs write.  The 自评表 reader uses the indicator columns (level1 … judgement),
+#: English names programs write (the project forms' 年初目标值, 全年完成值, 指标权重 … among them).
+#: The 自评表 reader uses the indicator columns (level1 … judgement),
 #: ``batch`` all of them (level1 is its ``group``, level2 its ``category``).
 HEADERS: Final[dict[str, tuple[str, ...]]] = {
     "level1": ("一级指标", "group"),
     "level2": ("二级指标", "category"),
     "name": ("三级指标", "指标名称", "三级指标名称", "name"),
-    "target": ("年度目标值", "指标值", "目标值", "年度指标值", "全年目标值", "年度目标", "target"),
+    "target": ("年度目标值", "指标值", "目标值", "年度指标值", "全年目标值", "年度目标", "年初目标值", "target"),
     "actual": ("年度实现值", "实际完成值", "完成值", "实现值", "年度实际完成值", "实际值", "全年实际完成值", "年度完成值",
-               "actual"),
+               "全年完成值", "全年实际值", "actual"),
     "rate": ("完成率", "指标完成率", "年度完成率", "rate"),
-    "weight": ("分值", "权重", "分值（权重）", "单项分值", "单项分值（权重）", "指标分值", "权重（分值）", "权重分值", "weight"),
+    "weight": ("分值", "权重", "分值（权重）", "单项分值", "单项分值（权重）", "指标分值", "权重（分值）", "权重分值", "指标权重",
+               "weight"),
     "score": ("得分", "自评得分", "单项自评得分", "单项得分", "指标得分", "score"),
     "reason": ("偏差原因", "偏差原因分析及改进措施", "偏差原因分析", "偏差原因及改进措施", "未完成原因", "未完成原因分析",
                "扣分原因", "原因", "reason"),
     "judgement": ("判断结果", "达成情况", "是否达成", "判断", "judgement"),
+    "note": ("备注", "note"),
     "department": ("部门", "部门名称", "单位", "单位名称", "预算单位", "department"),
     "year": ("年度", "year"),
     "spec": ("评分规范", "spec"),
@@ -160,3 +165,12 @@ def unbalanced_quote(text: str) -> int | None:
         elif ch == "\n":
             line += 1
     return opened if inside else None
+
+
+def check_quotes(text: str, file: object) -> None:
+    """Refuse a CSV text with an unbalanced quote (:func:`unbalanced_quote`), in the one wording
+    every CSV reader (自评表, project table, batch) gives."""
+    line = unbalanced_quote(text)
+    if line is not None:
+        raise UnreadableError(f"{file}: 第{line}行有未配对的引号 (unbalanced quote “\"”)：引号须成对出现；"
+                              "请删去这个引号，或在 Excel 中打开后另存为 CSV")

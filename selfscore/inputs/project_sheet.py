@@ -27,7 +27,7 @@ import attrs
 from selfscore.core.errors import CaseError, DependencyError, Problem, SelfScoreError, UnreadableError
 from selfscore.core.project import BudgetRow, ProjectCase, ProjectIndicator, Typed
 from selfscore.core.project_case import is_project_data, project_case_from_dict
-from selfscore.inputs.cells import column_letter, header_field, text_cell, unbalanced_quote
+from selfscore.inputs.cells import check_quotes, column_letter, header_field, text_cell
 from selfscore.inputs.files import MAX_SHEET_BYTES, read_text, read_text_head
 from selfscore.inputs.load import read_toml
 from selfscore.inputs.xlsx import SHEET_LIMITS, open_workbook
@@ -38,9 +38,6 @@ __all__ = ["is_project_file", "load_project_case", "read_project_sheet", "read_p
 #: (:data:`selfscore.inputs.cells.HEADERS`); only the project form's own columns are listed here.
 SHARED_FIELDS: Final = ("level1", "level2", "name", "target", "actual", "weight", "score", "reason")
 PROJECT_FIELDS: Final[dict[str, tuple[str, ...]]] = {"nature": ("指标性质",), "unit": ("度量单位", "计量单位", "单位")}
-#: Names the national project form and its county copies give shared columns, not (yet) in HEADERS.
-_FORM_NAMES: Final[dict[str, tuple[str, ...]]] = {"target": ("年初目标值",), "actual": ("全年完成值", "全年实际值"),
-                                                  "weight": ("指标权重",)}
 INDICATOR_FIELDS: Final = ("level1", "level2", "name", "nature", "target", "unit", "actual", "weight", "score", "reason")
 _BUDGET_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
     "initial": ("年初预算数",),
@@ -87,10 +84,7 @@ def _read_csv(path: Path, head: int | None = None) -> list[tuple[_Grid, dict[str
         text, _ = read_text(path, limit=MAX_SHEET_BYTES, kind="项目支出绩效自评表")
     else:
         text = "".join(read_text_head(path).splitlines(keepends=True)[:head])
-    line = unbalanced_quote(text)
-    if line is not None:
-        raise UnreadableError(f"{path}: 第{line}行有未配对的引号 (unbalanced quote “\"”)：引号须成对出现；"
-                              "请删去这个引号，或在 Excel 中打开后另存为 CSV")
+    check_quotes(text, path)
     grids = []
     for delimiter in (",", "\t"):
         rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -108,7 +102,7 @@ def local_field(text: str, names: dict[str, tuple[str, ...]]) -> str | None:
 
 def indicator_field(text: str) -> str | None:
     """An indicator-block header: 指标性质 / 度量单位 here, the rest through the one header table."""
-    return local_field(text, PROJECT_FIELDS) or header_field(text, SHARED_FIELDS) or local_field(text, _FORM_NAMES)
+    return local_field(text, PROJECT_FIELDS) or header_field(text, SHARED_FIELDS)
 
 
 def _columns(line: list[tuple[str, str]], field_of: Callable[[str], str | None]) -> dict[str, int]:

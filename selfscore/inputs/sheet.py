@@ -4,10 +4,11 @@ The layout (documented in the README, written by :func:`~selfscore.outputs.templ
 
 - A header row, found anywhere in the first 30 rows (title and 单位名称 rows may stand
   above it; a two-row header is read too).  Required columns: 一级指标, 二级指标,
-  三级指标, 年度目标值, 年度实现值.  Optional: 完成率, 分值, 得分, 偏差原因, 判断结果.
+  三级指标, 年度目标值, 年度实现值.  Optional: 完成率, 分值, 得分, 偏差原因, 判断结果, 备注
+  (kept on the indicator and carried to the outputs).
   Officers' synonyms are accepted (指标值 for 年度目标值, 实际完成值 for 年度实现值,
   单项分值（权重） for 分值, 单项自评得分 for 得分, 偏差原因分析及改进措施 for 偏差原因 ...);
-  other columns (序号, 备注 ...) are ignored.
+  other columns (序号 ...) are ignored.
 - Indicator rows: 一级指标 is the indicator group of the spec (产出指标, 效益指标,
   满意度指标), 二级指标 the category (数量指标 ...), 三级指标 the indicator's name.  A
   blank 一级/二级 cell means "the same as above" (merged cells).
@@ -44,8 +45,9 @@ from selfscore.core.completion import completion, read_judgement
 from selfscore.core.errors import CaseError, InputError, Problem, SelfScoreError, UnreadableError
 from selfscore.core.numbers import exact_sum, fmt, sub, to_decimal
 from selfscore.core.spec import Item, Part, Spec
-from selfscore.core.targets import Target, parse_actual, parse_target
-from selfscore.inputs.cells import HEADERS, Cell, column_letter, header_field, text_cell, unbalanced_quote
+from selfscore.core.split import partial_weights_problem, weights_problem
+from selfscore.core.targets import parse_actual, parse_target
+from selfscore.inputs.cells import HEADERS, Cell, check_quotes, column_letter, header_field, text_cell
 from selfscore.inputs.files import MAX_SHEET_BYTES, read_bytes, read_text, regular_file, sniff
 from selfscore.inputs.load import load_spec
 from selfscore.inputs.xlsx import SHEET_LIMITS, RawSheet, open_workbook
@@ -69,7 +71,7 @@ __all__ = [
 SHEET_SUFFIXES: Final[tuple[str, ...]] = (".csv", ".xlsx", ".xlsm")
 
 #: The 自评表's columns (a view of the one header table, :data:`selfscore.inputs.cells.HEADERS`).
-_FIELDS: Final = ("level1", "level2", "name", "target", "actual", "rate", "weight", "score", "reason", "judgement")
+_FIELDS: Final = ("level1", "level2", "name", "target", "actual", "rate", "weight", "score", "reason", "judgement", "note")
 COLUMNS: Final[dict[str, tuple[str, ...]]] = {field: HEADERS[field] for field in _FIELDS}
 REQUIRED: Final[tuple[str, ...]] = ("level1", "level2", "name", "target", "actual")
 _HEADER_SCAN: Final = 30
@@ -165,10 +167,7 @@ _Raw = RawSheet
 
 def _read_csv(path: Path) -> list[_Raw]:
     text, _encoding = read_text(path, limit=MAX_SHEET_BYTES, kind="自评表")
-    line = unbalanced_quote(text)
-    if line is not None:
-        raise UnreadableError(f"{path}: 第{line}行有未配对的引号 (unbalanced quote “\"”)：引号须成对出现；"
-                              "请删去这个引号，或在 Excel 中打开后另存为 CSV")
+    check_quotes(text, path)
     grids = []
     for delimiter in (",", "\t", ";"):
         try:
@@ -499,13 +498,6 @@ def _typed_number(sheet: Sheet, row: SheetRow, field: str, problems: list[Proble
     return value
 
 
-def _bare_against_percent(target: Target, actual: Target) -> bool:
-    """An actual typed as a bare number (``0.95`` in a General cell) against a percentage target:
-    0.95 % or 95 %?  Never borrowed from the target silently (0 is 0 in any unit)."""
-    return (target.kind == "quantitative" and target.unit == "%" and actual.kind == "quantitative"
-            and not actual.unit and actual.value != 0)
-
-
 def _indicator(sheet: Sheet, row: SheetRow, group: str, problems: list[Problem]) -> Indicator | None:
     before = len(problems)
 
@@ -537,9 +529,6 @@ def _indicator(sheet: Sheet, row: SheetRow, group: str, problems: list[Problem])
         except SelfScoreError as exc:
             problem("judgement", str(exc))
             judgement = None
-    if target is not None and actual is not None and len(problems) == before and _bare_against_percent(target, actual):
-        problem("actual", f"实现值“{actual_text}”没有百分号，而目标值“{target_text}”是百分数，无法确定其含义 (a bare number "
-                          "against a percent target is ambiguous)：请写成 95%，或在设置为百分比格式的单元格中填 0.95")
     if target is not None and actual is not None and len(problems) == before:
         try:
             completion(target, actual, judgement=judgement)
@@ -549,7 +538,7 @@ def _indicator(sheet: Sheet, row: SheetRow, group: str, problems: list[Problem])
     if len(problems) > before:
         return None
     return Indicator(name=name, group=group, target=target_text, actual=actual_text, category=row.level2.strip(),
-                     weight=weight, judgement=judgement, reason=row.text("reason"),
+                     weight=weight, judgement=judgement, reason=row.text("reason"), note=row.text("note"),
                      where=f"第{row.number}行 “{name}”")
 
 
@@ -676,22 +665,17 @@ def sheet_case(sheet: Sheet, spec: Spec, *, department: str | None = None, year:
                                     "remove the summary row)", sheet.file, sheet.where(row, "level1")))
         typed = [ind.weight for _, ind in entries]
         rows = [r for r, _ in entries]
-        ok = all(w is not None for w in typed) and exact_sum(w for w in typed if w is not None) == item.points
-        weights_used[key] = ok
-        if ok or all(w is None for w in typed):
+        complete = all(w is not None for w in typed)
+        wrong = weights_problem(exact_sum(w for w in typed if w is not None), item.points, item.name) if complete else None
+        weights_used[key] = complete and wrong is None
+        if weights_used[key] or all(w is None for w in typed):
             continue
         if not lenient:
-            if any(w is None for w in typed):
+            if not complete:
                 blank = "、".join(r.cells["weight"].address for r, ind in entries if ind.weight is None)
-                problems.append(Problem(f"部分指标填写了分值、部分没有 (weights typed for some indicators only)；未填: {blank}",
-                                        sheet.file, f"{sheet.headers.get('weight', '分值')} ({_cells(sheet, rows, 'weight')})"))
-            else:
-                shown = " + ".join(fmt(w) for w in typed if w is not None)
-                total = exact_sum(w for w in typed if w is not None)
-                problems.append(Problem(
-                    f"“{item.name}”的分值合计 {shown} = {fmt(total)}，不等于该项分值 {fmt(item.points)} "
-                    "(weights do not sum to the item's points)",
-                    sheet.file, f"{sheet.headers.get('weight', '分值')} ({_cells(sheet, rows, 'weight')})"))
+                wrong = partial_weights_problem(blank)
+            assert wrong is not None
+            problems.append(Problem(wrong, sheet.file, f"{sheet.headers.get('weight', '分值')} ({_cells(sheet, rows, 'weight')})"))
         for _, ind in entries:
             replaced[id(ind)] = attrs.evolve(ind, weight=None)
     final = [replaced.get(id(ind), ind) for ind in indicators]

@@ -26,6 +26,8 @@ from typing import Any
 
 from selfscore.core.engine import IndicatorResult, ItemResult, Result
 from selfscore.core.numbers import fmt, fmt_percent, sub
+from selfscore.core.project_score import ProjectResult
+from selfscore.outputs.project_render import project_to_json, render_project
 
 __all__ = ["FORMATS", "HEADERS", "column_widths", "partial_scored", "render", "result_to_json", "table_rows"]
 
@@ -290,7 +292,11 @@ def result_to_json(result: Result, *, explain: bool = False) -> dict[str, Any]:
 
     Rates are given as ``{"percent": "98.66", "fraction": "4933/5000"}``: the
     percentage rounded half-up to 2 places for display, and the exact fraction.
+    A scored project table (:class:`~selfscore.core.project_score.ProjectResult`) gives
+    the project layout (:func:`~selfscore.outputs.project_render.project_to_json`).
     """
+    if isinstance(result, ProjectResult):
+        return project_to_json(result, result.case, explain=explain)
 
     def indicator(ind: IndicatorResult) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -302,6 +308,8 @@ def result_to_json(result: Result, *, explain: bool = False) -> dict[str, Any]:
         }
         if ind.reason:
             data["reason"] = ind.reason
+        if ind.note:
+            data["note"] = ind.note
         if explain:
             data["trace"] = list(ind.trace)
         return data
@@ -340,7 +348,11 @@ def render(result: Result, fmt_name: str = "table", *, explain: bool = False, so
 
     ``explain`` adds every step with its 依据; ``sources`` adds each rule's source (for
     auditors); ``plain`` and ``width`` shape the terminal table (see the module doc).
+    A scored project table (:class:`~selfscore.core.project_score.ProjectResult`) is
+    rendered in the project layout (:func:`~selfscore.outputs.project_render.render_project`).
     """
+    if isinstance(result, ProjectResult):
+        return render_project(result, result.case, fmt_name, explain=explain)
     if fmt_name == "table":
         return _text_table(result, explain=explain, sources=sources, plain=plain, width=width)
     if fmt_name == "markdown":

@@ -26,6 +26,7 @@ from selfscore.core.errors import CaseError
 from selfscore.core.numbers import ROUNDING_MODES, Rounding, div_round, exact_sum, fmt, fmt_percent, mul
 from selfscore.core.rules import Proportional
 from selfscore.core.spec import Item, Spec
+from selfscore.core.split import weights_problem
 from selfscore.inputs.load import load_spec
 from selfscore.inputs.sheet import RowInfo, Sheet, SheetRow, read_number, read_sheet, sheet_case
 
@@ -170,13 +171,14 @@ def _check_weights(diffs: _Diffs, spec: Spec, item: Item, infos: Sequence[RowInf
     rows = [info.row for info in infos]
     if all(w is not None for w in typed):
         total = exact_sum(w for w in typed if w is not None)
-        if total == item.points:
+        wrong = weights_problem(total, item.points, item.name)
+        if wrong is None:
             return
         first, last = rows[0].cells["weight"].address, rows[-1].cells["weight"].address
         header = diffs.sheet.headers.get("weight", "分值")
         diffs.items.append(SheetDifference(
             f"{first}:{last}", f"{' + '.join(fmt(w) for w in typed if w is not None)} = {fmt(total)}", fmt(item.points),
-            f"“{item.name}”各指标分值之和 {fmt(total)} 不等于该项分值 {fmt(item.points)} (weights do not sum to the item's points)",
+            wrong,
             "weights", rows[0].number, f"第{rows[0].number}–{rows[-1].number}行 {header} ({first}:{last})"))
     leftover = {"ends": "首尾", "first": "靠前指标", "last": "靠后指标"}[item.split.leftover if item.split else "ends"]
     split = f"{fmt(item.points)} 分按评分规范 {spec.id} 均分、尾差给{leftover}"

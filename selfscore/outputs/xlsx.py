@@ -141,6 +141,8 @@ def _lost_note(ind: IndicatorResult) -> str:
         parts.append(f"扣 {fmt(sub(ind.weight, ind.score))} 分（{shown}）")
     if ind.reason:
         parts.append(f"偏差原因：{ind.reason}")
+    if ind.note:
+        parts.append(f"备注：{ind.note}")
     return "；".join(parts)
 
 

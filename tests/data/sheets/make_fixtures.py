@@ -9,8 +9,9 @@ template writes it:
                             单位名称 rows, a two-row header with the official long names, merged 一级/二级
                             cells, 完成率 stored as fractions with a % format, a 实现值 of 1 formatted
                             0%, weights formatted 0.00, a weight and a score stored as text (“4分”, “4”),
-                            subtotal formulas with cached values, an extra 序号 and 备注 column (备注
-                            holds a formula with no cached value, which must be ignored), a 填表人
+                            subtotal formulas with cached values, an extra 序号 column (one 序号 is a
+                            formula with no cached value, which must be ignored), a 备注 column
+                            (read and carried to the outputs), a 填表人
                             line and styled empty rows below the table.
 - yuangang-2023-wrong.xlsx  the same table with planted errors for `verify` (see WRONG below).
 - yuangang-2023-gbk.csv     the same indicators as Excel on Chinese Windows saves “CSV (逗号分隔)”:
@@ -69,7 +70,7 @@ def _set_cached(path: Path, values: dict[str, str]) -> None:
         members = {name: z.read(name) for name in z.namelist()}
     xml = members["xl/worksheets/sheet1.xml"].decode("utf-8")
     for ref, value in values.items():
-        xml, n = re.subn(rf'(<c r="{ref}"[^>]*>(?:(?!</c>).)*?<f>[^<]*</f>)<v\s*/>', rf"\g<1><v>{value}</v>", xml)
+        xml, n = re.subn(rf'(<c r="{ref}"[^>]*>(?:(?!</c>).)*?<f>[^<]*</f>)(?:<v\s*/>|<v></v>)', rf"\g<1><v>{value}</v>", xml)
         assert n == 1, ref
     members["xl/worksheets/sheet1.xml"] = xml.encode("utf-8")
     core = members["docProps/core.xml"].decode("utf-8")
@@ -156,8 +157,8 @@ def _officer_xlsx(path: Path, rows: list[tuple], *, subtotal: dict[str, object],
     ws.cell(r, 8, subtotal.get("H", 40))
     ws.cell(r, 9, subtotal.get("I", "=I11+I17"))
     last = r
-    # a 备注 formula saved without a cached value: an ignored column, so it must not matter
-    ws["L5"] = "=E5&F5"
+    # a 序号 formula saved without a cached value: an ignored column, so it must not matter
+    ws["A5"] = "=ROW()-4"
     ws["L12"] = "目标值取自部门绩效目标申报表"
     ws.cell(last + 2, 1, "填表人：张三        联系电话：020-00000000")
     for row in ws.iter_rows(min_row=3, max_row=last, max_col=12):
