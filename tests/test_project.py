@@ -186,7 +186,7 @@ def test_reverse_deviation_scores_the_same_scalar_and_batch() -> None:
     want = s.score(spec, the_case)
     output = want.item("output")
     assert output is not None
-    assert [str(i.score) for i in output.indicators] == ["3.2", "0", "2.7", "4.00", "0.4"]  # 4 × (1 − 20%) = 3.2 …
+    assert [str(i.score) for i in output.indicators] == ["3.2", "0", "2.7", "4", "0.4"]  # 4 × (1 − 20%) = 3.2 …
     table, depts = table_from_cases([the_case])
     got = score_batch(spec, table, depts)
     assert [str(d) for d in got.scores.decimals()][:5] == ["3.2", "0", "2.7", "4.00", "0.4"]
