@@ -4,7 +4,7 @@ indicator or item input it gives (see :mod:`selfscore.inputs.sheet`)."""
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Literal
@@ -16,7 +16,7 @@ from selfscore.core.completion import completion, read_judgement
 from selfscore.core.errors import Problem, SelfScoreError
 from selfscore.core.numbers import fmt, sub
 from selfscore.core.spec import Item, Part, Spec
-from selfscore.core.targets import parse_actual, parse_target
+from selfscore.core.targets import Target, parse_actual, parse_target
 from selfscore.inputs.sheet_table import TOTAL_WORDS, Sheet, SheetRow, label_key, read_number, squash
 
 __all__ = ["RowInfo", "RowKind", "Scope", "cell_range", "indicator_of", "item_input_of", "part_of", "resolve", "skippable",
@@ -139,25 +139,22 @@ def indicator_of(sheet: Sheet, row: SheetRow, group: str, problems: list[Problem
     def problem(field: str, message: str) -> None:
         problems.append(Problem(message, sheet.file, sheet.where(row, field)))
 
+    def parsed(field: str, missing: str, parse: Callable[[str], Target]) -> Target | None:
+        if not row.text(field):
+            problem(field, missing)
+            return None
+        try:
+            return parse(row.text(field))
+        except SelfScoreError as exc:
+            problem(field, str(exc))
+            return None
+
     name, target_text, actual_text = row.text("name"), row.text("target"), row.text("actual")
     judgement = row.text("judgement") or None
     if not name:
         problem("name", "三级指标（指标名称）为空 (indicator name missing)")
-    target = actual = None
-    if not target_text:
-        problem("target", "年度目标值为空 (target missing)")
-    else:
-        try:
-            target = parse_target(target_text)
-        except SelfScoreError as exc:
-            problem("target", str(exc))
-    if not actual_text:
-        problem("actual", "年度实现值为空 (actual missing)")
-    else:
-        try:
-            actual = parse_actual(actual_text)
-        except SelfScoreError as exc:
-            problem("actual", str(exc))
+    target = parsed("target", "年度目标值为空 (target missing)", parse_target)
+    actual = parsed("actual", "年度实现值为空 (actual missing)", parse_actual)
     if judgement is not None:
         try:
             read_judgement(judgement)
