@@ -50,7 +50,7 @@ def test_folder_of_project_cases_is_ranked_with_refusals(folder: Path, capsys: p
         "2,办公宿舍楼、食堂及餐厅暖通改造经费,廊坊市食品工程学校,97.24,优,86.2%,8.62,88.62,mof-2020-project,project-langfang-2019.toml",
         "—,水土保持监测项目,黄冈市水土保持与农田水利科研所,,无法计分,,,,,project-huanggang-2020.toml",
     ]
-    assert ("project-huanggang-2020.toml: 无法计分 (cannot score): budget[0].weight: 预算执行率分值“20”与评分规范 "
+    assert ("project-huanggang-2020.toml: 无法计分 (cannot score): 资金第1行「年度财政资金总额」的 weight: 预算执行率分值“20”与评分规范 "
             "mof-2020-project 的 10 分不符") in captured.err
     assert "2 个项目已计分，1 个无法计分" in captured.err
 

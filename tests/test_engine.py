@@ -183,3 +183,31 @@ def test_bare_number_against_a_percent_target_is_refused_in_a_case() -> None:
         result = selfscore.score(spec(), case([ind("活动次数", "≥10次", "12次"),
                                                ind("满意度", "≥90%", actual, group="满意度指标")]))
         assert fmt(result.item("benefit").indicators[0].score) == score  # type: ignore[union-attr]
+
+
+def _result(name: str) -> selfscore.Result:
+    from pathlib import Path
+
+    from selfscore.core.project_score import score_project
+    from selfscore.inputs.project_sheet import load_project_case
+
+    path = Path(__file__).parent.parent / "cases" / f"{name}.toml"
+    if name.startswith("project-"):
+        project = load_project_case(path)
+        return score_project(selfscore.load_spec(project.spec), project)
+    case, spec = selfscore.load_case_and_spec(path)
+    return selfscore.score(spec, case)
+
+
+@pytest.mark.parametrize("name", ["yuangang-2023", "jinhua-2024", "project-yongde-2022"])
+def test_result_numbers_are_held_as_they_print(name: str) -> None:
+    """A library user sees 19.9 and 20, not 19.90 and 20.00: every number in a result is normalised."""
+    result = _result(name)
+    numbers = [result.max, result.score, result.known_score, result.known_max]
+    for part in result.parts:
+        numbers += [part.max, part.score]
+        for item in part.items:
+            numbers += [item.max, item.score] + [x for ind in item.indicators for x in (ind.weight, ind.score)]
+    shown = [str(x) for x in numbers if x is not None]
+    assert len(shown) > 10
+    assert shown == [fmt(x) for x in numbers if x is not None]

@@ -132,9 +132,9 @@ def _problems(data: dict[str, Any], spec: str = "mof-2020-project") -> list[str]
 
 
 @pytest.mark.parametrize(("budget", "message"), [
-    ({"row": "年度资金总额", "spent": "95"}, "budget[0].budget: 缺少全年预算数"),
-    ({"row": "年度资金总额", "budget": "0", "spent": "95"}, "budget[0].budget: 全年预算数为 0"),
-    ({"row": "年度资金总额", "budget": "100", "spent": "101"}, "budget[0].spent: 执行率 101% 超过 100%"),
+    ({"row": "年度资金总额", "spent": "95"}, "资金第1行「年度资金总额」的 budget: 缺少全年预算数"),
+    ({"row": "年度资金总额", "budget": "0", "spent": "95"}, "资金第1行「年度资金总额」的 budget: 全年预算数为 0"),
+    ({"row": "年度资金总额", "budget": "100", "spent": "101"}, "资金第1行「年度资金总额」的 spent: 执行率 101% 超过 100%"),
     ({"row": "年度资金总额", "budget": "100 元", "spent": "95", "weight": "10"}, "金额单位“元”与表中声明的“万元”不一致"),
 ])
 def test_bad_budget_is_named_by_row_and_column(budget: dict[str, str], message: str) -> None:
@@ -147,7 +147,7 @@ def test_bad_indicator_cells_are_all_reported_nothing_guessed() -> None:
             _ind("单位", "≥", "100", "98 万元", "10", unit="人次"), _ind("未填", "6", "有效", "达成", "60")]
     problems = _problems(_case(rows))
     assert len(problems) == 4
-    assert "indicators[0] “代码”: 指标性质“7”无法识别" in problems[0]
+    assert "第1个指标「代码」: 指标性质“7”无法识别" in problems[0]
     assert "定性指标得分 9 不在“部分达成”的得分区间内" in problems[1]
     assert "实际完成值“98 万元”的单位“万元”与度量单位“人次”不一致" in problems[2]
     assert "定性指标未填写得分" in problems[3]
@@ -166,7 +166,7 @@ def test_execution_above_100_is_capped_when_a_spec_declares_it(tmp_path: Any) ->
 
 def test_weights_must_add_up_to_the_indicator_total() -> None:
     problems = _problems(_case([_ind("a", "≥", "1", "1", "50"), _ind("b", "≥", "1", "1", "50")]))
-    assert problems == ["bad.toml: indicators[0].weight … indicators[1].weight: “产出、效益、满意度指标”各指标分值之和 100 "
+    assert problems == ["bad.toml: 第1个指标「a」的 weight … 第2个指标「b」的 weight: “产出、效益、满意度指标”各指标分值之和 100 "
                         "不等于该项分值 90 (weights do not add up to the item's points)"]
 
 
@@ -186,7 +186,7 @@ def test_reverse_deviation_scores_the_same_scalar_and_batch() -> None:
     want = s.score(spec, the_case)
     output = want.item("output")
     assert output is not None
-    assert [str(i.score) for i in output.indicators] == ["3.2", "0", "2.7", "4.00", "0.4"]  # 4 × (1 − 20%) = 3.2 …
+    assert [str(i.score) for i in output.indicators] == ["3.2", "0", "2.7", "4", "0.4"]  # 4 × (1 − 20%) = 3.2 …
     table, depts = table_from_cases([the_case])
     got = score_batch(spec, table, depts)
     assert [str(d) for d in got.scores.decimals()][:5] == ["3.2", "0", "2.7", "4.00", "0.4"]
@@ -208,7 +208,7 @@ def test_whole_point_split_variant_shares_each_level() -> None:
 def test_a_typed_execution_weight_other_than_the_spec_is_refused() -> None:
     budget = {"row": "总额", "budget": "10", "spent": "10", "weight": "20"}
     problems = _problems(_case([*FULL, _ind("b", "≥", "1", "1", "10")], budget=budget))
-    assert problems == ["bad.toml: budget[0].weight: 预算执行率分值“20”与评分规范 mof-2020-project 的 10 分不符 "
+    assert problems == ["bad.toml: 资金第1行「总额」的 weight: 预算执行率分值“20”与评分规范 mof-2020-project 的 10 分不符 "
                         "(weight differs from the spec)"]
 
 

@@ -62,7 +62,8 @@ def test_a_filled_project_skeleton_scores(tmp_path: Path, capsys: pytest.Capture
     unfilled = out / NAMES[3]
     assert main(["score", str(unfilled)]) == 4
     err = capsys.readouterr().err
-    assert "budget[0].budget: 缺少全年预算数 (missing adjusted budget)" in err and "实际完成值未填写 (actual missing)" in err
+    assert "资金第1行「年度资金总额」的 budget: 缺少全年预算数 (missing adjusted budget)" in err
+    assert "实际完成值未填写 (actual missing)" in err
     filled = tmp_path / "filled.toml"
     filled.write_text(_fill(unfilled.read_text(encoding="utf-8")), encoding="utf-8")
     assert main(["score", str(filled), "-f", "json"]) == 0

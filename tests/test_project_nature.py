@@ -68,7 +68,7 @@ def test_negative_actual_refused_without_the_declaration() -> None:
 def test_negative_actual_against_a_nonzero_target_is_an_error() -> None:
     with pytest.raises(CaseError) as info:
         score_project(NATIONAL, project_case_from_dict(_case("-2", target="5", nature="≥"), file="t.toml"))
-    assert "indicators[0] “安全事故”" in str(info.value) and "目标值不为 0" in str(info.value)
+    assert "第1个指标「安全事故」" in str(info.value) and "目标值不为 0" in str(info.value)
 
 
 def test_negative_actual_declaration_needs_a_source() -> None:

@@ -47,10 +47,10 @@ def test_bare_number_is_a_ceiling_for_cost_indicators_in_cases_and_batch() -> No
     got = {i.name: (i.target.comparator, i.completion.outcome, str(i.score)) for i in result.indicators()[:5]}
     assert got == {
         "办公经费": ("<=", "未达成", "3.3"),  # 4 × 500/600 = 3.333 -> 3.3 (spending more than the ceiling)
-        "节约": ("<=", "达成", "4.00"),  # spending less meets a ceiling
+        "节约": ("<=", "达成", "4"),  # spending less meets a ceiling
         "活动": (">=", "未达成", "3.9"),  # a 数量指标 stays "at least": 4 × 493.3/500 = 3.9464 -> 3.9
-        "显式": (">=", "达成", "4.00"),  # an explicit comparator in the text wins
-        "覆盖": (">=", "达成", "4.00"),  # the case's own lower_is_better wins
+        "显式": (">=", "达成", "4"),  # an explicit comparator in the text wins
+        "覆盖": (">=", "达成", "4"),  # the case's own lower_is_better wins
     }
     table, depts = table_from_cases([the_case])
     batch = score_batch(spec, table, depts)
@@ -74,7 +74,7 @@ def test_cost_direction_on_a_sheet_and_a_batch_csv(tmp_path: Path) -> None:
     sheet.write_text("测试街道2023年度部门整体支出绩效自评表\n" + header + rows, encoding="utf-8")
     the_case, spec = load_sheet_case(sheet, "tianhe-2023", department="测试街道", year=2023)
     scores = {i.name: str(i.score) for i in s.score(spec, the_case).indicators()}
-    assert scores == {"办公经费": "8.3", "活动次数": "10.00"}  # 10 × 500/600 = 8.33 -> 8.3, not full marks
+    assert scores == {"办公经费": "8.3", "活动次数": "10"}  # 10 × 500/600 = 8.33 -> 8.3, not full marks
     csv = tmp_path / "batch.csv"
     csv.write_text("部门,一级指标,二级指标,三级指标,年度目标值,年度实现值\n测试街道,产出指标,成本指标,办公经费,500万元,600万元\n"
                    "测试街道,产出指标,数量指标,活动次数,10次,10次\n", encoding="utf-8")

@@ -69,8 +69,8 @@ def test_toy_kind_scores_the_same_scalar_and_batch() -> None:
                      ind("d", "100万元", "80万元"), ind("e", "≤10", "12"),
                      ind("f", "≥90%", "95%", group="效益指标")])
     want = s.score(spec, the_case)
-    assert [str(i.score) for i in want.item("output").indicators] == ["4.00", "0", "4.00", "4.00", "4.00"]  # type: ignore[union-attr]
-    assert str(want.item("output").score) == "16.00"  # type: ignore[union-attr]
+    assert [str(i.score) for i in want.item("output").indicators] == ["4", "0", "4", "4", "4"]  # type: ignore[union-attr]
+    assert str(want.item("output").score) == "16"  # type: ignore[union-attr]
     table, depts = table_from_cases([the_case])
     got = score_batch(spec, table, depts)
     assert [str(d) for d in got.scores.decimals()] [:5] == ["4.00", "0", "4.00", "4.00", "4.00"]

@@ -367,3 +367,15 @@ def test_products_beyond_sixty_digits_stay_exact() -> None:
 
     done = completion(parse_target("9" * 70), parse_actual("4" + "9" * 69))
     assert apply_rule(Proportional(floor="0", rounding=Rounding(0)), D(1), done).score == D(0)
+
+
+def test_rule_parameter_messages_are_chinese_first() -> None:
+    with pytest.raises(ValueError) as floor:
+        Proportional(floor="1.5")
+    assert str(floor.value) == "参数 floor 应在 0 与 1 之间 ('floor' must be between 0 and 1): 1.5"
+    with pytest.raises(ValueError) as step:
+        StepDeduction(step="0", points="0.1")
+    assert str(step.value) == "参数 step 应大于 0 ('step' must be > 0): 0"
+    with pytest.raises(ValueError) as share:
+        AllOrNothing(partial_share="2")
+    assert str(share.value) == "部分达成得分比例应在 0 与 1 之间 ('partial_share' must be between 0 and 1): '2'"

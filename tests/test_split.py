@@ -146,8 +146,24 @@ def test_check_weights_rejects_a_wrong_sum(weights: list[str], total: int, shown
 
 
 def test_check_weights_rejects_negative_weight() -> None:
-    with pytest.raises(ValueError, match="weight 2"):
+    with pytest.raises(ValueError) as info:
         check_weights(["21", "-1"], 20)
+    assert str(info.value) == "第2个分值为负数 (weight must be >= 0): -1"
+
+
+def test_check_weights_names_a_weight_that_is_not_a_number_in_chinese() -> None:
+    with pytest.raises(ValueError) as info:
+        check_weights(["20", "二十"], 20)
+    assert str(info.value) == "第2个分值 (weight 2) 不是数值 (not a number): “二十”"
+
+
+def test_split_points_messages_are_chinese_first() -> None:
+    with pytest.raises(ValueError) as negative:
+        split_points(-20, 6)
+    assert str(negative.value) == "分值为负数 ('total' must be >= 0): -20"
+    with pytest.raises(ValueError) as places:
+        split_points("20.001", 6)
+    assert str(places.value) == "分值 20.001 的小数位多于 2 位 ('total' has more than 2 decimal places)"
 
 
 def test_check_weights_refuses_floats() -> None:

@@ -9,7 +9,7 @@ summed as integers; parts, totals, partial results and grades follow the spec.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -23,10 +23,17 @@ from selfscore.batch.weights import Groups
 from selfscore.core.case import Case, Indicator
 from selfscore.core.engine import Result, score
 from selfscore.core.errors import InputError, SelfScoreError
-from selfscore.core.numbers import exact_sum
+from selfscore.core.numbers import exact_sum, normalized_or_none
 from selfscore.core.spec import Item, Spec
 
 __all__ = ["DepartmentResult", "ItemScore", "ItemSums", "assemble_all", "decimal_at", "department_case"]
+
+
+PartScore = tuple[str, str, Decimal | None, Decimal | None]  # key, name, score, max
+
+
+def _normalized_parts(parts: Iterable[PartScore]) -> tuple[PartScore, ...]:
+    return tuple((k, n, normalized_or_none(s), normalized_or_none(m)) for k, n, s, m in parts)
 
 
 @attrs.frozen
@@ -35,8 +42,8 @@ class ItemScore:
     name: str
     kind: str
     status: str  # scored / not_reported / unknown
-    score: Decimal | None
-    max: Decimal | None
+    score: Decimal | None = attrs.field(converter=normalized_or_none)
+    max: Decimal | None = attrs.field(converter=normalized_or_none)
 
 
 @attrs.frozen
@@ -47,14 +54,14 @@ class DepartmentResult:
     year: int | None
     file: str
     error: str | None = None
-    score: Decimal | None = None
-    max: Decimal | None = None
+    score: Decimal | None = attrs.field(default=None, converter=normalized_or_none)
+    max: Decimal | None = attrs.field(default=None, converter=normalized_or_none)
     grade: str | None = None
     partial: bool = False
-    known_score: Decimal | None = None
-    known_max: Decimal | None = None
+    known_score: Decimal | None = attrs.field(default=None, converter=normalized_or_none)
+    known_max: Decimal | None = attrs.field(default=None, converter=normalized_or_none)
     missing: tuple[str, ...] = ()
-    parts: tuple[tuple[str, str, Decimal | None, Decimal | None], ...] = ()  # key, name, score, max
+    parts: tuple[PartScore, ...] = attrs.field(default=(), converter=_normalized_parts)  # key, name, score, max
     items: tuple[ItemScore, ...] = ()
 
     @property

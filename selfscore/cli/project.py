@@ -98,7 +98,7 @@ def check_file(file: Path) -> tuple[bool, list[str]]:
     if "variant" in expected and found.best != expected["variant"]:
         lines.append(f"variant: 期望 (expected) {expected['variant']}，核查 (got) {found.best}")
     for key, got in (("unexplained", [v.name for v in found.unexplained]),
-                     ("arithmetic", [f.where.split("“")[-1].rstrip("”") if "“" in f.where else f.where for f in found.arithmetic])):
+                     ("arithmetic", [f.name or f.where for f in found.arithmetic])):
         if key in expected and sorted(map(str, expected[key])) != sorted(got):
             lines.append(f"{key}: 期望 (expected) {sorted(map(str, expected[key]))}，核查 (got) {sorted(got)}")
     return not lines, lines

@@ -17,7 +17,7 @@ import attrs
 from selfscore.core.case import Case, Deduction, Indicator, ItemInput
 from selfscore.core.completion import Completion, completion
 from selfscore.core.errors import CaseError, Problem, SelfScoreError
-from selfscore.core.numbers import exact_sum, fmt, fmt_percent, sub
+from selfscore.core.numbers import exact_sum, fmt, fmt_percent, normalized, normalized_or_none, sub
 from selfscore.core.rules import apply_rule
 from selfscore.core.spec import Item, Spec
 from selfscore.core.split import partial_weights_problem, split_points, weights_problem
@@ -30,17 +30,21 @@ Status = Literal["scored", "not_reported", "unknown"]
 
 @attrs.frozen
 class IndicatorResult:
-    """One scored indicator: its weight, completion and score, with the trace."""
+    """One scored indicator: its weight, completion and score, with the trace.
+
+    Every number in a result is held as it prints (:func:`~selfscore.core.numbers.normalized`:
+    ``Decimal("4")``, not ``Decimal("4.00")``; ``19.9``, not ``19.90``).
+    """
 
     name: str
     group: str
     category: str
     target: Target
     actual: Target
-    weight: Decimal
+    weight: Decimal = attrs.field(converter=normalized)
     weight_typed: bool
     completion: Completion
-    score: Decimal
+    score: Decimal = attrs.field(converter=normalized)
     trace: tuple[str, ...]
     reason: str = ""
     applied_rate: Fraction | None = None
@@ -60,8 +64,8 @@ class ItemResult:
     name: str
     kind: str
     status: Status
-    max: Decimal | None
-    score: Decimal | None
+    max: Decimal | None = attrs.field(converter=normalized_or_none)
+    score: Decimal | None = attrs.field(converter=normalized_or_none)
     indicators: tuple[IndicatorResult, ...] = ()
     deductions: tuple[Deduction, ...] = ()
     rate: Fraction | None = None
@@ -80,8 +84,8 @@ class PartResult:
 
     key: str
     name: str
-    max: Decimal | None
-    score: Decimal | None
+    max: Decimal | None = attrs.field(converter=normalized_or_none)
+    score: Decimal | None = attrs.field(converter=normalized_or_none)
     items: tuple[ItemResult, ...]
     unknown: bool = False
 
@@ -103,13 +107,13 @@ class Result:
     spec_title: str
     department: str
     year: int
-    max: Decimal
-    score: Decimal | None
+    max: Decimal = attrs.field(converter=normalized)
+    score: Decimal | None = attrs.field(converter=normalized_or_none)
     grade: str | None
     partial: bool
     parts: tuple[PartResult, ...]
-    known_score: Decimal
-    known_max: Decimal
+    known_score: Decimal = attrs.field(converter=normalized)
+    known_max: Decimal = attrs.field(converter=normalized)
     missing: tuple[str, ...] = ()
 
     def item(self, key_or_name: str) -> ItemResult | None:

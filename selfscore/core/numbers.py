@@ -27,6 +27,8 @@ __all__ = [
     "fmt_percent",
     "fraction_to_decimal",
     "mul",
+    "normalized",
+    "normalized_or_none",
     "show_quotient",
     "sub",
     "to_decimal",
@@ -200,6 +202,24 @@ def fmt(value: Decimal) -> str:
         return "0"
     text = format(value.normalize(_CTX), "f")
     return text
+
+
+def normalized(value: Decimal) -> Decimal:
+    """The Decimal as :func:`fmt` prints it, equal in value: no trailing zeros, never in exponent form.
+
+    ``Decimal("20.00")`` -> ``Decimal("20")``, ``Decimal("3.90")`` -> ``Decimal("3.9")``.  Result
+    objects hold their numbers this way, so a library user sees what every output prints.
+    """
+    if value.is_zero():
+        return Decimal(0)
+    n = value.normalize(_CTX)
+    exponent = n.as_tuple().exponent
+    return n.quantize(Decimal(1), context=_CTX) if isinstance(exponent, int) and exponent > 0 else n
+
+
+def normalized_or_none(value: Decimal | None) -> Decimal | None:
+    """:func:`normalized`, passing None through (a score not computed)."""
+    return None if value is None else normalized(value)
 
 
 def show_quotient(num: Decimal, den: Decimal, *, places: int = 6) -> str:

@@ -43,6 +43,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, Final
 
+from selfscore.core.case import indicator_place
 from selfscore.core.errors import CaseError
 from selfscore.core.numbers import fmt
 from selfscore.core.project import BudgetRow, ProjectCase, ProjectIndicator, Typed
@@ -75,6 +76,11 @@ def _cell(r: Reader, data: Mapping[str, Any], key: str, where: str) -> Typed:
     return Typed("", here)
 
 
+def _budget_place(number: int, row: object) -> str:
+    """``资金第1行「年度资金总额」``: a budget row as an officer finds it in the case (counted from 1)."""
+    return f"资金第{number}行「{row}」" if isinstance(row, str) and row.strip() else f"资金第{number}行"
+
+
 def _budget(r: Reader, data: Mapping[str, Any], where: str) -> BudgetRow:
     r.keys(data, where, required=("row",), optional=_BUDGET_KEYS)
     cells = {k: _cell(r, data, k, where) for k in _BUDGET_KEYS[1:]}
@@ -89,7 +95,7 @@ def _indicator(r: Reader, data: Mapping[str, Any], where: str) -> ProjectIndicat
         level1=r.text(data, "level1", where) or "", level2=r.text(data, "level2", where) or "", name=name,
         nature=_cell(r, data, "nature", where), target=_cell(r, data, "target", where), unit=_cell(r, data, "unit", where),
         actual=_cell(r, data, "actual", where), weight=_cell(r, data, "weight", where), score=_cell(r, data, "score", where),
-        reason=r.text(data, "reason", where) or "", where=f"{where} “{name}”", expected=expected,
+        reason=r.text(data, "reason", where) or "", where=where, expected=expected,
     )
 
 
@@ -101,8 +107,9 @@ def project_case_from_dict(data: Mapping[str, Any], *, file: str = "") -> Projec
     amount_unit = r.text(data, "amount_unit", "") or "万元"
     if amount_unit not in ("万元", "元"):
         r.problem("amount_unit", f"金额单位应为 万元 或 元 (amount unit): {amount_unit!r}")
-    budget = tuple(_budget(r, b, f"budget[{i}]") for i, b in enumerate(r.tables(data, "budget", "")))
-    indicators = tuple(_indicator(r, d, f"indicators[{i}]") for i, d in enumerate(r.tables(data, "indicators", "")))
+    budget = tuple(_budget(r, b, _budget_place(i + 1, b.get("row"))) for i, b in enumerate(r.tables(data, "budget", "")))
+    indicators = tuple(_indicator(r, d, indicator_place(i + 1, d.get("name")))
+                       for i, d in enumerate(r.tables(data, "indicators", "")))
     total = r.table(data, "total", "") or {}
     r.keys(total, "total", optional=("score", "weight", "grade"))
     expected = r.table(data, "expected", "") or {}

@@ -57,10 +57,10 @@ def split_points(
     if leftover not in LEFTOVER_ORDERS:
         raise ValueError(f"'leftover' must be one of {list(LEFTOVER_ORDERS)}: {leftover!r}")
     if amount < 0:
-        raise ValueError(f"'total' must be >= 0: {fmt(amount)}")
+        raise ValueError(f"分值为负数 ('total' must be >= 0): {fmt(amount)}")
     units = amount.scaleb(places)
     if units != units.to_integral_value():
-        raise ValueError(f"'total' {fmt(amount)} has more than {places} decimal places")
+        raise ValueError(f"分值 {fmt(amount)} 的小数位多于 {places} 位 ('total' has more than {places} decimal places)")
     whole = int(units)
     base, spare = divmod(whole, n)
     shares = [base] * n
@@ -89,11 +89,11 @@ def check_weights(weights: Sequence[Decimal | int | str], total: Decimal | int |
                   name: str | None = None) -> tuple[Decimal, ...]:
     """Accept explicit weights typed by an officer, checking they sum exactly to ``total``
     (the item's points; ``name`` is the item's name, for the message of :func:`weights_problem`)."""
-    amount = to_decimal(total, what="total")
-    values = tuple(to_decimal(w, what=f"weight {i + 1}") for i, w in enumerate(weights))
+    amount = to_decimal(total, what="该项分值 (total)")
+    values = tuple(to_decimal(w, what=f"第{i + 1}个分值 (weight {i + 1})") for i, w in enumerate(weights))
     for i, w in enumerate(values):
         if w < 0:
-            raise ValueError(f"weight {i + 1} must be >= 0: {fmt(w)}")
+            raise ValueError(f"第{i + 1}个分值为负数 (weight must be >= 0): {fmt(w)}")
     problem = weights_problem(exact_sum(values), amount, name)
     if problem is not None:
         raise SelfScoreError(problem)

@@ -257,6 +257,40 @@ def _level(s: str) -> str:
     return s.replace("\x00", "").strip(_TRAILING_PUNCT)
 
 
+def _target_numbers(s: str) -> tuple[str, str, list[str], list[re.Match[str]]]:
+    """(text outside brackets, text to read, bracketed notes, numbers found) of a normalised target.
+    上门服务满意率（90%）: when the only number is inside brackets, that bracket is read as text."""
+    outside, inner = _strip_brackets(s)
+    found = _numbers(outside)
+    work = outside
+    if not found:
+        with_numbers = [seg for seg in inner if _numbers(seg)]
+        if len(with_numbers) == 1 and len(_numbers(with_numbers[0])) == 1:
+            pieces = outside.split("\x00")
+            position = inner.index(with_numbers[0])
+            work = "".join(pieces[: position + 1]) + with_numbers[0] + "".join(pieces[position + 1 :])
+            inner = [seg for seg in inner if seg is not with_numbers[0]]
+            found = _numbers(work)
+    return outside, work, inner, found
+
+
+def _target_comparator(work: str, inner: list[str], end: int, prefix: str, suffix: str,
+                       text: str) -> tuple[str | None, str, str]:
+    """(comparator or None, label, note) from the text before the number and after its unit
+    (``suffix``, starting at ``end`` in ``work``); contradictory comparators are an error."""
+    before, label = _prefix_comparator(prefix.replace("\x00", ""))
+    after, note = _suffix_comparator(suffix)
+    if after in (">=", "<="):
+        # 95%（不含）以上: a bracket saying 不含 makes 以上/以下 exclusive
+        first = work[:end].count("\x00")
+        between = inner[first : first + len(suffix) - len(suffix.lstrip("\x00"))]
+        if any(seg.strip() in ("不含", "不含本数") for seg in between):
+            after = after[0]
+    if before and after and before != after:
+        raise TargetError(f"目标值的比较关系互相矛盾 (contradictory comparators {before} / {after}): “{text}”", text)
+    return before or after, label, note
+
+
 def parse_target(
     text: str, *, lower_is_better: bool | None = None, qualitative: bool = False
 ) -> Target:
@@ -280,18 +314,7 @@ def parse_target(
     if qualitative:
         return Target(text=text, kind="qualitative", level=_level(_normalise(text)))
 
-    outside, inner = _strip_brackets(s)
-    found = _numbers(outside)
-    work = outside
-    if not found:
-        # 上门服务满意率（90%）: the only number is inside the brackets
-        with_numbers = [seg for seg in inner if _numbers(seg)]
-        if len(with_numbers) == 1 and len(_numbers(with_numbers[0])) == 1:
-            pieces = outside.split("\x00")
-            position = inner.index(with_numbers[0])
-            work = "".join(pieces[: position + 1]) + with_numbers[0] + "".join(pieces[position + 1 :])
-            inner = [seg for seg in inner if seg is not with_numbers[0]]
-            found = _numbers(work)
+    outside, work, inner, found = _target_numbers(s)
     if not found:
         if any(sym in outside for sym in ("≥", "≤", ">", "<")):
             raise TargetError(f"目标值有比较符号但没有数值 (comparator without a number): “{text}”", text)
@@ -309,18 +332,7 @@ def parse_target(
     if prefix.endswith(("-", "−", "负")) and not prefix.endswith("正负"):  # 负5% is not 5%
         raise TargetError(f"暂不支持负数目标值 (negative targets are not supported): “{text}”", text)
     unit = _read_unit(rest)
-    suffix = rest[len(unit) :]
-    before, label = _prefix_comparator(prefix.replace("\x00", ""))
-    after, note = _suffix_comparator(suffix)
-    if after in (">=", "<="):
-        # 95%（不含）以上: a bracket saying 不含 makes 以上/以下 exclusive
-        first = work[: match.end() + len(unit)].count("\x00")
-        between = inner[first : first + len(suffix) - len(suffix.lstrip("\x00"))]
-        if any(seg.strip() in ("不含", "不含本数") for seg in between):
-            after = after[0]
-    if before and after and before != after:
-        raise TargetError(f"目标值的比较关系互相矛盾 (contradictory comparators {before} / {after}): “{text}”", text)
-    comparator = before or after
+    comparator, label, note = _target_comparator(work, inner, match.end() + len(unit), prefix, rest[len(unit) :], text)
     try:
         value = check_magnitude(Decimal(number))
     except ValueError as exc:

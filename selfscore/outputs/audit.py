@@ -40,11 +40,15 @@ FINDINGS: Final[dict[str, str]] = {
 
 @attrs.frozen
 class Finding:
+    """One arithmetic problem: its kind, place, what the table says and what it should say, and why
+    (``name``: the row's indicator or budget line, where the problem is one row's)."""
+
     kind: str
     where: str
     says: str
     should: str
     why: str
+    name: str = ""
 
 
 @attrs.frozen
@@ -203,11 +207,11 @@ def _rows(case: ProjectCase, scores: ProjectScores) -> list[Finding]:
             continue
         if typed > weight:
             found.append(Finding("above_weight", row.where, fmt(typed), f"≤ {fmt(weight)}",
-                                 f"“{row.name}”得分 {fmt(typed)} 高于分值 {fmt(weight)} (score above its weight)"))
+                                 f"“{row.name}”得分 {fmt(typed)} 高于分值 {fmt(weight)} (score above its weight)", row.name))
         elif row.kind == "indicator" and row.met and typed < weight and not ind_reason.strip():
             found.append(Finding("docked", row.where, fmt(typed), fmt(weight),
                                  f"“{row.name}”已达成，得分 {fmt(typed)} 低于分值 {fmt(weight)}，且未填写偏差原因 "
-                                 "(a met indicator scored below its weight without a reason)"))
+                                 "(a met indicator scored below its weight without a reason)", row.name))
     return found
 
 

@@ -19,7 +19,6 @@ openpyxl is imported only when a workbook is written (``pip install 'selfscore[x
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
@@ -33,6 +32,7 @@ from selfscore.core.errors import DependencyError, SelfScoreError
 from selfscore.core.numbers import fmt, fmt_percent, sub
 from selfscore.outputs.files import atomic_write, check_output
 from selfscore.outputs.render import partial_scored
+from selfscore.outputs.xlsx_trace import DASH, LINE_HEIGHT, print_setup, row_lines, trace_sheet
 
 __all__ = ["SHEET_HEADERS", "write_result_xlsx"]
 
@@ -41,7 +41,6 @@ __all__ = ["SHEET_HEADERS", "write_result_xlsx"]
 SHEET_HEADERS = ("评分项目", "评分内容", "一级指标", "二级指标", "三级指标", "年度目标值", "年度实现值", "完成率", "分值", "得分",
                  "偏差原因/扣分原因")
 
-_DASH = "—"
 _NCOLS = len(SHEET_HEADERS)
 _LABELS = 2  # the 一级指标/二级指标 columns, inserted after 评分内容 when the table is widened
 # Column widths in Excel character units (a CJK character takes about two).
@@ -49,7 +48,6 @@ _WIDTHS = (10, 18, 10, 10, 26, 22, 22, 9, 7, 7, 28)
 _NUMERIC_COLS = (7, 8, 9)  # 完成率, 分值, 得分 (0-based)
 _FONT = "宋体"
 _FONT_SIZE = 11
-_LINE_HEIGHT = 16.0  # points per wrapped line at _FONT_SIZE
 _TITLE_ROWS = 2  # title and subtitle; the header row follows
 _HEADER_ROW = _TITLE_ROWS + 1
 
@@ -91,14 +89,14 @@ def _decimal_format(places: int, percent: bool = False) -> str:
 
 def _num(value: Decimal | None, where: str) -> _Num | str:
     if value is None:
-        return _DASH
+        return DASH
     return _Num(_exact(value, where), _decimal_format(_places(value)), fmt(value))
 
 
 def _pct(rate: Fraction | None, where: str) -> _Num | str:
     """A rate as a percentage cell holding the percentage as printed (``98.66%`` -> 0.9866)."""
     if rate is None:
-        return _DASH
+        return DASH
     text = fmt_percent(rate)
     shown = Decimal(text[:-1])
     value = shown.scaleb(-2)
@@ -163,9 +161,9 @@ def _item_rows(item: ItemResult) -> list[_Row]:
         return rows
     cells: tuple[Cell, ...]
     if item.status == "unknown":
-        cells = (None, None, "（评分细则未公布）", "", "", "", _num(item.max, where), _DASH, "评分细则未公布，不计分")
+        cells = (None, None, "（评分细则未公布）", "", "", "", _num(item.max, where), DASH, "评分细则未公布，不计分")
     elif item.status == "not_reported":
-        cells = (None, None, "（未填报）", "", "", "", _num(item.max, where), _DASH, "未填报，不计分")
+        cells = (None, None, "（未填报）", "", "", "", _num(item.max, where), DASH, "未填报，不计分")
     elif item.kind == "execution_rate":
         rate = _pct(item.rate, f"{where} 支出率")
         note = ""
@@ -185,7 +183,7 @@ def _item_rows(item: ItemResult) -> list[_Row]:
 
 def _part_rows(part: PartResult, rows: list[_Row], merges: list[tuple[int, int, int]]) -> None:
     if part.unknown:
-        rows.append(_Row("unknown_part", (part.name, "（评分细则未公布）", "", "", "", "", _num(part.max, part.name), _DASH,
+        rows.append(_Row("unknown_part", (part.name, "（评分细则未公布）", "", "", "", "", _num(part.max, part.name), DASH,
                                           "评分细则未公布，不计分"), span=(1, 5)))
         return
     first_of_part = len(rows)
@@ -219,7 +217,7 @@ def _table(result: Result) -> _Table:
         _part_rows(part, rows, merges)
     rows.append(_Row("total", ("总分", "", "", "", "", "", _num(result.max, "总分 分值"), _num(result.score, "总分 得分"),
                                "结果不完整，不计总分" if result.partial else ""), span=(0, 5)))
-    rows.append(_Row("grade", ("等级", "", "", "", "", "", "", result.grade or _DASH,
+    rows.append(_Row("grade", ("等级", "", "", "", "", "", "", result.grade or DASH,
                                "结果不完整，不评等级" if result.partial else ""), span=(0, 5)))
     if result.partial:
         rows.append(_Row("note", (_partial_note(result), *([""] * (_NCOLS - _LABELS - 1))), span=(0, _NCOLS - _LABELS - 1)))
@@ -253,38 +251,6 @@ def _title(result: Result) -> str:
 
 def _subtitle(result: Result) -> str:
     return f"评分规范：{result.spec_id}（{result.spec_title}）；分值单位：分"
-
-
-def _trace_rows(result: Result) -> list[tuple[str, str, str, str]]:
-    rows: list[tuple[str, str, str, str]] = []
-    for part in result.parts:
-        if part.unknown:
-            rows.append((part.name, "", "", "评分细则未公布 (not published)，不计分"))
-        for item in part.items:
-            rows.append((part.name, item.name, "", f"分值 {fmt(item.max) if item.max is not None else _DASH}，"
-                                                   f"得分 {fmt(item.score) if item.score is not None else _DASH}"))
-            for ind in item.indicators:
-                rows.extend((part.name, item.name, ind.name, step) for step in ind.trace)
-            rows.extend((part.name, item.name, "", step) for step in item.trace)
-            if item.basis:  # the plain Chinese basis; a rule's source is for auditors (JSON, --sources)
-                rows.append((part.name, item.name, "", f"依据：{item.basis}"))
-    return rows
-
-
-# --- layout helpers -----------------------------------------------------------------------------------------
-
-
-def _display_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _lines(text: str, width: float) -> int:
-    """How many lines ``text`` wraps to in a column ``width`` characters wide (a rough, generous estimate)."""
-    usable = max(width - 1.5, 1.0)
-    total = 0
-    for line in text.split("\n"):
-        total += max(1, -(-int(_display_width(line) * 1.08) // int(usable)))
-    return total
 
 
 # --- writing ------------------------------------------------------------------------------------------------
@@ -349,7 +315,7 @@ def _head(ws: Any, result: Result, st: _Styles) -> None:
         cell.fill = st.header_fill
         cell.border = st.border
         cell.alignment = st.align("center")
-    ws.row_dimensions[_HEADER_ROW].height = _LINE_HEIGHT + 10
+    ws.row_dimensions[_HEADER_ROW].height = LINE_HEIGHT + 10
 
 
 def _fill_cell(cell: Any, row: _Row, c: int, value: Cell, st: _Styles) -> None:
@@ -398,100 +364,16 @@ def _build(result: Result) -> Any:
             lo, hi = row.span
             ws.merge_cells(start_row=first + i, start_column=lo + 1, end_row=first + i, end_column=hi + 1)
     texts = [[value if isinstance(value, str) else "" for value in row.cells] for row in table.rows]
-    lines = _row_lines(texts, _WIDTHS, table.merges, [row.span for row in table.rows])
+    lines = row_lines(texts, _WIDTHS, table.merges, [row.span for row in table.rows])
     for i, n in enumerate(lines):
-        ws.row_dimensions[first + i].height = _LINE_HEIGHT * n + 4
+        ws.row_dimensions[first + i].height = LINE_HEIGHT * n + 4
     for col, lo, hi in table.merges:
         ws.merge_cells(start_row=first + lo, start_column=col + 1, end_row=first + hi, end_column=col + 1)
     last_row = first + len(table.rows) - 1
     ws.freeze_panes = ws.cell(row=first, column=1)
-    _print_setup(ws, PageSetupProperties, f"A1:{get_column_letter(_NCOLS)}{last_row}")
-    _trace_sheet(wb, result, font=st.font, bold=st.bold, border=st.border, header_fill=st.header_fill, align=st.align)
+    print_setup(ws, PageSetupProperties, f"A1:{get_column_letter(_NCOLS)}{last_row}", f"{_HEADER_ROW}:{_HEADER_ROW}")
+    trace_sheet(wb, result, font=st.font, bold=st.bold, border=st.border, header_fill=st.header_fill, align=st.align)
     return wb
-
-
-def _print_setup(ws: Any, page_setup_properties: Any, area: str) -> None:
-    ws.sheet_properties.pageSetUpPr = page_setup_properties(fitToPage=True)
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.print_title_rows = f"{_HEADER_ROW}:{_HEADER_ROW}" if ws.title == "自评表" else "1:1"
-    ws.print_area = area
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
-
-
-def _runs(rows: Sequence[Sequence[str]], ncols: int) -> list[tuple[int, int, int]]:
-    """Vertical merges for the trace sheet: runs of rows naming the same part, item or indicator."""
-    merges = []
-    for col in range(ncols):
-        start = 0
-        for i in range(1, len(rows) + 1):
-            if i < len(rows) and rows[i][col] and tuple(rows[i][:col + 1]) == tuple(rows[start][:col + 1]):
-                continue
-            if rows[start][col] and i - 1 > start:
-                merges.append((col, start, i - 1))
-            start = i
-    return merges
-
-
-def _row_lines(texts: Sequence[Sequence[str]], widths: Sequence[float], merges: Sequence[tuple[int, int, int]],
-               spans: Sequence[tuple[int, int] | None]) -> list[int]:
-    """Lines per row so that every wrapped text fits: unmerged cells, then vertically merged ones."""
-    lines = [1] * len(texts)
-    down = {(col, i) for col, lo, hi in merges for i in range(lo, hi + 1)}
-    for i, row in enumerate(texts):
-        span = spans[i]
-        for c, text in enumerate(row):
-            if not text or (c, i) in down:
-                continue
-            if span is not None and span[0] <= c <= span[1]:
-                if c != span[0]:
-                    continue
-                width = sum(widths[span[0]:span[1] + 1])
-            else:
-                width = widths[c]
-            lines[i] = max(lines[i], _lines(text, width))
-    for col, lo, hi in merges:
-        need = _lines(texts[lo][col], widths[col])
-        have = sum(lines[lo:hi + 1])
-        if need > have:
-            lines[hi] += need - have
-    return lines
-
-
-def _trace_sheet(wb: Any, result: Result, *, font: Any, bold: Any, border: Any, header_fill: Any, align: Any) -> None:
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.properties import PageSetupProperties
-
-    ws = wb.create_sheet("计算过程")
-    widths = (10, 20, 24, 90)
-    for col, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(col)].width = width
-    for col, name in enumerate(("评分项目", "评分内容", "三级指标", "计算过程"), start=1):
-        cell = ws.cell(row=1, column=col, value=name)
-        cell.font = bold
-        cell.fill = header_fill
-        cell.border = border
-        cell.alignment = align("center")
-    rows = _trace_rows(result)
-    for r, row in enumerate(rows, start=2):
-        for c, text in enumerate(row, start=1):
-            cell = ws.cell(row=r, column=c, value=text or None)
-            cell.font = bold if c <= 2 else font
-            cell.border = border
-            # names merged over many rows stand at the top, so a page break never hides them
-            cell.alignment = align("center" if c == 1 else "left", "top" if c <= 3 else "center")
-    merges = _runs(rows, 3)
-    for r, lines in enumerate(_row_lines(rows, widths, merges, [None] * len(rows)), start=2):
-        ws.row_dimensions[r].height = _LINE_HEIGHT * lines + 4
-    for col, lo, hi in merges:
-        ws.merge_cells(start_row=lo + 2, start_column=col + 1, end_row=hi + 2, end_column=col + 1)
-    ws.freeze_panes = "A2"
-    _print_setup(ws, PageSetupProperties, f"A1:D{len(rows) + 1}")
 
 
 def write_result_xlsx(result: Result, path: Path, *, inputs: Sequence[Path] = (), overwrite: bool = False) -> None:

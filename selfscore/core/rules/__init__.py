@@ -62,7 +62,7 @@ __all__ = [
 def _check_weight(weight: object) -> Decimal:
     w = to_decimal(weight, what="weight")
     if w < 0:
-        raise ValueError(f"'weight' must be >= 0: {w}")
+        raise ValueError(f"分值不能为负数 ('weight' must be >= 0): {w}")
     return w
 
 

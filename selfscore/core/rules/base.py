@@ -94,23 +94,23 @@ def share_param(value: object) -> Decimal | None:
         return None
     share = decimal_param(value)
     if not 0 <= share <= 1:
-        raise ValueError(f"'partial_share' must be between 0 and 1: {value!r}")
+        raise ValueError(f"部分达成得分比例应在 0 与 1 之间 ('partial_share' must be between 0 and 1): {value!r}")
     return share
 
 
 def unit_interval(_inst: object, attr: attrs.Attribute[Decimal], value: Decimal) -> None:
     if not 0 <= value <= 1:
-        raise ValueError(f"'{attr.name}' must be between 0 and 1: {value}")
+        raise ValueError(f"参数 {attr.name} 应在 0 与 1 之间 ('{attr.name}' must be between 0 and 1): {value}")
 
 
 def positive(_inst: object, attr: attrs.Attribute[Decimal], value: Decimal) -> None:
     if value <= 0:
-        raise ValueError(f"'{attr.name}' must be > 0: {value}")
+        raise ValueError(f"参数 {attr.name} 应大于 0 ('{attr.name}' must be > 0): {value}")
 
 
 def non_negative(_inst: object, attr: attrs.Attribute[Decimal], value: Decimal) -> None:
     if value < 0:
-        raise ValueError(f"'{attr.name}' must be >= 0: {value}")
+        raise ValueError(f"参数 {attr.name} 不能为负数 ('{attr.name}' must be >= 0): {value}")
 
 
 # --- integer tools for vector forms -------------------------------------------------------
