@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, overload
 
 import attrs
 import numpy as np
@@ -26,9 +26,10 @@ from selfscore.core.errors import InputError, SelfScoreError
 from selfscore.core.numbers import exact_sum, normalized_or_none
 from selfscore.core.spec import Item, Spec
 
-__all__ = ["DepartmentResult", "ItemScore", "ItemSums", "assemble_all", "decimal_at", "department_case"]
+__all__ = ["Cohort", "DepartmentResult", "DepartmentResults", "ItemScore", "ItemSums", "assemble_all", "decimal_at", "department_case"]
 
 
+Column = tuple[np.ndarray, np.ndarray]  # integers at a scale, and the exponents of their Decimals
 PartScore = tuple[str, str, Decimal | None, Decimal | None]  # key, name, score, max
 
 
@@ -158,7 +159,7 @@ class ItemSums:
 
 
 def assemble_all(spec: Spec, table: IndicatorTable, departments: Sequence[Department], problems: list[list[str]],
-                 items: tuple[Item, ...], sums: ItemSums, tick: Callable[[str, int, int], None]) -> list[DepartmentResult]:
+                 items: tuple[Item, ...], sums: ItemSums, tick: Callable[[str, int, int], None]) -> DepartmentResults:
     """Every department's result, or why it cannot be scored (``problems`` found so far, and the scalar
     engine's own reason for a department read from a case file).
 
@@ -167,7 +168,7 @@ def assemble_all(spec: Spec, table: IndicatorTable, departments: Sequence[Depart
     """
     others = _Others(spec)
     index = {it.key: k for k, it in enumerate(items)}
-    results: list[DepartmentResult | None] = [None] * len(departments)
+    refused: dict[int, DepartmentResult] = {}
     cohorts: dict[tuple[int, tuple[int, ...]], list[int]] = {}
     found: dict[int, Result] = {}
     has = sums.group >= 0
@@ -184,17 +185,15 @@ def assemble_all(spec: Spec, table: IndicatorTable, departments: Sequence[Depart
                     problems[d].append(f"items.{it.key}: 已列出指标时不能再按汇总扣分填报 "
                                        "(deductions are only for items whose indicators are not listed)")
         if problems[d] or isinstance(other, str):
-            results[d] = _refused(spec, table, dept, d, problems[d])
+            refused[d] = _refused(spec, table, dept, d, problems[d])
             continue
         found[id(other)] = other
         ks = tuple(index[it.key] if it.key in index and has[d, index[it.key]] else -1 for p in other.parts for it in p.items)
         cohorts.setdefault((id(other), ks), []).append(d)
     tick("aggregate", len(departments) // 2, len(departments))
-    for (oid, ks), ds in cohorts.items():
-        for d, r in zip(ds, _cohort(spec, found[oid], ks, np.asarray(ds, dtype=np.int64), sums, departments), strict=True):
-            results[d] = r
+    cohort_list = [_cohort(spec, found[oid], ks, np.asarray(ds, dtype=np.int64), sums) for (oid, ks), ds in cohorts.items()]
     tick("aggregate", len(departments), len(departments))
-    return results  # type: ignore[return-value]
+    return DepartmentResults(departments, refused, cohort_list)
 
 
 def _refused(spec: Spec, table: IndicatorTable, dept: Department, d: int, problems: list[str]) -> DepartmentResult:
@@ -243,35 +242,23 @@ def _sum(cols: list[tuple[np.ndarray, np.ndarray]], m: int) -> tuple[np.ndarray,
     return total, exp
 
 
-def _cohort(spec: Spec, other: Result, ks: tuple[int, ...], ds: np.ndarray, sums: ItemSums,
-            departments: Sequence[Department]) -> list[DepartmentResult]:
+def _cohort(spec: Spec, other: Result, ks: tuple[int, ...], ds: np.ndarray, sums: ItemSums) -> Cohort:
     """The results of departments sharing ``other`` (the scalar engine's result without indicators) and the
     indicator items scored (``ks``): parts and totals summed as integers at one scale, in numpy.  What is
     missing is ``other``'s own list, less the indicator items scored here."""
     scale, cols = _columns(other, ks, ds, sums)
     m = len(ds)
-    cache: dict[tuple[int, int], Decimal] = {}
-
-    def decimals(col: tuple[np.ndarray, np.ndarray]) -> list[Decimal]:
-        out = []
-        for key in zip(col[0].tolist(), col[1].tolist(), strict=True):
-            found = cache.get(key)
-            if found is None:
-                found = cache[key] = decimal_at(key[0], scale, key[1])
-            out.append(found)
-        return out
-
     missing = iter(other.missing)
     still_missing: list[str] = []
-    per_item: list[list[ItemScore]] = []
-    per_part: list[list[tuple[str, str, Decimal | None, Decimal | None]]] = []
-    known_cols: list[tuple[np.ndarray, np.ndarray]] = []
-    complete_parts: list[tuple[np.ndarray, np.ndarray]] = []
+    item_cols: list[tuple[Any, str, Column | None]] = []
+    part_cols: list[tuple[Any, Column | None]] = []
+    known_cols: list[Column] = []
+    complete_parts: list[Column] = []
     maxima: list[Decimal] = []
     pos = 0
     for part in other.parts:
         if part.unknown:
-            per_part.append([(part.key, part.name, None, part.max)] * m)
+            part_cols.append((part, None))
             still_missing.append(next(missing))
             continue
         mine = []
@@ -280,13 +267,9 @@ def _cohort(spec: Spec, other: Result, ks: tuple[int, ...], ds: np.ndarray, sums
             pos += 1
             if it.status != "scored" and (entry := next(missing)) and not here:
                 still_missing.append(entry)
+            item_cols.append((it, "scored" if here else it.status, col))
             if col is None:
-                per_item.append([ItemScore(it.key, it.name, it.kind, it.status, None, it.max)] * m)
                 continue
-            status = "scored" if here else it.status
-            values = decimals(col)  # one Decimal object per distinct (digits, exponent): 4.0 is not 4.00
-            made = {k: ItemScore(it.key, it.name, it.kind, status, v, it.max) for k, v in {id(v): v for v in values}.items()}
-            per_item.append([made[id(v)] for v in values])
             mine.append(col)
             if it.max is not None:
                 maxima.append(it.max)
@@ -295,18 +278,107 @@ def _cohort(spec: Spec, other: Result, ks: tuple[int, ...], ds: np.ndarray, sums
         part_total = _sum(mine, m)
         if complete:
             complete_parts.append(part_total)
-        per_part.append([(part.key, part.name, v, part.max) for v in decimals(part_total)] if complete
-                        else [(part.key, part.name, None, part.max)] * m)
-    known = decimals(_sum(known_cols, m))
-    known_max = exact_sum(maxima)
-    finals: list[Decimal | None] = [None] * m if still_missing else list(decimals(_sum(complete_parts, m)))
-    grades: dict[Decimal, str | None] = {}
-    out = []
-    for j, d in enumerate(ds.tolist()):
-        dept, final = departments[d], finals[j]
-        out.append(DepartmentResult(
-            name=dept.name, year=dept.year, file=dept.file, score=final, max=other.max,
-            grade=None if final is None else (grades[final] if final in grades else grades.setdefault(final, spec.grade(final))),
-            partial=bool(still_missing), known_score=known[j], known_max=known_max, missing=tuple(still_missing),
-            parts=tuple(p[j] for p in per_part), items=tuple(i[j] for i in per_item)))
-    return out
+        part_cols.append((part, part_total if complete else None))
+    final = None if still_missing else _sum(complete_parts, m)
+    return Cohort(spec, other, ds, scale, tuple(item_cols), tuple(part_cols), _sum(known_cols, m), final,
+                  tuple(still_missing), exact_sum(maxima))
+
+
+@attrs.frozen(eq=False)
+class Cohort:
+    """Departments ``ds`` sharing the scalar result of their other items (``other``) and the indicator items
+    scored: every item, part and total as integer columns at ``scale`` with the exponents Decimal addition
+    gives; a :class:`DepartmentResult` is made from them only when asked for (:meth:`result`)."""
+
+    spec: Spec
+    other: Result
+    ds: np.ndarray
+    scale: int
+    items: tuple[tuple[Any, str, Column | None], ...]  # the item's result, its status, its scores
+    parts: tuple[tuple[Any, Column | None], ...]  # the part's result, its totals (None: not all known)
+    known: Column
+    final: Column | None  # None: partial
+    missing: tuple[str, ...]
+    known_max: Decimal
+
+    @property
+    def partial(self) -> bool:
+        return bool(self.missing)
+
+    def at(self, col: Column, j: int) -> Decimal:
+        return decimal_at(int(col[0][j]), self.scale, int(col[1][j]))
+
+    def result(self, j: int, dept: Department) -> DepartmentResult:
+        """Member ``j``'s result, as the scalar engine gives it."""
+        final = None if self.final is None else self.at(self.final, j)
+        return DepartmentResult(
+            name=dept.name, year=dept.year, file=dept.file, score=final, max=self.other.max,
+            grade=None if final is None else self.spec.grade(final), partial=self.partial,
+            known_score=self.at(self.known, j), known_max=self.known_max, missing=self.missing,
+            parts=tuple((p.key, p.name, None if c is None else self.at(c, j), p.max) for p, c in self.parts),
+            items=tuple(ItemScore(it.key, it.name, it.kind, status, None if c is None else self.at(c, j), it.max)
+                        for it, status, c in self.items))
+
+    def shown(self) -> tuple[list[Decimal], np.ndarray]:
+        """The distinct scores a summary shows (the total; the known score when partial) and each member's."""
+        v, e = self.known if self.final is None else self.final
+        if v.dtype == object:
+            index: dict[tuple[int, int], int] = {}
+            inverse = np.fromiter((index.setdefault(k, len(index)) for k in zip(v.tolist(), e.tolist(), strict=True)),
+                                  dtype=np.int64, count=len(v))
+            pairs = list(index)
+        else:
+            found, inverse = np.unique(np.stack([v, e], axis=1), axis=0, return_inverse=True)
+            pairs = [(int(n), int(x)) for n, x in found.tolist()]
+        return [decimal_at(n, self.scale, x) for n, x in pairs], inverse.reshape(-1)
+
+
+class DepartmentResults(Sequence[DepartmentResult]):
+    """A batch's department results, in department order, each made on first use: the refused ones as
+    found, the scored ones from their cohort's columns (:class:`Cohort`)."""
+
+    def __init__(self, departments: Sequence[Department], refused: dict[int, DepartmentResult],
+                 cohorts: list[Cohort]) -> None:
+        self.inputs = departments
+        self.refused = refused
+        self.cohorts = cohorts
+        self.cohort_of = np.full(len(departments), -1, dtype=np.int64)
+        self.member = np.zeros(len(departments), dtype=np.int64)
+        for c, cohort in enumerate(cohorts):
+            self.cohort_of[cohort.ds] = c
+            self.member[cohort.ds] = np.arange(len(cohort.ds))
+        self._made: dict[int, DepartmentResult] = {}
+
+    def __len__(self) -> int:
+        return len(self.inputs)
+
+    @overload
+    def __getitem__(self, d: int) -> DepartmentResult: ...
+    @overload
+    def __getitem__(self, d: slice) -> tuple[DepartmentResult, ...]: ...
+
+    def __getitem__(self, d: int | slice) -> DepartmentResult | tuple[DepartmentResult, ...]:
+        if isinstance(d, slice):
+            return tuple(self[i] for i in range(*d.indices(len(self))))
+        if d < 0:
+            d += len(self)
+        if not 0 <= d < len(self):
+            raise IndexError(d)
+        found = self._made.get(d)
+        if found is None:
+            c = int(self.cohort_of[d])
+            found = self.refused[d] if c < 0 else self.cohorts[c].result(int(self.member[d]), self.inputs[d])
+            self._made[d] = found
+        return found
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and tuple(self) == tuple(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"DepartmentResults({len(self)} departments, {len(self.refused)} refused)"
+
+    def ok(self) -> np.ndarray:
+        """Which departments were scored (a boolean per department)."""
+        return self.cohort_of >= 0

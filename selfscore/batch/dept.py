@@ -21,7 +21,7 @@ from typing import Any
 import attrs
 import numpy as np
 
-from selfscore.batch.assemble import DepartmentResult, ItemScore, ItemSums, assemble_all, decimal_at, department_case
+from selfscore.batch.assemble import DepartmentResult, DepartmentResults, ItemScore, ItemSums, assemble_all, decimal_at, department_case
 from selfscore.batch.fastunique import unique_first_inverse
 from selfscore.batch.parse import Reducer
 from selfscore.batch.rows import Rows, paused_gc, reduce_columns, weight_array
@@ -37,6 +37,7 @@ __all__ = [
     "CodedColumn",
     "Department",
     "DepartmentResult",
+    "DepartmentResults",
     "IndicatorTable",
     "ItemScore",
     "LineLabels",
@@ -98,7 +99,7 @@ class BatchResult:
     """
 
     spec: Spec
-    departments: tuple[DepartmentResult, ...]
+    departments: DepartmentResults  # a sequence of DepartmentResult, each made on first use
     table: IndicatorTable
     items: tuple[Item, ...]
     rows: Rows
@@ -119,7 +120,7 @@ class BatchResult:
 
     def indicator_rows(self) -> list[dict[str, Any]]:
         """Every indicator of the departments that were scored, in input order, as display strings."""
-        ok = np.array([d.ok for d in self.departments], dtype=bool)
+        ok = self.departments.ok()
         order = np.argsort(self.row_source, kind="stable")
         keep = order[ok[self.row_dept[order]]] if len(order) else order
         decimals = self.scores.decimals()
@@ -221,7 +222,7 @@ def _score_batch(spec: Spec, table: IndicatorTable, departments: Sequence[Depart
     # 4. sums per (department, item) in integers; 5. each department's parts, totals and grade
     sums = ItemSums.of(scores, groups, len(departments), len(items))
     results = assemble_all(spec, table, departments, problems, items, sums, tick)
-    return BatchResult(spec=spec, departments=tuple(results), table=table, items=items, rows=rows, scores=scores,
+    return BatchResult(spec=spec, departments=results, table=table, items=items, rows=rows, scores=scores,
                        row_source=src, row_item=row_item, row_dept=row_dept)
 
 

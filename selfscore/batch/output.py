@@ -85,14 +85,14 @@ def concat(parts: Sequence[IndicatorColumns]) -> IndicatorColumns:
 
 def indicator_columns(result: Any) -> IndicatorColumns:
     """The indicator rows of the departments a :class:`~selfscore.batch.dept.BatchResult` scored, in input order."""
-    ok = np.array([d.ok for d in result.departments], dtype=bool)
+    ok = result.departments.ok()
     order = stable_order(result.row_source)
     keep = order[ok[result.row_dept[order]]] if len(order) else order
     src = result.row_source[keep]
     dept = result.row_dept[keep]
     item = result.row_item[keep]
     values: dict[str, list[Any]] = {
-        "department": [d.name for d in result.departments], "year": [d.year for d in result.departments],
+        "department": [d.name for d in result.departments.inputs], "year": [d.year for d in result.departments.inputs],
         "item": [it.name for it in result.items], "item_key": [it.key for it in result.items]}
     codes: dict[str, np.ndarray] = {"department": dept, "year": dept, "item": item, "item_key": item}
     t = result.table

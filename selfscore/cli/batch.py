@@ -235,7 +235,7 @@ def _warn_recorded(ns: argparse.Namespace, batches: Sequence[Any]) -> None:
         warn_other_spec(str(table), marked, batches[0].spec.id)
 
 
-def _summary(ns: argparse.Namespace, entries: list[dict[str, Any]], inputs: list[Path]) -> None:
+def _summary(ns: argparse.Namespace, entries: Any, inputs: list[Path]) -> None:
     if ns.format != "json":
         emit("format", ns.format, ns.output, *summary_rows(entries, english=ns.format == "csv"), inputs)
     elif ns.output:
@@ -244,14 +244,15 @@ def _summary(ns: argparse.Namespace, entries: list[dict[str, Any]], inputs: list
         sys.stdout.write(summary_json(entries))
 
 
-def _report(ns: argparse.Namespace, entries: list[dict[str, Any]], failures: list[Any]) -> int:
+def _report(ns: argparse.Namespace, entries: Any, failures: list[Any]) -> int:
     """Warnings and failures on stderr, and the exit code."""
     for line in duplicate_names(entries):
         print(line, file=sys.stderr)
-    failed = [e for e in entries if e["error"] is not None]
-    for e in failed:
-        where = f"（{e['file']}）" if e["file"] and e["file"] != ns.input else ""
-        print(f"✗ {e['department']}{where}: 无法计分 (cannot score): {one_line(e['error'])}", file=sys.stderr)
+    failed = [i for i, e in enumerate(entries.error) if e is not None]
+    for i in failed:
+        file = entries.file[i]
+        where = f"（{file}）" if file and file != ns.input else ""
+        print(f"✗ {entries.department[i]}{where}: 无法计分 (cannot score): {one_line(entries.error[i])}", file=sys.stderr)
     if not failed:
         return EXIT_OK
     print(f"{len(entries) - len(failed)} 个部门已计分，{len(failed)} 个无法计分 "

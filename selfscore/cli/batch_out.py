@@ -39,34 +39,6 @@ def _dec(value: Decimal | None) -> str:
     return text
 
 
-def _ranks(entries: list[dict[str, Any]]) -> None:
-    """Competition ranks by score within each group of comparable departments (same spec, partial, max)."""
-    groups: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
-    for e in entries:
-        if e["error"] is None:
-            groups.setdefault((e["spec"], e["partial"], e["max_value"]), []).append(e)
-    for (_spec, partial, _max), members in groups.items():
-        members.sort(key=lambda e: e["score_value"], reverse=True)
-        rank = 0
-        previous: Decimal | None = None
-        for position, e in enumerate(members, start=1):
-            if previous is None or e["score_value"] != previous:
-                rank = position
-                previous = e["score_value"]
-            e["rank"] = rank
-            e["rank_text"] = f"({rank})" if partial else str(rank)
-
-
-_SHORT: dict[tuple[str, ...], str] = {}
-
-
-def _missing_short(missing: tuple[str, ...]) -> str:
-    text = _SHORT.get(missing)
-    if text is None:
-        text = _SHORT[missing] = "缺 " + "、".join(m.split("：")[0] for m in missing) if missing else ""
-    return text
-
-
 def _details(d: Any) -> dict[str, Any]:
     """What the JSON summary adds for a scored department (made only for JSON)."""
     return {"missing": list(d.missing), "total": None if d.score is None else _dec(d.score),
@@ -74,44 +46,32 @@ def _details(d: Any) -> dict[str, Any]:
             "parts": {name: _dec(v) for _k, name, v, _m in d.parts}, "items": {i.key: _dec(i.score) for i in d.items}}
 
 
-def summary_entries(batches: list[tuple[Any, Any]], failures: list[Any]) -> list[dict[str, Any]]:
-    entries: list[dict[str, Any]] = []
-    for batch, result in batches:
-        for d in result.departments:
-            e: dict[str, Any] = {"department": d.name, "year": d.year, "file": d.file, "spec": batch.spec.id,
-                                 "error": d.error, "rank": None, "rank_text": ""}
-            if d.error is None:
-                score = d.score if not d.partial else d.known_score
-                top = d.max if not d.partial else d.known_max
-                e.update(score_value=score, max_value=top, score=_dec(score), max=_dec(top), grade=d.grade or _DASH,
-                         partial=d.partial, note=_missing_short(d.missing) if d.partial else "", result=d)
-            else:
-                e.update(score_value=None, max_value=None, score=_DASH, max=_DASH, grade=_DASH, partial=None,
-                         note="无法计分 (cannot score)")
-            entries.append(e)
-    for f in failures:
-        entries.append({"department": f.name, "year": None, "file": f.file, "spec": "", "error": f.reason,
-                        "rank": None, "rank_text": "", "score_value": None, "max_value": None, "score": _DASH,
-                        "max": _DASH, "grade": _DASH, "partial": None, "note": "无法计分 (cannot score)"})
-    _ranks(entries)
-    # rank order: complete results, then partial ones, by rank; departments that could not be scored last
-    entries.sort(key=lambda e: (e["error"] is not None, bool(e["partial"]), e["rank"] or 0))
-    return entries
+def summary_entries(batches: list[tuple[Any, Any]], failures: list[Any]) -> Any:
+    """The summary (:class:`selfscore.batch.summary.Summary`): columns in rank order, ranks within each group
+    of comparable departments (same spec, partial, max); departments that could not be scored last."""
+    from selfscore.batch.summary import summary
+
+    return summary(batches, failures)
 
 
-def duplicate_names(entries: list[dict[str, Any]]) -> list[str]:
+def duplicate_names(entries: Any) -> list[str]:
     """A warning (in Chinese) for each 单位名称 that several files or departments share, naming where each is."""
-    by_name: dict[str, list[dict[str, Any]]] = {}
-    for e in entries:
-        by_name.setdefault(e["department"], []).append(e)
+    seen: dict[str, int] = {}
+    for name in entries.department:
+        seen[name] = seen.get(name, 0) + 1
+    by_name: dict[str, list[int]] = {name: [] for name, count in seen.items() if count > 1}
+    if not by_name:
+        return []
+    for i, name in enumerate(entries.department):
+        if name in by_name:
+            by_name[name].append(i)
     lines = []
     for name, found in by_name.items():
-        if len(found) < 2:
-            continue
         places = []
-        for e in found:
-            bits = [Path(e["file"]).name if e["file"] else "", f"{e['year']} 年度" if e["year"] is not None else "",
-                    e["spec"] or "", f"第 {e['rank_text']} 名" if e["rank_text"] else "无法计分"]
+        for i in found:
+            rank_text, year, spec = entries.rank_text(i), entries.year[i], entries.spec[i]
+            bits = [Path(entries.file[i]).name if entries.file[i] else "", f"{year} 年度" if year is not None else "",
+                    spec or "", f"第 {rank_text} 名" if rank_text else "无法计分"]
             places.append("，".join(b for b in bits if b))
         lines.append(f"⚠ 单位名称“{name}”出现 {len(found)} 次 (duplicate department name)，请核对是否重复或应合并："
                      + "；".join(f"（{p}）" for p in places))
@@ -122,43 +82,56 @@ _SUMMARY_KEYS: Final = ("rank", "department", "year", "spec", "score", "max", "g
 _SUMMARY_HEADERS: Final = ("排名", "部门", "年度", "评分规范", "得分", "满分", "等级", "不完整", "备注", "文件")
 
 
-def summary_rows(entries: list[dict[str, Any]], *, english: bool) -> tuple[list[str], list[list[str]], list[int]]:
+def _summary_column(entries: Any, key: str, english: bool) -> list[str]:
+    """One column of the summary as printed (by ``summary_rows``)."""
+    n = len(entries)
+    scored = [e is None for e in entries.error]
+    if key == "rank":
+        return [str(r) if r else "" for r in entries.rank] if english else [entries.rank_text(i) for i in range(n)]
+    if key == "year":
+        return ["" if y is None else str(y) for y in entries.year]
+    if key in ("score", "max"):
+        return [t if ok or not english else "" for t, ok in zip(getattr(entries, key), scored, strict=True)]
+    if key == "grade":
+        return [g if not english or g != _DASH else "" for g in entries.grade]
+    if key == "partial":
+        shown = {None: "", True: "true", False: "false"} if english else {None: "", True: "是", False: "否"}
+        return [shown[p] for p in entries.partial]
+    if key == "note":
+        return [note if e is None or not english else f"cannot score: {one_line(e)}"
+                for note, e in zip(entries.note, entries.error, strict=True)]
+    return list(getattr(entries, key))
+
+
+def summary_rows(entries: Any, *, english: bool) -> tuple[list[str], list[Sequence[str]], list[int]]:
     """Header, rows and numeric columns of the summary; optional columns only when they say something."""
-    several_specs = len({e["spec"] for e in entries if e["spec"]}) > 1
-    with_year = any(e["year"] is not None for e in entries)
+    several_specs = len({s for s in entries.spec if s}) > 1
+    with_year = any(y is not None for y in entries.year)
     keep = [k for k in _SUMMARY_KEYS if (k != "year" or with_year) and (k != "spec" or several_specs or english)
             and (k != "file" or english)]
-    rows = []
-    for e in entries:
-        partial = "" if e["partial"] is None else (("true" if e["partial"] else "false") if english
-                                                   else ("是" if e["partial"] else "否"))
-        cells = {
-            "rank": (str(e["rank"]) if e["rank"] else "") if english else e["rank_text"],
-            "department": e["department"], "year": "" if e["year"] is None else str(e["year"]), "spec": e["spec"],
-            "score": e["score"] if not english or e["score_value"] is not None else "",
-            "max": e["max"] if not english or e["max_value"] is not None else "",
-            "grade": e["grade"] if not english or e["grade"] != _DASH else "", "partial": partial,
-            "note": e["note"] if e["error"] is None or not english else f"cannot score: {one_line(e['error'])}",
-            "file": e["file"],
-        }
-        rows.append([cells[k] for k in keep])
+    rows: list[Sequence[str]] = list(zip(*(_summary_column(entries, k, english) for k in keep), strict=True))
     header = list(keep) if english else [_SUMMARY_HEADERS[_SUMMARY_KEYS.index(k)] for k in keep]
     numeric = [keep.index(k) for k in ("score", "max")]
     return header, rows, numeric
 
 
-def summary_json(entries: list[dict[str, Any]]) -> str:
+def summary_json(entries: Any) -> str:
     keys = ("rank", "department", "year", "spec", "file", "total", "grade", "partial", "known_score", "known_max",
             "missing", "parts", "items", "error")
     data = []
-    for e in entries:
-        more = _details(e["result"]) if "result" in e else {}
+    for i in range(len(entries)):
+        error = entries.error[i]
+        e = {"rank": entries.rank[i], "department": entries.department[i], "year": entries.year[i],
+             "spec": entries.spec[i], "file": entries.file[i], "grade": entries.grade[i],
+             "partial": entries.partial[i], "error": error}
+        more = _details(entries.result(i)) if error is None else {}
         d = {k: more[k] if k in more else e.get(k) for k in keys}
         d["score"] = d.pop("total")
-        d["max"] = None if e["error"] is not None or e["partial"] else e["max"]
+        d["max"] = None if error is not None or entries.partial[i] else entries.max[i]
         data.append(d)
-    return json.dumps({"departments": data, "scored": sum(e["error"] is None for e in entries),
-                       "failed": sum(e["error"] is not None for e in entries)}, ensure_ascii=False, indent=2) + "\n"
+    failed = sum(e is not None for e in entries.error)
+    return json.dumps({"departments": data, "scored": len(entries) - failed, "failed": failed},
+                      ensure_ascii=False, indent=2) + "\n"
 
 
 def _as_text(header: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[int], fmt_name: str) -> str:
@@ -305,7 +278,7 @@ def one_line(text: str) -> str:
     return " ".join(text.split("\n"))
 
 
-def emit(kind: str, fmt_name: str, target: str | None, header: list[str], rows: list[list[str]],
+def emit(kind: str, fmt_name: str, target: str | None, header: list[str], rows: Sequence[Sequence[str]],
           numeric: list[int], inputs: Sequence[Path]) -> None:
     """Write one output (the summary or the indicators) to ``target`` (None or "-": stdout)."""
     if fmt_name == "xlsx":
