@@ -69,6 +69,8 @@ def test_under_target_execution_and_reason_in_the_lost_points() -> None:
     assert view.lost == ("预算执行率：执行率 86.2%，10 分得 8.62 分",
                          "指标1工程资金金额：10 分得 8.62 分（完成率 86.2%），偏差原因："
                          "已完工,剩余3%尾款未付,且最高限价低于预算金额。提高预算准确度。")
+    shown = render_project(result, case)
+    assert "扣分说明：" in shown and "失分" not in shown  # 扣, as on the department table
 
 
 def test_json_carries_exact_decimals_as_strings() -> None:

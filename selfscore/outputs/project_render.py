@@ -152,7 +152,7 @@ def _summary(result: Result, view: ProjectView) -> list[str]:
     assert result.score is not None
     lines = [f"总分 {fmt(result.score)}（满分 {fmt(result.max)}），等级：{result.grade or _DASH}"]
     if view.lost:
-        lines.append("失分说明：")
+        lines.append("扣分说明：")
         from selfscore.outputs.render import _wrap
 
         lines.extend("  - " + _wrap(line, 94).replace("\n", "\n    ") for line in view.lost)
