@@ -169,9 +169,11 @@ def assemble_all(spec: Spec, table: IndicatorTable, departments: Sequence[Depart
     others = _Others(spec)
     index = {it.key: k for k, it in enumerate(items)}
     refused: dict[int, DepartmentResult] = {}
-    cohorts: dict[tuple[int, tuple[int, ...]], list[int]] = {}
+    cohorts: dict[tuple[int, int], list[int]] = {}  # (the other items' result, which indicator items scored)
     found: dict[int, Result] = {}
     has = sums.group >= 0
+    patterns, pattern = np.unique(has, axis=0, return_inverse=True) if has.size else (has[:1], np.zeros(len(has), int))
+    pattern_of = pattern.reshape(-1).tolist()
     tick("aggregate", 0, len(departments))
     for d, dept in enumerate(departments):
         other = others.get(dept) if not dept.problems else "；".join(dept.problems)
@@ -188,10 +190,13 @@ def assemble_all(spec: Spec, table: IndicatorTable, departments: Sequence[Depart
             refused[d] = _refused(spec, table, dept, d, problems[d])
             continue
         found[id(other)] = other
-        ks = tuple(index[it.key] if it.key in index and has[d, index[it.key]] else -1 for p in other.parts for it in p.items)
-        cohorts.setdefault((id(other), ks), []).append(d)
+        cohorts.setdefault((id(other), pattern_of[d]), []).append(d)
     tick("aggregate", len(departments) // 2, len(departments))
-    cohort_list = [_cohort(spec, found[oid], ks, np.asarray(ds, dtype=np.int64), sums) for (oid, ks), ds in cohorts.items()]
+    cohort_list = []
+    for (oid, at), ds in cohorts.items():
+        other, row = found[oid], patterns[at].tolist() if len(patterns) else []
+        ks = tuple(index[it.key] if it.key in index and row[index[it.key]] else -1 for p in other.parts for it in p.items)
+        cohort_list.append(_cohort(spec, other, ks, np.asarray(ds, dtype=np.int64), sums))
     tick("aggregate", len(departments), len(departments))
     return DepartmentResults(departments, refused, cohort_list)
 
