@@ -472,3 +472,20 @@ def test_folder_of_templates_uses_the_spec_they_record(tmp_path: Path, capsys: p
     assert (code, out) == (2, "")
     assert ("这些自评表的模板记录了不同的评分规范 (the templates record different specs)：tianhe-2023（元岗.csv、元岗二.csv）；"
             "liwan-2024（荔湾.csv）；请用 --spec 指定按哪个规范计分") in err
+
+
+def test_a_long_note_shared_by_many_departments_is_printed_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Three partial departments missing the same items: 见注1 in the table, the list once under it; CSV keeps it."""
+    lines = ["部门,一级指标,二级指标,三级指标,年度目标值,年度实现值"]
+    lines += [f"{d}街道,产出指标,数量指标,{n},≥4宗,4宗" for d in "甲乙丙" for n in ("指标一", "指标二")]
+    table = tmp_path / "t.csv"
+    table.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert main([str(table), "--spec", "liwan-2024"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("见注1") == 3
+    legend = [line for line in out.splitlines() if line.startswith("注1：")]
+    assert len(legend) == 1 and legend[0].startswith("注1：缺 履职效能 / 部门整体绩效目标效益指标完成情况")
+    assert legend[0].endswith("（3 个部门）")
+    assert main([str(table), "--spec", "liwan-2024", "-f", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert {r["note"] for r in rows} == {legend[0][len("注1："):-len("（3 个部门）")]}

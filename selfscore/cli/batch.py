@@ -30,6 +30,7 @@ from selfscore.cli.batch_out import (
     indicator_output,
     narrative,
     one_line,
+    shared_notes,
     summary_entries,
     summary_json,
     summary_rows,
@@ -236,7 +237,11 @@ def _warn_recorded(ns: argparse.Namespace, batches: Sequence[Any]) -> None:
 
 
 def _summary(ns: argparse.Namespace, entries: Any, inputs: list[Path]) -> None:
-    if ns.format != "json":
+    if ns.format in ("table", "markdown"):  # a long 备注 shared by many departments: once, under the table
+        header, rows, numeric = summary_rows(entries, english=False)
+        rows, legend = shared_notes(header, rows)
+        emit("format", ns.format, ns.output, header, rows, numeric, inputs, legend)
+    elif ns.format != "json":
         emit("format", ns.format, ns.output, *summary_rows(entries, english=ns.format == "csv"), inputs)
     elif ns.output:
         write_text(ns.output, summary_json(entries), inputs)

@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -113,6 +114,25 @@ def summary_rows(entries: Any, *, english: bool) -> tuple[list[str], list[Sequen
     header = list(keep) if english else [_SUMMARY_HEADERS[_SUMMARY_KEYS.index(k)] for k in keep]
     numeric = [keep.index(k) for k in ("score", "max")]
     return header, rows, numeric
+
+
+#: A 备注 this long, shared by several departments, is printed once under the table (``见注1``) in table/markdown.
+_LONG_NOTE: Final = 24
+
+
+def shared_notes(header: Sequence[str], rows: Sequence[Sequence[str]]) -> tuple[list[Sequence[str]], list[str]]:
+    """The rows with each long 备注 that several departments share replaced by ``见注N``, and the notes (注N：…)."""
+    if "备注" not in header:
+        return list(rows), []
+    col = list(header).index("备注")
+    counts = Counter(row[col] for row in rows)
+    labels: dict[str, str] = {}
+    for note, n in counts.items():
+        if n > 1 and len(note) > _LONG_NOTE:
+            labels[note] = f"注{len(labels) + 1}"
+    out = [row if row[col] not in labels else (*row[:col], f"见{labels[row[col]]}", *row[col + 1:]) for row in rows]
+    legend = [f"{label}：{note}（{counts[note]} 个部门）" for note, label in labels.items()]
+    return out, legend
 
 
 def summary_json(entries: Any) -> str:
@@ -279,8 +299,9 @@ def one_line(text: str) -> str:
 
 
 def emit(kind: str, fmt_name: str, target: str | None, header: list[str], rows: Sequence[Sequence[str]],
-          numeric: list[int], inputs: Sequence[Path]) -> None:
-    """Write one output (the summary or the indicators) to ``target`` (None or "-": stdout)."""
+          numeric: list[int], inputs: Sequence[Path], legend: Sequence[str] = ()) -> None:
+    """Write one output (the summary or the indicators) to ``target`` (None or "-": stdout); ``legend``
+    lines follow a table or markdown text."""
     if fmt_name == "xlsx":
         if target in (None, "-"):
             raise Usage(f"--{kind} xlsx 需要输出文件 (xlsx output needs a file): "
@@ -289,6 +310,8 @@ def emit(kind: str, fmt_name: str, target: str | None, header: list[str], rows: 
         _write_xlsx(target, "汇总" if kind == "format" else "三级指标", header, rows, numeric, inputs)
         return
     text = _as_text(header, rows, numeric, fmt_name)
+    if legend:
+        text += "\n" + "".join(f"{line}\n" for line in legend)
     if target in (None, "-"):
         sys.stdout.write(text)
     else:
