@@ -32,6 +32,7 @@ from selfscore.core.completion import Completion, completion, direct_units
 from selfscore.core.errors import SelfScoreError
 from selfscore.core.numbers import MAX_DIGITS, to_decimal
 from selfscore.core.targets import Target, parse_actual, parse_target
+from selfscore.core.validate import error_literal
 
 __all__ = ["Reducer", "exact_decimal", "reduce_completion", "scaled"]
 
@@ -104,6 +105,8 @@ def _simple(text: str) -> tuple[str, str, str | None, str] | None:
     is NFKC (no change) and then removes all whitespace, so the text and its
     whitespace-free form read alike (``500 万元`` as ``500万元``).
     """
+    if error_literal(text) is not None:  # ``Err:502`` is a spreadsheet error, not the number 502: the parser says so
+        return None
     m = _SIMPLE.fullmatch(text)
     if m is None:
         if _WHITESPACE.search(text) is None:
