@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from case_support import CASES, scored
 
-import selfscore
 from selfscore import DependencyError
 from selfscore.cli.main import EXIT_OUTPUT, EXIT_UNREADABLE, EXIT_USAGE, main
 from selfscore.core.errors import OutputError
@@ -21,14 +21,6 @@ docx = pytest.importorskip("docx")
 from docx.oxml.ns import qn  # noqa: E402
 from docx.shared import Pt  # noqa: E402
 from lxml import etree  # noqa: E402
-
-ROOT = Path(__file__).resolve().parent.parent
-CASES = ROOT / "cases"
-
-
-def scored(name: str) -> selfscore.Result:
-    case, spec = selfscore.load_case_and_spec(CASES / f"{name}.toml")
-    return selfscore.score(spec, case)
 
 
 @pytest.fixture(scope="module")

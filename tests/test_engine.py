@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from case_support import scored
 
 import selfscore
 from selfscore import CaseError, fmt
@@ -185,24 +186,10 @@ def test_bare_number_against_a_percent_target_is_refused_in_a_case() -> None:
         assert fmt(result.item("benefit").indicators[0].score) == score  # type: ignore[union-attr]
 
 
-def _result(name: str) -> selfscore.Result:
-    from pathlib import Path
-
-    from selfscore.core.project_score import score_project
-    from selfscore.inputs.project_sheet import load_project_case
-
-    path = Path(__file__).parent.parent / "cases" / f"{name}.toml"
-    if name.startswith("project-"):
-        project = load_project_case(path)
-        return score_project(selfscore.load_spec(project.spec), project)
-    case, spec = selfscore.load_case_and_spec(path)
-    return selfscore.score(spec, case)
-
-
 @pytest.mark.parametrize("name", ["yuangang-2023", "jinhua-2024", "project-yongde-2022"])
 def test_result_numbers_are_held_as_they_print(name: str) -> None:
     """A library user sees 19.9 and 20, not 19.90 and 20.00: every number in a result is normalised."""
-    result = _result(name)
+    result = scored(name)
     numbers = [result.max, result.score, result.known_score, result.known_max]
     for part in result.parts:
         numbers += [part.max, part.score]

@@ -11,6 +11,7 @@ from typing import Any
 
 import attrs
 import pytest
+from case_support import CASES, scored
 
 import selfscore
 from selfscore import SelfScoreError, UnreadableError
@@ -21,12 +22,6 @@ from selfscore.outputs.xlsx import SHEET_HEADERS, write_result_xlsx
 openpyxl = pytest.importorskip("openpyxl")
 
 ROOT = Path(__file__).resolve().parent.parent
-CASES = ROOT / "cases"
-
-
-def scored(name: str) -> selfscore.Result:
-    case, spec = selfscore.load_case_and_spec(CASES / f"{name}.toml")
-    return selfscore.score(spec, case)
 
 
 @pytest.fixture(scope="module")
