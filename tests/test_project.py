@@ -14,8 +14,8 @@ from selfscore.core.project import project_rules, read_nature
 from selfscore.core.project_case import project_case_from_dict
 from selfscore.core.project_score import score_project
 from selfscore.core.rules import ReverseDeviation
-from selfscore.core.rules.integer_split import integer_split
 from selfscore.core.rules.qualitative_band import band_score
+from selfscore.core.split import integer_split
 from selfscore.inputs.load import bundled_specs, load_spec
 
 NATIONAL = load_spec("mof-2020-project")

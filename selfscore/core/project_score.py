@@ -34,10 +34,9 @@ from selfscore.core.project import (
     read_nature,
 )
 from selfscore.core.rules import ReverseDeviation, Scored, apply_rule
-from selfscore.core.rules.integer_split import integer_split
 from selfscore.core.rules.qualitative_band import band_score
 from selfscore.core.spec import Spec
-from selfscore.core.split import split_points, weights_problem
+from selfscore.core.split import integer_split, split_points, weights_problem
 from selfscore.core.targets import Target, parse_actual, parse_target, units_compatible
 
 __all__ = ["ProjectResult", "ProjectScores", "Row", "read_amount", "rescore", "score_project"]

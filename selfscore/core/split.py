@@ -2,19 +2,21 @@
 
 元岗 2023: 20 points over 6 output indicators are 3.34, 3.33, 3.33, 3.33, 3.33,
 3.34: the equal share truncated to 0.01, and the spare cents handed out one by one
-to the ends of the list (first, last, second, second-to-last, ...).
+to the ends of the list (first, last, second, second-to-last, ...).  Some project forms
+instead round each equal share to whole points (:func:`integer_split`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Final, Literal
 
 from selfscore.core.errors import SelfScoreError
-from selfscore.core.numbers import exact_sum, fmt, to_decimal
+from selfscore.core.numbers import Rounding, div_round, exact_sum, fmt, to_decimal
 
-__all__ = ["LEFTOVER_ORDERS", "check_weights", "partial_weights_problem", "split_points", "weights_problem"]
+__all__ = ["LEFTOVER_ORDERS", "check_weights", "integer_split", "partial_weights_problem", "split_points", "weights_problem"]
 
 Leftover = Literal["ends", "first", "last"]
 LEFTOVER_ORDERS: Final[tuple[str, ...]] = ("ends", "first", "last")
@@ -98,3 +100,16 @@ def check_weights(weights: Sequence[Decimal | int | str], total: Decimal | int |
     if problem is not None:
         raise SelfScoreError(problem)
     return values
+
+
+def integer_split(points: Mapping[str, Decimal], levels: Sequence[str]) -> tuple[Decimal | None, ...]:
+    """Each indicator's weight from its level's points shared equally, each share half-up to whole points
+    (Hubei forms: "分值按三级指标个数平均确定，四舍五入保留整数", docs/project-rules.md §3); None for a
+    level without declared points.
+
+    Unlike :func:`split_points` the shares need not add up to the level's points (3 indicators of 40
+    points get 13 each, 39 in all): that is what the forms do.
+    """
+    counts = Counter(levels)
+    return tuple(div_round(points[level], Decimal(counts[level]), Rounding(0, "half_up")) if level in points else None
+                 for level in levels)
