@@ -16,38 +16,28 @@ def _same_name(given: str, expected: str) -> bool:
     return a == b or a.removesuffix("指标") == b.removesuffix("指标")
 
 
+def _level_code(ind: ImportedIndicator, level: str, code: str, name: str, known: dict[str, str]) -> ImportMessage | None:
+    """The warning for one level's code (一级 or 二级): missing, unknown, or disagreeing with its name."""
+    line, shown = ind.position, f"{code}-{name}"
+    english = "level-1" if level == "一级" else "level-2"
+    if not code:
+        return ImportMessage(line, "missing-code", f"“{ind.name}”缺少{level}指标代码 (missing {english} code)")
+    if code not in known:
+        return ImportMessage(line, "unknown-code", f"“{ind.name}”的{level}指标代码 {shown} 不认识 (unknown {english} code)")
+    if not _same_name(name, known[code]):
+        return ImportMessage(line, "code-name", f"“{ind.name}”的{level}指标代码与名称不符：{shown}，代码 {code} 应为"
+                                                f"{known[code]} ({english} code and name disagree; kept as given)")
+    return None
+
+
 def _code_warnings(ind: ImportedIndicator) -> list[ImportMessage]:
-    out: list[ImportMessage] = []
     line = ind.position
     l1 = f"{ind.level1_code}-{ind.level1_name}"
     l2 = f"{ind.level2_code}-{ind.level2_name}"
-    if not ind.level1_code:
-        out.append(ImportMessage(line, "missing-code", f"“{ind.name}”缺少一级指标代码 (missing level-1 code)"))
-    elif ind.level1_code not in LEVEL1:
-        out.append(ImportMessage(line, "unknown-code", f"“{ind.name}”的一级指标代码 {l1} 不认识 (unknown level-1 code)"))
-    elif not _same_name(ind.level1_name, LEVEL1[ind.level1_code]):
-        out.append(
-            ImportMessage(
-                line,
-                "code-name",
-                f"“{ind.name}”的一级指标代码与名称不符：{l1}，代码 {ind.level1_code} 应为"
-                f"{LEVEL1[ind.level1_code]} (level-1 code and name disagree; kept as given)",
-            )
-        )
+    out = [m for m in (_level_code(ind, "一级", ind.level1_code, ind.level1_name, LEVEL1),
+                       _level_code(ind, "二级", ind.level2_code, ind.level2_name, LEVEL2)) if m is not None]
     if not ind.level2_code:
-        out.append(ImportMessage(line, "missing-code", f"“{ind.name}”缺少二级指标代码 (missing level-2 code)"))
         return out
-    if ind.level2_code not in LEVEL2:
-        out.append(ImportMessage(line, "unknown-code", f"“{ind.name}”的二级指标代码 {l2} 不认识 (unknown level-2 code)"))
-    elif not _same_name(ind.level2_name, LEVEL2[ind.level2_code]):
-        out.append(
-            ImportMessage(
-                line,
-                "code-name",
-                f"“{ind.name}”的二级指标代码与名称不符：{l2}，代码 {ind.level2_code} 应为"
-                f"{LEVEL2[ind.level2_code]} (level-2 code and name disagree; kept as given)",
-            )
-        )
     if ind.level1_code and ind.level2_code[0] != ind.level1_code:
         out.append(
             ImportMessage(
