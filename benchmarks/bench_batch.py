@@ -274,22 +274,28 @@ source = "benchmark"
 """
 
 
+def write_bench_csv(folder: Path, rows_text: list[tuple[str, str, str, str | None]], seed: int) -> tuple[Path, Path]:
+    """The benchmark's spec and a department CSV of ``rows_text`` (20 indicators a department) in ``folder``."""
+    rng = random.Random(seed)
+    spec_path = folder / "bench-spec.toml"
+    spec_path.write_text(SPEC_TOML, encoding="utf-8")
+    path = folder / "indicators.csv"
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["部门", "一级指标", "三级指标", "年度目标值", "年度实现值", "判断结果"])
+        for i, (t, a, _w, j) in enumerate(rows_text):
+            w.writerow([f"街道{i // 20:05d}", "产出指标" if rng.random() < 0.5 else "效益指标", f"指标{i % 20}", t, a, j or ""])
+    return spec_path, path
+
+
 def bench_csv(n: int, seed: int) -> None:
     from selfscore.batch.dept import score_batch
     from selfscore.batch.io import read_input
 
     print(f"\n## CSV: {n:,} indicator rows, {n // 20:,} departments (`selfscore batch` stages)")
     rows_text, _ = generate(n, seed)
-    rng = random.Random(seed)
     with tempfile.TemporaryDirectory() as tmp:
-        spec_path = Path(tmp) / "bench-spec.toml"
-        spec_path.write_text(SPEC_TOML, encoding="utf-8")
-        path = Path(tmp) / "indicators.csv"
-        with open(path, "w", encoding="utf-8", newline="") as f:
-            w = csv.writer(f)
-            w.writerow(["部门", "一级指标", "三级指标", "年度目标值", "年度实现值", "判断结果"])
-            for i, (t, a, _w, j) in enumerate(rows_text):
-                w.writerow([f"街道{i // 20:05d}", "产出指标" if rng.random() < 0.5 else "效益指标", f"指标{i % 20}", t, a, j or ""])
+        spec_path, path = write_bench_csv(Path(tmp), rows_text, seed)
         size = path.stat().st_size
         t0 = time.perf_counter()
         batches, _failures = read_input(path, spec=str(spec_path))
@@ -322,14 +328,13 @@ def bench_csv(n: int, seed: int) -> None:
 
 def bench_kernel_share(n: int, seed: int) -> None:
     """End-to-end ``selfscore batch`` time on ``n`` CSV rows, and the share spent in the vector kernel."""
-    import selfscore.batch.rows as rows_module
+    import selfscore.batch.scoring as scoring_module
     from selfscore.batch.dept import score_batch
     from selfscore.batch.io import read_input
 
     print(f"\n## kernel share: {n:,} CSV rows, end to end (read + score every department), best of 3")
     rows_text, _ = generate(n, seed)
-    rng = random.Random(seed)
-    inner = rows_module._kernel
+    inner = scoring_module.kernel
     spent = [0.0]
 
     def timed(*args: Any) -> Any:
@@ -339,16 +344,9 @@ def bench_kernel_share(n: int, seed: int) -> None:
         return out
 
     with tempfile.TemporaryDirectory() as tmp:
-        spec_path = Path(tmp) / "bench-spec.toml"
-        spec_path.write_text(SPEC_TOML, encoding="utf-8")
-        path = Path(tmp) / "indicators.csv"
-        with open(path, "w", encoding="utf-8", newline="") as f:
-            w = csv.writer(f)
-            w.writerow(["部门", "一级指标", "三级指标", "年度目标值", "年度实现值", "判断结果"])
-            for i, (t, a, _w, j) in enumerate(rows_text):
-                w.writerow([f"街道{i // 20:05d}", "产出指标" if rng.random() < 0.5 else "效益指标", f"指标{i % 20}", t, a, j or ""])
+        spec_path, path = write_bench_csv(Path(tmp), rows_text, seed)
         best = (float("inf"), 0.0)
-        rows_module._kernel = timed  # type: ignore[assignment]
+        scoring_module.kernel = timed  # type: ignore[assignment]
         try:
             for _ in range(3):
                 gc.collect()
@@ -359,7 +357,7 @@ def bench_kernel_share(n: int, seed: int) -> None:
                 total = time.perf_counter() - t0
                 best = min(best, (total, spent[0]))
         finally:
-            rows_module._kernel = inner  # type: ignore[assignment]
+            scoring_module.kernel = inner  # type: ignore[assignment]
     total, kernel_time = best
     print(f"end to end                {fmt_rate(n, total)}")
     print(f"inside the vector kernel  {kernel_time * 1e3:10.1f} ms  ({100 * kernel_time / total:.1f} % of end to end; "
