@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Final
@@ -64,10 +63,6 @@ class Batch:
     spec: Spec
     table: IndicatorTable
     departments: list[Department]
-
-
-def _norm_header(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).strip().lower().replace(" ", "_")
 
 
 def _column_key(header: str) -> str | None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
 
@@ -354,7 +353,3 @@ def _lenient_row(rules: ProjectRules, spec: Spec, ind: ProjectIndicator, weight:
         share = Fraction(found.actual.value) / 100
     return Row("indicator", ind.name, ind.where, weight, found.score, ind.score.text, found.trace[1:],
                met=found.completion.met, actual_share=share)
-
-
-def row_where(rows: Sequence[Row]) -> list[str]:
-    return [r.where for r in rows]
