@@ -14,13 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
-from fractions import Fraction
 from typing import Any, Final
 
 import attrs
 
 from selfscore.core.errors import SelfScoreError
-from selfscore.core.numbers import Rounding, div_round, exact_sum, fmt, mul, to_decimal
+from selfscore.core.numbers import Rounding, div_round, exact_sum, fmt, fmt_percent, mul, to_decimal
 from selfscore.core.project import ProjectCase, Typed, indicators_item, project_rules
 from selfscore.core.project_score import ProjectScores, Row, read_amount, rescore
 from selfscore.core.spec import Spec
@@ -165,13 +164,9 @@ def _why(row: Row, spec: Spec) -> str:
         for places in (rule.rounding.places, 2, 1, 0):
             shown = div_round(mul(row.weight, Decimal(share.numerator)), Decimal(share.denominator), Rounding(places, "half_up"))
             if shown == typed:
-                return (note + f"；表中按 分值 × 实际完成值 计算：{fmt(row.weight)} × {fmt_share(share)} = {fmt(shown)}"
+                return (note + f"；表中按 分值 × 实际完成值 计算：{fmt(row.weight)} × {fmt_percent(share, places=4)} = {fmt(shown)}"
                         "，未按完成率计分 (weight × actual instead of weight × completion)")
     return note
-
-
-def fmt_share(share: Fraction) -> str:
-    return f"{fmt(div_round(Decimal(share.numerator) * 100, Decimal(share.denominator), Rounding(4, 'half_up')))}%"
 
 
 def _arithmetic(case: ProjectCase, spec: Spec, scores: ProjectScores) -> list[Finding]:

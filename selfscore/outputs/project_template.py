@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from selfscore.core.errors import DependencyError, UsageError
-from selfscore.core.numbers import fmt
+from selfscore.core.numbers import fmt, mul
 from selfscore.core.project import ProjectCase, execution_item, indicators_item, project_rules
 from selfscore.core.spec import Spec
 from selfscore.outputs.files import atomic_write, check_output
@@ -82,7 +82,7 @@ def typed_cell(text: str) -> str | Decimal | None:
     if not text:
         return None
     if re.fullmatch(r"\d+(\.\d+)?%", text):
-        return Decimal(text[:-1]) / 100
+        return mul(Decimal(text[:-1]), Decimal("0.01"))
     if re.fullmatch(r"\d+(\.\d+)?", text):
         return Decimal(text)
     return text
