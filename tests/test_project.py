@@ -225,3 +225,14 @@ def test_a_spec_may_declare_the_point_of_the_band_used_without_a_typed_score(tmp
     spec.write_text(head + bands + 'untyped = { "达成" = 1, "部分达成" = 0.8, "未达成" = 0 }\n', encoding="utf-8")
     with pytest.raises(SpecError, match=r"比例 0.8 不在区间 \[60%, 80%\) 内"):
         project_rules(load_spec(str(spec)))
+
+
+def test_a_typed_execution_rate_must_be_a_percentage() -> None:
+    """Only a rate typed (no amounts): ``98%`` scores 9.8; a bare ``0.98`` is not read as 0.98 %."""
+    ok = score_project(load_spec("mof-2020-project"), project_case_from_dict(
+        _case([*FULL, _ind("b", "≥", "1", "1", "10")], budget={"row": "年度资金总额", "rate": "98%", "weight": "10"}), file="t.toml"))
+    execution = ok.item("execution")
+    assert execution is not None and execution.score == Decimal("9.8")
+    problems = _problems(_case([*FULL, _ind("b", "≥", "1", "1", "10")], budget={"row": "年度资金总额", "rate": "0.98", "weight": "10"}))
+    assert problems == ["bad.toml: 资金第1行「年度资金总额」的 rate: 执行率“0.98”有误：应写成百分数文本，如 \"95%\" "
+                        "(must be a percentage text such as \"95%\"): “0.98”"]

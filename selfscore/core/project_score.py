@@ -17,6 +17,7 @@ from fractions import Fraction
 
 import attrs
 
+from selfscore.core.case import read_percent
 from selfscore.core.completion import Completion, completion
 from selfscore.core.engine import IndicatorResult, ItemResult, PartResult, Result
 from selfscore.core.errors import CaseError, Problem, SelfScoreError
@@ -119,9 +120,9 @@ def _execution(spec: Spec, rules: ProjectRules, case: ProjectCase, problems: _Pr
     budget, spent = values.get("budget"), values.get("spent")
     if budget is None and spent is None and row.rate:
         try:
-            rate = Fraction(to_decimal(unicodedata.normalize("NFKC", row.rate.text).strip().rstrip("%"))) / 100
-        except (TypeError, ValueError):
-            problems.add(row.rate.where, f"执行率“{row.rate.text}”不是百分数 (rate is not a percentage)")
+            rate = read_percent(unicodedata.normalize("NFKC", row.rate.text))
+        except (TypeError, ValueError) as exc:
+            problems.add(row.rate.where, f"执行率“{row.rate.text}”有误：{exc}")
             return None
         lines: list[str] = [f"执行率 {fmt_percent(rate)}（表中填报，金额未列）"]
     elif budget is None:
