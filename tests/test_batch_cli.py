@@ -240,15 +240,17 @@ def test_weights_are_decimals_as_typed(table: Path, capsys: pytest.CaptureFixtur
 
 
 def _read_ways(path: Path, monkeypatch: pytest.MonkeyPatch, spec: str = "tianhe-2023") -> list[tuple[list, list]]:
-    """``read_input`` four ways: pyarrow (where installed) or numpy-cut CSV when plain, numpy-cut CSV, the
-    columnar reader on rows, and row by row."""
+    """``read_input`` six ways: pyarrow (where installed) or numpy-cut CSV when plain, numpy-cut CSV, each
+    taken whole and chunk by chunk, the columnar reader on rows, and row by row."""
     import selfscore.batch.io as bio
 
     out = []
     with monkeypatch.context() as m:
-        out.append(bio.read_input(path, spec=spec))
-        m.setattr(bio, "USE_PYARROW", False)
-        out.append(bio.read_input(path, spec=spec))
+        for use in (True, False):
+            m.setattr(bio, "USE_PYARROW", use)
+            for whole in (True, False):
+                m.setattr(bio, "_WHOLE", whole)
+                out.append(bio.read_input(path, spec=spec))
         m.setattr(bio._PlainCsv, "of", classmethod(lambda cls, *a: None))
         out.append(bio.read_input(path, spec=spec))
         m.setattr(bio, "_fast_chunk", lambda *a: False)

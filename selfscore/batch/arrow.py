@@ -89,7 +89,8 @@ def csv_source(raw: bytes, delimiter: str) -> ArrowSource | None:
     if table.num_rows == 0:
         return None
     table = table.unify_dictionaries()
-    source = ArrowSource(header, [_coded(table.column(j), str(j)) for j in range(len(names))], table.num_rows)
+    source = ArrowSource(header, [_coded(table.column(j), str(j), dense=True) for j in range(len(names))],
+                         table.num_rows)
     del table
     pa.default_memory_pool().release_unused()  # the codes are copied out: give Arrow's buffers back
     return source
@@ -108,30 +109,62 @@ def table_source(data: Any, *, file: str = "") -> ArrowSource:
     return ArrowSource(header, columns, int(data.num_rows))
 
 
-def _coded(col: Any, name: str, *, file: str = "") -> tuple[list[str], np.ndarray]:
-    """A (chunked) Arrow column as its distinct texts and int64 codes; null cells read as ""."""
+def _coded(col: Any, name: str, *, file: str = "", dense: bool = False) -> tuple[list[str], np.ndarray]:
+    """A (chunked) Arrow column as its distinct texts and int64 codes; null cells read as "".
+
+    ``dense``: the (unified) dictionary is known to hold distinct texts each held by some row, as
+    pyarrow's CSV reader builds it; else the texts are made so (:class:`CodedSource` wants them so).
+    """
     if not str(col.type).startswith("dictionary"):
         col = col.dictionary_encode()
     chunks = list(col.chunks) if hasattr(col, "chunks") else [col]
     if not chunks:
-        return [""], np.zeros(0, dtype=np.int64)
-    values = [_text(v, name, file) for v in chunks[0].dictionary.to_pylist()]
-    null = len(values)
-    parts = [_indices(c.indices, null) for c in chunks]
-    return [*values, ""], np.concatenate(parts)
+        return [], np.zeros(0, dtype=np.int64)
+    dictionary = chunks[0].dictionary
+    if str(dictionary.type) in ("string", "large_string") and not dictionary.null_count:
+        values = dictionary.to_pylist()
+    else:
+        values = [_text(v, name, file) for v in dictionary.to_pylist()]
+    if len(chunks) == 1 and not chunks[0].indices.null_count:
+        codes = _indices(chunks[0].indices).astype(np.int64)
+    else:
+        codes = np.concatenate([_indices(c.indices) for c in chunks], dtype=np.int64)
+    if any(c.indices.null_count for c in chunks):
+        valid = np.concatenate([_valid(c.indices) for c in chunks])
+        codes[~valid] = len(values)
+        values.append("")
+        dense = False
+    return (values, codes) if dense else _distinct_used(values, codes)
 
 
-def _indices(indices: Any, null: int) -> np.ndarray:
-    """An Arrow integer array as int64, null as ``null``, read from its buffers (``to_numpy`` would import pandas)."""
-    validity, data = indices.buffers()[:2]
+def _distinct_used(values: list[str], codes: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """``values[codes]`` as distinct texts, each held by some row, and each row's index into them."""
+    used = np.zeros(len(values), dtype=bool)
+    used[codes] = True
+    index: dict[str, int] = {}
+    trans = np.full(len(values), -1, dtype=np.int64)
+    for k in np.flatnonzero(used).tolist():
+        trans[k] = index.setdefault(values[k], len(index))
+    return list(index), trans[codes]
+
+
+def _indices(indices: Any) -> np.ndarray:
+    """An Arrow integer array's values as numpy, read from its buffer (``to_numpy`` would import pandas)."""
+    data = indices.buffers()[1]
     start, n = indices.offset, len(indices)
     width = {"int8": np.int8, "int16": np.int16, "int32": np.int32, "int64": np.int64, "uint8": np.uint8,
              "uint16": np.uint16, "uint32": np.uint32, "uint64": np.uint64}[str(indices.type)]
-    codes = np.frombuffer(data, dtype=width)[start:start + n].astype(np.int64) if n else np.zeros(0, dtype=np.int64)
-    if validity is not None and indices.null_count:
-        valid = np.unpackbits(np.frombuffer(validity, dtype=np.uint8), bitorder="little")[start:start + n].astype(bool)
-        codes = np.where(valid, codes, null)
-    return codes
+    return np.frombuffer(data, dtype=width)[start:start + n] if n else np.zeros(0, dtype=width)
+
+
+def _valid(indices: Any) -> np.ndarray:
+    """Which cells of an Arrow array are not null."""
+    validity = indices.buffers()[0]
+    start, n = indices.offset, len(indices)
+    if validity is None or not indices.null_count:
+        return np.ones(n, dtype=bool)
+    bits: np.ndarray = np.unpackbits(np.frombuffer(validity, dtype=np.uint8), bitorder="little")
+    return bits[start:start + n].astype(bool)
 
 
 def _text(value: Any, name: str, file: str) -> str:

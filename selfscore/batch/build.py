@@ -21,7 +21,7 @@ from selfscore.batch.csvsource import (
     _strip,
     _strip_or_none,
 )
-from selfscore.batch.fastunique import unique_first_inverse
+from selfscore.batch.fastunique import first_seen
 from selfscore.batch.parse import exact_decimal
 from selfscore.batch.table import CodedColumn, Department, IndicatorTable, LineLabels
 from selfscore.core.case import case_from_dict
@@ -69,32 +69,58 @@ class _TableBuilder:
             self.files.append(file)
         return d
 
+    def depts(self, keys: list[tuple[str, str]], file: str) -> list[int]:
+        """:meth:`dept` of each of the distinct ``keys`` (name, year), the new ones numbered in their order."""
+        index = self.index
+        new = [k for k in keys if k not in index]
+        if new:
+            n0 = len(self.names)
+            index.update(zip(new, range(n0, n0 + len(new)), strict=True))
+            self.names.extend(new)
+            self.problems.extend([] for _ in new)
+            self.items.extend({} for _ in new)
+            self.files.extend([file] * len(new))
+        return [index[k] for k in keys]
+
     def build(self) -> tuple[IndicatorTable, list[Department]]:
+        years = {year: _year(year) for year in {year for _name, year in self.names}}
         departments = []
-        for d, (name, year) in enumerate(self.names):
-            problems = list(self.problems[d])
-            year_int: int | None = None
-            if year:
-                try:
-                    year_int = int(year)
-                except ValueError:
-                    problems.append(f"年度应为整数 (year must be an integer): “{year}”")
-            items = {}
-            if self.items[d]:
-                try:
-                    case = case_from_dict({"spec": self.spec.id, "department": name, "year": year_int or self.spec.year,
-                                           "items": self.items[d]}, file=self.files[d])
-                    items = dict(case.items)
-                except InputError as exc:
-                    problems.extend(str(attrs.evolve(p, file="")) for p in exc.problems)
-            departments.append(Department(name=name, year=year_int, items=items, file=self.files[d],
-                                          problems=tuple(problems)))
+        for (name, year), problems, items, file in zip(self.names, self.problems, self.items, self.files, strict=True):
+            year_int, bad = years[year]
+            if problems or items or bad:
+                departments.append(self._department(name, year_int, bad, problems, items, file))
+            else:
+                departments.append(Department(name=name, year=year_int, items={}, file=file))
         c = {k: col.build() for k, col in self.cols.items()}
         table = IndicatorTable(department=self.department.build(), group=c["group"], name=c["name"],
                                target=c["target"], actual=c["actual"], weight=c["weight"], judgement=c["judgement"],
                                lower_is_better=c["lower_is_better"], category=c["category"],
                                where=LineLabels(self.lines.build()))
         return table, departments
+
+    def _department(self, name: str, year: int | None, bad: str | None, problems: list[str],
+                    items: dict[str, dict[str, Any]], file: str) -> Department:
+        """A department with problems or items: its items read as a case file's are."""
+        problems = [*problems, *([bad] if bad else [])]
+        found = {}
+        if items:
+            try:
+                case = case_from_dict({"spec": self.spec.id, "department": name, "year": year or self.spec.year,
+                                       "items": items}, file=file)
+                found = dict(case.items)
+            except InputError as exc:
+                problems.extend(str(attrs.evolve(p, file="")) for p in exc.problems)
+        return Department(name=name, year=year, items=found, file=file, problems=tuple(problems))
+
+
+def _year(year: str) -> tuple[int | None, str | None]:
+    """A year cell as an integer (None when empty), or the problem with it."""
+    if not year:
+        return None, None
+    try:
+        return int(year), None
+    except ValueError:
+        return None, f"年度应为整数 (year must be an integer): “{year}”"
 
 
 class _Column:
@@ -103,6 +129,7 @@ class _Column:
     def __init__(self) -> None:
         self.parts: list[tuple[list[Any], np.ndarray | None]] = []
         self.pending: list[Any] = []
+        self.dense = False
 
     def append(self, value: Any) -> None:
         self.pending.append(value)
@@ -110,9 +137,11 @@ class _Column:
     def extend(self, values: Iterable[Any]) -> None:
         self.pending.extend(values)
 
-    def extend_coded(self, values: list[Any], codes: np.ndarray) -> None:
-        """Rows ``values[codes[r]]`` (``values`` should be shared between calls: it is translated once)."""
+    def extend_coded(self, values: list[Any], codes: np.ndarray, *, dense: bool = False) -> None:
+        """Rows ``values[codes[r]]`` (``values`` should be shared between calls: it is translated once);
+        ``dense``: ``values`` are distinct and each is held by one of these rows."""
         self._flush()
+        self.dense = dense and not self.parts
         self.parts.append((values, codes))
 
     def _flush(self) -> None:
@@ -124,7 +153,10 @@ class _Column:
         self._flush()
         shared = {id(values) for values, _codes in self.parts}
         if len(shared) == 1 and all(codes is not None for _v, codes in self.parts):  # one table of distinct values
-            return _used_only(self.parts[0][0], np.concatenate([c for _v, c in self.parts]))
+            if len(self.parts) == 1 and self.dense:
+                return CodedColumn(*self.parts[0])  # type: ignore[arg-type]
+            codes = self.parts[0][1] if len(self.parts) == 1 else np.concatenate([c for _v, c in self.parts])
+            return _used_only(self.parts[0][0], codes)  # type: ignore[arg-type]
         index: dict[Any, int] = {}
         translated: dict[int, np.ndarray] = {}
         out = []
@@ -179,6 +211,8 @@ class _Ints:
 
     def build(self) -> np.ndarray:
         self._flush()
+        if len(self.parts) == 1:
+            return self.parts[0]
         return np.concatenate(self.parts) if self.parts else np.zeros(0, dtype=np.int64)
 
 
@@ -260,63 +294,71 @@ def _fast_chunk(state: _State, chunk: list[list[str]], line0: int) -> bool:
 def _coded_chunk(state: _State, src: CodedSource, r0: int, r1: int, line0: int) -> bool:
     """:func:`_fast_chunk` for data rows ``r0:r1`` of a plain CSV, on codes: the same decision, the same columns."""
     i = state.i
-    if i["spec"] is not None or i["group"] is None or i["target"] is None:
+    if not _coded_plain(i, src, r0, r1):
         return False
-    m = r1 - r0
-    if i["item"] is not None and src.any(i["item"], "", bool, r0, r1):
-        return False
-    if (src.any(i["department"], "strip", _blank, r0, r1) or src.any(i["group"], "strip", _blank, r0, r1)  # type: ignore[arg-type]
-            or src.any(i["target"], "", _blank, r0, r1)):
-        return False
-    if i["lower_is_better"] is not None and src.any(i["lower_is_better"], "lower", _bad_word, r0, r1):
-        return False
-    d_values, d_codes = src.derived(i["department"], "strip", _strip)  # type: ignore[arg-type]
-    g_values, g_codes = src.derived(i["group"], "strip", _strip)
-    t_values, t_codes = src.column(i["target"])
-    dc, gc, tc = d_codes[r0:r1], g_codes[r0:r1], t_codes[r0:r1]
     b = state.builder("", f"第{line0}行")
     if b is None:
         return True
-    if i["year"] is not None:
-        y_values, y_codes = src.derived(i["year"], "strip", _strip)
-        yc = y_codes[r0:r1]
-    else:
-        y_values, yc = _EMPTY, np.zeros(m, dtype=np.int64)
-    # departments in the order they first appear, as the row-by-row reader numbers them
-    key = dc * len(y_values) + yc
-    _u, first, inverse = unique_first_inverse(key)
-    order = np.argsort(first, kind="stable")
-    number = np.empty(len(first), dtype=np.int64)
-    index, file = b.index, state.file
-    for j, k in zip(order.tolist(), key[first[order]].tolist(), strict=True):
-        name_year = (d_values[k // len(y_values)], y_values[k % len(y_values)])
-        number[j] = index[name_year] if name_year in index else b.dept(name_year[0], name_year[1], file)
-    b.department.extend(number[inverse.reshape(-1)])
+    m, whole = r1 - r0, r0 == 0 and r1 == src.n  # all rows: every distinct text is used (dense)
+    b.department.extend(_dept_numbers(b, state.file, src, i, r0, r1))
     c = b.cols
-    c["group"].extend_coded(g_values, gc)
+    g_values, g_codes = src.derived(i["group"], "strip", _strip)  # type: ignore[arg-type]
+    c["group"].extend_coded(g_values, g_codes[r0:r1], dense=whole)
     lines = np.arange(line0, line0 + m, dtype=np.int64)
     if i["name"] is not None:
         n_values, n_codes = src.derived(i["name"], "strip", _strip)
         nc = n_codes[r0:r1]
-        if all(n_values[c_] for c_ in np.unique(nc).tolist()):
-            c["name"].extend_coded(n_values, nc)
+        if not src.any(i["name"], "strip", _blank, r0, r1):
+            c["name"].extend_coded(n_values, nc, dense=whole)
         else:
             c["name"].extend([n_values[c_] or f"第{n_}行" for c_, n_ in zip(nc.tolist(), lines.tolist(), strict=True)])
     else:
         c["name"].extend([f"第{n_}行" for n_ in lines.tolist()])
-    c["target"].extend_coded(t_values, tc)
+    t_values, t_codes = src.column(i["target"])  # type: ignore[arg-type]
+    c["target"].extend_coded(t_values, t_codes[r0:r1], dense=whole)
     zeros = np.zeros(m, dtype=np.int64)
     for key_, j_, how, f in (("actual", i["actual"], "", None), ("weight", i["weight"], "strip_or_none", _strip_or_none),
                              ("judgement", i["judgement"], "strip_or_none", _strip_or_none),
                              ("lower_is_better", i["lower_is_better"], "lower", _lower_word),
                              ("category", i["category"], "strip", _strip)):
         if j_ is None:
-            c[key_].extend_coded(_NONE if key_ in ("weight", "judgement", "lower_is_better") else _EMPTY, zeros)
+            c[key_].extend_coded(_NONE if key_ in ("weight", "judgement", "lower_is_better") else _EMPTY, zeros, dense=whole)
         else:
             values, codes = src.column(j_) if f is None else src.derived(j_, how, f)
-            c[key_].extend_coded(values, codes[r0:r1])
+            c[key_].extend_coded(values, codes[r0:r1], dense=whole)
     b.lines.extend(lines)
     return True
+
+
+def _coded_plain(i: dict[str, int | None], src: CodedSource, r0: int, r1: int) -> bool:
+    """Whether rows ``r0:r1`` are plain indicator rows (what :func:`_fast_chunk` checks), on codes."""
+    if i["spec"] is not None or i["group"] is None or i["target"] is None:
+        return False
+    if i["item"] is not None and src.any(i["item"], "", bool, r0, r1):
+        return False
+    if (src.any(i["department"], "strip", _blank, r0, r1) or src.any(i["group"], "strip", _blank, r0, r1)  # type: ignore[arg-type]
+            or src.any(i["target"], "", _blank, r0, r1)):
+        return False
+    return not (i["lower_is_better"] is not None and src.any(i["lower_is_better"], "lower", _bad_word, r0, r1))
+
+
+def _dept_numbers(b: _TableBuilder, file: str, src: CodedSource, i: dict[str, int | None], r0: int,
+                  r1: int) -> np.ndarray:
+    """Each row's department number, departments numbered in the order they first appear (as the row-by-row
+    reader numbers them)."""
+    d_values, d_codes = src.derived(i["department"], "strip", _strip)  # type: ignore[arg-type]
+    if i["year"] is not None:
+        y_values, y_codes = src.derived(i["year"], "strip", _strip)
+        key = d_codes[r0:r1] * len(y_values) + y_codes[r0:r1]
+    else:
+        y_values, key = _EMPTY, d_codes[r0:r1]
+    seen, inverse = first_seen(key)
+    ny = len(y_values)
+    names = ([(d_values[k], y_values[0]) for k in seen.tolist()] if ny == 1
+             else [(d_values[k // ny], y_values[k % ny]) for k in seen.tolist()])
+    number = np.asarray(b.depts(names, file), dtype=np.int64)
+    numbers: np.ndarray = number[inverse]
+    return numbers
 
 
 def _slow_row(state: _State, row: list[str], line: int) -> None:

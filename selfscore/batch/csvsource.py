@@ -92,6 +92,8 @@ class CodedSource:
 
     Subclasses give :meth:`column` and :meth:`rows`; :meth:`derived` and :meth:`any` work on the
     distinct values only.  ``n`` data rows follow the header, data row ``r`` on line ``r + 2``.
+    A column's texts are distinct and each is held by some row (so a test over all rows is a test
+    over the texts, and the codes of all rows use every text).
     """
 
     header: list[str]
@@ -108,15 +110,19 @@ class CodedSource:
         raise NotImplementedError
 
     def derived(self, j: int, how: str, f: Callable[[str], Any]) -> tuple[list[Any], np.ndarray]:
-        """``f`` of column ``j``'s texts: its distinct results, and every row's index into them."""
+        """``f`` of column ``j``'s texts: its distinct results, and every row's index into them (the column's
+        own codes when no two texts give the same result)."""
         key = (j, how)
         found = self._derived.get(key)
         if found is None:
             values, codes = self.column(j)
             results = list(map(f, values))
             index = {v: c for c, v in enumerate(dict.fromkeys(results))}
-            trans = np.fromiter(map(index.__getitem__, results), dtype=np.int64, count=len(results))
-            found = self._derived[key] = (list(index), trans[codes])
+            if len(index) == len(results):  # one result per text: the same codes
+                found = self._derived[key] = (results, codes)
+            else:
+                trans = np.fromiter(map(index.__getitem__, results), dtype=np.int64, count=len(results))
+                found = self._derived[key] = (list(index), trans[codes])
         return found
 
     def any(self, j: int, how: str, test: Callable[[Any], bool], r0: int, r1: int) -> bool:
@@ -126,6 +132,8 @@ class CodedSource:
         mask = self._tests.get(key)
         if mask is None:
             mask = self._tests[key] = np.fromiter(map(test, values), dtype=bool, count=len(values))
+        if r0 == 0 and r1 == self.n:  # every text is held by some row
+            return bool(mask.any())
         return bool(mask[codes[r0:r1]].any())
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["unique_first_inverse"]
+__all__ = ["first_seen", "stable_order", "unique_first_inverse"]
 
 #: Below this many keys numpy's sort costs less than loading Arrow's compute module (~30 ms, ~8 MiB).
 _MIN_ARROW = 262_144
@@ -89,3 +89,25 @@ def stable_order(values: np.ndarray) -> np.ndarray:
     if len(order) != n:  # repeated values: ties keep their order only through a stable sort
         return np.argsort(values, kind="stable")
     return order
+
+
+def first_seen(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values of the 1-d int64 ``key`` in the order they first appear, and each element's index into
+    them.  Runs of equal keys (rows grouped by department) are found first, so only one key per run is hashed."""
+    m = len(key)
+    if m == 0:
+        return key[:0], np.zeros(0, dtype=np.int64)
+    change = np.empty(m, dtype=bool)
+    change[0] = True
+    np.not_equal(key[1:], key[:-1], out=change[1:])
+    starts = np.flatnonzero(change)
+    grouped = 4 * len(starts) <= m
+    run_key = key[starts] if grouped else key
+    _u, first, inverse = unique_first_inverse(np.ascontiguousarray(run_key, dtype=np.int64))
+    order = np.argsort(first, kind="stable")  # the distinct keys by their first appearance
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order), dtype=np.int64)
+    per = rank[inverse]
+    if grouped:
+        per = np.repeat(per, np.diff(starts, append=m))
+    return run_key[first[order]], per

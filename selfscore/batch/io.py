@@ -44,6 +44,8 @@ from selfscore.inputs.xlsx import TABLE_LIMITS, open_workbook
 __all__ = ["HEADERS", "Batch", "CodedSource", "Failure", "SpecNeeded", "read_input", "recorded_specs"]
 
 _CHUNK: Final = 65_536
+#: A plain CSV is first taken whole, in one pass over its columns (chunk by chunk only if some rows are not plain).
+_WHOLE = True
 
 #: Column -> accepted header spellings: the one header table (:data:`selfscore.inputs.cells.HEADERS`),
 #: under batch's names (its ``group`` is the 自评表's 一级指标, ``category`` its 二级指标).
@@ -161,6 +163,10 @@ def _read_table(rows: Iterable[list[str]] | CodedSource, file: str, spec_for: Ca
     col = _columns(header, file)
     state = _State(file, spec_for, {k: col.get(k) for k in HEADERS}, len(header))
     line = 2
+    if plain is not None and _WHOLE and plain.n and _coded_chunk(state, plain, 0, plain.n, line):
+        line += plain.n
+        if progress is not None:
+            progress(plain.n)
     while True:
         if plain is not None:
             r0 = line - 2

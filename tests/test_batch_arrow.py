@@ -1,0 +1,45 @@
+"""Columns read through Arrow hold what :class:`~selfscore.batch.csvsource.CodedSource` promises: distinct texts,
+each held by some row, and every row's index into them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from selfscore.batch.arrow import _coded, csv_source, table_source
+
+pa = pytest.importorskip("pyarrow")
+
+
+def _check(values: list[str], codes: np.ndarray, want: list[str]) -> None:
+    assert codes.dtype == np.int64
+    assert [values[c] for c in codes.tolist()] == want
+    assert len(set(values)) == len(values)  # distinct
+    assert sorted(set(codes.tolist())) == list(range(len(values)))  # each held by some row
+
+
+def test_dictionaries_with_unused_repeated_and_null_entries() -> None:
+    chunks = [pa.DictionaryArray.from_arrays(pa.array([2, None, 2, 0], pa.int16()), pa.array(["a", "unused", "b", "a"])),
+              pa.DictionaryArray.from_arrays(pa.array([3, 1], pa.int16()), pa.array(["x", "", "y", "a"]))]
+    table = pa.table({"部门": pa.chunked_array(chunks), "n": pa.chunked_array([pa.array([1, None, 2]), pa.array([1, 3, 3])])})
+    source = table_source(table)
+    _check(*source.column(0), ["b", "", "b", "a", "a", ""])
+    _check(*source.column(1), ["1", "", "2", "1", "3", "3"])
+    _check(*_coded(pa.chunked_array([pa.array(["p", None, "q", "p"])]), "c"), ["p", "", "q", "p"])
+    sliced = pa.DictionaryArray.from_arrays(pa.array([0, 1, 2, 1], pa.int32()), pa.array(["a", "b", "c"]))[1:3]
+    _check(*_coded(sliced, "c"), ["b", "c"])
+
+
+def test_a_table_in_memory_and_a_csv_file_hold_used_texts_only(tmp_path: Path) -> None:
+    table = pa.table({"部门": pa.DictionaryArray.from_arrays(pa.array([1, 1, 0], pa.int32()), pa.array(["甲", "乙", "丙"])),
+                      "年度目标值": ["1", None, "1"]})
+    source = table_source(table)
+    _check(*source.column(0), ["乙", "乙", "甲"])
+    _check(*source.column(1), ["1", "", "1"])
+    text = "部门,年度目标值\n" + "".join(f"部门{k % 7},{k % 3}\n" for k in range(200_000))
+    found = csv_source(text.encode(), ",")
+    assert found is not None and found.n == 200_000
+    _check(*found.column(0), [f"部门{k % 7}" for k in range(200_000)])
+    _check(*found.column(1), [str(k % 3) for k in range(200_000)])
