@@ -43,3 +43,19 @@ def test_a_table_in_memory_and_a_csv_file_hold_used_texts_only(tmp_path: Path) -
     assert found is not None and found.n == 200_000
     _check(*found.column(0), [f"部门{k % 7}" for k in range(200_000)])
     _check(*found.column(1), [str(k % 3) for k in range(200_000)])
+
+
+@pytest.mark.parametrize("text,read", [
+    ("部门,年度目标值\n甲,1\n\n乙,2\n", False),
+    ("部门,年度目标值\n甲,1\n乙,2\n\n", False),
+    ("部门,年度目标值\r\n甲,1\r\n\r\n乙,2\r\n", False),
+    ("部门\n甲\n\n乙\n", False),
+    ("部门,年度目标值\n\n甲,1\n", False),
+    ("部门,年度目标值\n,1\n乙,2\n", True),  # an empty first cell, no blank line: the text is searched, and read
+    ("部门,年度目标值\r\n甲,1\r\n乙,2", True),
+])
+def test_blank_lines_leave_the_file_to_the_own_reader(text: str, read: bool) -> None:
+    found = csv_source(text.encode(), ",")
+    assert (found is not None) == read
+    if found is not None:
+        assert found.rows(0, found.n) == [line.split(",") for line in text.replace("\r\n", "\n").strip("\n").split("\n")[1:]]

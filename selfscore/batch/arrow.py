@@ -50,12 +50,20 @@ class ArrowSource(CodedSource):
 
 
 def _plain(data: bytes, delimiter: str) -> bool:
-    """Whether pyarrow reads ``data`` (without BOM) exactly as the batch's own reader does."""
+    """Whether pyarrow reads ``data`` (without BOM) exactly as the batch's own reader does, blank lines aside
+    (:func:`_blank_lines` tells them after the read)."""
     if b'"' in data or b"\x00" in data or data.isspace() or not data:
         return False
     if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
         return False
-    return not (_BLANK_LINE.search(data) or data.startswith((b"\n", b"\r\n"))) and delimiter in (",", "\t")
+    return not data.startswith((b"\n", b"\r\n")) and delimiter in (",", "\t")
+
+
+def _blank_lines(data: bytes, first: list[str]) -> bool:
+    """Whether ``data`` has a blank line, given the texts of its first column as pyarrow read them: a blank
+    line is read as a row of empty cells, so a first column without an empty cell means none (and the text
+    need not be searched)."""
+    return "" in first and _BLANK_LINE.search(data) is not None
 
 
 def csv_source(raw: bytes, delimiter: str) -> ArrowSource | None:
@@ -79,7 +87,7 @@ def csv_source(raw: bytes, delimiter: str) -> ArrowSource | None:
     try:
         table = pacsv.read_csv(
             pa.py_buffer(data),
-            read_options=pacsv.ReadOptions(skip_rows=1, column_names=names, block_size=1 << 24),
+            read_options=pacsv.ReadOptions(skip_rows=1, column_names=names, block_size=1 << 22),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char=False, newlines_in_values=False,
                                              ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, dictionary),
@@ -93,7 +101,7 @@ def csv_source(raw: bytes, delimiter: str) -> ArrowSource | None:
                          table.num_rows)
     del table
     pa.default_memory_pool().release_unused()  # the codes are copied out: give Arrow's buffers back
-    return source
+    return None if _blank_lines(data, source.column(0)[0]) else source
 
 
 def table_source(data: Any, *, file: str = "") -> ArrowSource:
