@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from selfscore.batch import fastunique
-from selfscore.batch.fastunique import first_seen, stable_order, unique_first_inverse
+from selfscore.batch.fastunique import stable_order, unique_first_inverse
 
 pytest.importorskip("pyarrow")
 
@@ -61,16 +61,3 @@ def test_stable_order_is_a_stable_argsort(n: int, extra: int, repeat: bool, seed
     assert np.array_equal(stable_order(values), np.argsort(values, kind="stable"))
     assert np.array_equal(stable_order(values * 10**9), np.argsort(values * 10**9, kind="stable"))  # wide: a sort
 
-
-@settings(max_examples=100, deadline=None)
-@given(pool=st.lists(_INT64, min_size=1, max_size=50), runs=st.lists(st.tuples(st.integers(0, 49), st.integers(1, 30)),
-                                                                      max_size=60))
-def test_first_seen_numbers_keys_by_first_appearance(pool: list[int], runs: list[tuple[int, int]]) -> None:
-    """Runs of keys (rows grouped by department) or scattered keys: distinct keys in order of appearance."""
-    for key_list in ([pool[k % len(pool)] for k, length in runs for _ in range(length)],
-                     [pool[k % len(pool)] for k, _length in runs]):
-        key = np.array(key_list, dtype=np.int64)
-        order = list(dict.fromkeys(key_list))
-        seen, inverse = first_seen(key)
-        assert seen.tolist() == order
-        assert inverse.dtype == np.int64 and inverse.tolist() == [order.index(k) for k in key_list]

@@ -3,6 +3,7 @@ and rows taken a chunk at a time (by columns) or one by one (item rows, blank ce
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -50,8 +51,8 @@ class _TableBuilder:
         self.spec = spec
         self.index: dict[tuple[str, str], int] = {}
         self.names: list[tuple[str, str]] = []
-        self.problems: list[list[str]] = []
-        self.items: list[dict[str, dict[str, Any]]] = []
+        self.problems: defaultdict[int, list[str]] = defaultdict(list)  # of the departments that have any
+        self.items: defaultdict[int, dict[str, dict[str, Any]]] = defaultdict(dict)
         self.files: list[str] = []
         self.cols: dict[str, _Column] = {k: _Column() for k in ("group", "name", "target", "actual", "weight",
                                                                   "judgement", "lower_is_better", "category")}
@@ -64,8 +65,6 @@ class _TableBuilder:
         if d is None:
             d = self.index[key] = len(self.names)
             self.names.append(key)
-            self.problems.append([])
-            self.items.append({})
             self.files.append(file)
         return d
 
@@ -77,20 +76,20 @@ class _TableBuilder:
             n0 = len(self.names)
             index.update(zip(new, range(n0, n0 + len(new)), strict=True))
             self.names.extend(new)
-            self.problems.extend([] for _ in new)
-            self.items.extend({} for _ in new)
             self.files.extend([file] * len(new))
         return [index[k] for k in keys]
 
     def build(self) -> tuple[IndicatorTable, list[Department]]:
         years = {year: _year(year) for year in {year for _name, year in self.names}}
-        departments = []
-        for (name, year), problems, items, file in zip(self.names, self.problems, self.items, self.files, strict=True):
-            year_int, bad = years[year]
-            if problems or items or bad:
-                departments.append(self._department(name, year_int, bad, problems, items, file))
-            else:
-                departments.append(Department(name=name, year=year_int, items={}, file=file))
+        departments = [Department(name=name, year=years[year][0], items={}, file=file)
+                       for (name, year), file in zip(self.names, self.files, strict=True)]
+        special = set(self.problems) | set(self.items)
+        if any(bad for _y, bad in years.values()):
+            special.update(d for d, (_name, year) in enumerate(self.names) if years[year][1])
+        for d in special:
+            name, year = self.names[d]
+            departments[d] = self._department(name, *years[year], self.problems.get(d, []), self.items.get(d, {}),
+                                              self.files[d])
         c = {k: col.build() for k, col in self.cols.items()}
         table = IndicatorTable(department=self.department.build(), group=c["group"], name=c["name"],
                                target=c["target"], actual=c["actual"], weight=c["weight"], judgement=c["judgement"],

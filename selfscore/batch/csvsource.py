@@ -244,8 +244,7 @@ class _PlainCsv(CodedSource):
             k += 1
             rows = rows[lengths[rows] > 8 * k]
         h ^= h >> np.uint64(29)
-        _u, first, codes = np.unique(h, return_index=True, return_inverse=True)
-        codes = codes.reshape(-1)
+        first, codes = _unique_runs(h)
         rep = first[codes]
         rep_starts = starts[rep]
         same = bool(np.array_equal(lengths[rep], lengths)) and bool(
@@ -262,6 +261,20 @@ class _PlainCsv(CodedSource):
             index = {t: c for c, t in enumerate(dict.fromkeys(texts))}
             return list(index), np.fromiter(map(index.__getitem__, texts), dtype=np.int64, count=n)
         return _texts(data, starts[first], ends[first]), codes.astype(np.int64, copy=False)
+
+
+def _unique_runs(h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(h, return_index=True, return_inverse=True)[1:]``, sorting one element per run of equal ones
+    when there are few runs (a column of departments, each on many rows in a row)."""
+    n = len(h)
+    change = np.ones(n, dtype=bool)
+    np.not_equal(h[1:], h[:-1], out=change[1:])
+    heads = np.flatnonzero(change)
+    if 4 * len(heads) > n:
+        _u, first, codes = np.unique(h, return_index=True, return_inverse=True)
+        return first, codes.reshape(-1)
+    _u, first, codes = np.unique(h[heads], return_index=True, return_inverse=True)
+    return heads[first], np.repeat(codes.reshape(-1), np.diff(heads, append=n))
 
 
 def _split_csv(text: str, file: str, delimiter: str = ",") -> Iterator[list[str]]:
