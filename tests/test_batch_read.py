@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -37,3 +38,20 @@ def test_unique_runs_is_numpys_unique(pool: list[int], runs: list[tuple[int, int
         _u, first, inverse = np.unique(h, return_index=True, return_inverse=True)
         got_first, got_inverse = _unique_runs(h)
         assert got_first.tolist() == first.tolist() and got_inverse.tolist() == inverse.reshape(-1).tolist()
+
+
+def test_cells_alike_in_hash_and_first_bytes_are_told_apart(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every cell hashed alike: cells as long as each other and alike in their first eight bytes (甲乙丙, 甲乙丁)
+    or in their first sixteen are still told apart, byte for byte."""
+    from selfscore.batch import csvsource
+
+    short = ["甲乙丙", "甲乙丁", "甲乙丙", "甲乙丁"]  # nine bytes each, the ninth differs
+    long = ["甲乙丙丙丙丙", "甲乙丙丙丙丙", "甲乙丙丙丙丁", "甲乙丙丙丙丙"]  # eighteen, the eighteenth differs
+    text = "部门,x\n" + "".join(f"{a},{b}\n" for a, b in zip(short, long, strict=True))
+    for mix in (csvsource._MIX, np.uint64(0)):
+        monkeypatch.setattr(csvsource, "_MIX", mix)
+        found = csvsource._PlainCsv.of(text.encode(), text, "UTF-8", ",")
+        assert found is not None
+        for j, cells in enumerate((short, long)):
+            values, codes = found.column(j)
+            assert [values[c] for c in codes.tolist()] == cells and sorted(values) == sorted(set(cells))

@@ -236,25 +236,28 @@ class _PlainCsv(CodedSource):
         n = len(starts)
         lengths = ends - starts
         h = lengths.astype(np.uint64)
-        h ^= self._words(starts, lengths, 0)
+        words = [(np.arange(0), self._words(starts, lengths, 0))]  # per eight bytes: the cells that long, their words
+        h ^= words[0][1]
         h *= _MIX
         k, rows = 1, np.flatnonzero(lengths > 8)  # longer cells, eight more bytes at a time
         while len(rows):
-            h[rows] = (h[rows] ^ self._words(starts[rows], lengths[rows], k)) * _MIX
+            words.append((rows, self._words(starts[rows], lengths[rows], k)))
+            h[rows] = (h[rows] ^ words[-1][1]) * _MIX
             k += 1
             rows = rows[lengths[rows] > 8 * k]
         h ^= h >> np.uint64(29)
         first, codes = _unique_runs(h)
         rep = first[codes]
-        rep_starts = starts[rep]
-        same = bool(np.array_equal(lengths[rep], lengths)) and bool(
-            np.array_equal(self._words(starts, lengths, 0), self._words(rep_starts, lengths, 0)))
-        k, rows = 1, np.flatnonzero(lengths > 8)
-        while same and len(rows):
-            ln = lengths[rows]
-            same = bool(np.array_equal(self._words(starts[rows], ln, k), self._words(rep_starts[rows], ln, k)))
-            k += 1
-            rows = rows[lengths[rows] > 8 * k]
+        # each cell equals its group's first cell, byte for byte (a cell and its first are as long, so both
+        # have words up to the same k)
+        same = bool(np.array_equal(lengths[rep], lengths)) and bool(np.array_equal(words[0][1], words[0][1][rep]))
+        scratch = np.empty(n if len(words) > 1 else 0, dtype=np.uint64)
+        for rows, w in words[1:]:
+            if not same:
+                break
+            scratch[rows] = w
+            same = bool(np.array_equal(w, scratch[rep[rows]]))
+        del words, scratch
         data = self.data
         if not same:  # a 64-bit hash collision between two different cells
             texts = [data[a:b].decode("utf-8") for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
