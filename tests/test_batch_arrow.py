@@ -59,3 +59,24 @@ def test_blank_lines_leave_the_file_to_the_own_reader(text: str, read: bool) -> 
     assert (found is not None) == read
     if found is not None:
         assert found.rows(0, found.n) == [line.split(",") for line in text.replace("\r\n", "\n").strip("\n").split("\n")[1:]]
+
+
+@pytest.mark.parametrize("cell", [b"\xff", "甲".encode()[:2], "乙".encode("gbk"), b"\xe7\x94\xb2\xb2"])
+def test_cells_that_are_not_utf8_leave_the_file_to_the_own_reader(cell: bytes) -> None:
+    rows = b"".join(b"%d,%d\n" % (k, k % 3) for k in range(5000))
+    for data in (b"a,b\n" + cell + b",1\n" + rows, b"a,b\n" + rows + b"1," + cell + b"\n"):
+        assert csv_source(data, ",") is None
+    assert csv_source(b"a,b\n" + rows, ",") is not None
+
+
+def test_a_gbk_file_reads_as_without_pyarrow(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import selfscore.batch.io as bio
+
+    p = tmp_path / "t.csv"
+    p.write_bytes("部门,一级指标,三级指标,年度目标值,年度实现值\n甲,产出指标,a,≥95%,96%\n乙,效益指标,b,达标,达标\n".encode("gbk"))
+    got = bio.read_input(p, spec="tianhe-2023")
+    monkeypatch.setattr(bio, "USE_PYARROW", False)
+    want = bio.read_input(p, spec="tianhe-2023")
+    assert [b.departments for b in got[0]] == [b.departments for b in want[0]]
+    assert [d.name for d in got[0][0].departments] == ["甲", "乙"]
+    assert list(got[0][0].table.target) == list(want[0][0].table.target) == ["≥95%", "达标"]

@@ -6,7 +6,9 @@ pyarrow reads a CSV with dictionary encoding, which is the distinct-values-plus-
 form the batch table is built from.  It is used only for files its reading cannot
 differ on: UTF-8 (with or without BOM), no quotes, NUL bytes, lone carriage returns
 or blank lines, every line holding the header's number of cells.  Anything else
-(GBK, UTF-16, quoted or ragged files) takes the batch's own reader.
+(GBK, UTF-16, quoted or ragged files) takes the batch's own reader.  UTF-8 is checked on
+the distinct cells, not on every cell as read: cells lie between ASCII delimiters and
+newlines, so the file is UTF-8 exactly when each distinct cell (and the header) is.
 
 An Arrow table (anything with ``column_names`` and ``column(i)``) or a polars
 DataFrame (``to_arrow()``) is read column by column too, with no import of either
@@ -90,13 +92,15 @@ def csv_source(raw: bytes, delimiter: str) -> ArrowSource | None:
             read_options=pacsv.ReadOptions(skip_rows=1, column_names=names, block_size=1 << 22),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char=False, newlines_in_values=False,
                                              ignore_empty_lines=False),
-            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, dictionary),
+            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, dictionary), check_utf8=False,
                                                  strings_can_be_null=False, quoted_strings_can_be_null=False))
+        if table.num_rows == 0:
+            return None
+        table = table.unify_dictionaries()
+        for j in range(len(names)):  # UTF-8 checked on the distinct cells only: the file is UTF-8 if they are
+            table.column(j).chunk(0).dictionary.validate(full=True)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # ragged rows, invalid UTF-8, ...: the batch's own reader
         return None
-    if table.num_rows == 0:
-        return None
-    table = table.unify_dictionaries()
     source = ArrowSource(header, [_coded(table.column(j), str(j), dense=True) for j in range(len(names))],
                          table.num_rows)
     del table
