@@ -55,3 +55,20 @@ def test_cells_alike_in_hash_and_first_bytes_are_told_apart(monkeypatch: pytest.
         for j, cells in enumerate((short, long)):
             values, codes = found.column(j)
             assert [values[c] for c in codes.tolist()] == cells and sorted(values) == sorted(set(cells))
+
+
+def test_plain_csv_taken_as_utf8_checks_every_column() -> None:
+    """Cut from bytes not decoded first: refused (None) when a cell of any column is not UTF-8, else the very
+    cells cut from the decoded text."""
+    from selfscore.batch.csvsource import _PlainCsv
+
+    good = "部门,x,备注\n甲,1,说明\n乙,2,\n甲,1,说明\n".encode()
+    for raw in (good, b"\xef\xbb\xbf" + good):
+        found = _PlainCsv.of(raw, None, "", ",")
+        want = _PlainCsv.of(raw, raw.decode("utf-8-sig"), "UTF-8 (BOM)" if raw[:1] == b"\xef" else "UTF-8", ",")
+        assert found is not None and want is not None and found.header == want.header == ["部门", "x", "备注"]
+        assert [found.column(j)[0][c] for j in range(3) for c in found.column(j)[1].tolist()] == [
+            want.column(j)[0][c] for j in range(3) for c in want.column(j)[1].tolist()]
+    for bad in (good.replace("说明".encode(), "说明".encode("gbk")), good.replace("部门".encode(), b"\xff"),
+                good.replace(b"2", "明".encode()[:2])):
+        assert _PlainCsv.of(bad, None, "", ",") is None

@@ -168,18 +168,33 @@ class _PlainCsv(CodedSource):
         self._columns: dict[int, tuple[list[str], np.ndarray]] = {}
 
     @classmethod
-    def of(cls, raw: bytes, text: str, encoding: str, delimiter: str) -> _PlainCsv | None:
-        if '"' in text or "\x00" in text:
-            return None
-        if encoding == "UTF-8":
-            data = raw
-        elif encoding == "UTF-8 (BOM)":
-            data = raw[3:]
+    def of(cls, raw: bytes, text: str | None, encoding: str, delimiter: str) -> _PlainCsv | None:
+        """``raw`` cut up, or None if it is not plain.  ``text``: ``raw`` decoded (as ``encoding``); None to take
+        ``raw`` as UTF-8 (with or without BOM) without decoding it whole: then every column is read at once, and
+        None unless each is UTF-8 (cells lie between ASCII delimiters and newlines, so the file is UTF-8 exactly
+        when its distinct cells are)."""
+        if text is None:
+            data = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
+        elif encoding in ("UTF-8", "UTF-8 (BOM)"):
+            data = raw[3:] if encoding == "UTF-8 (BOM)" else raw
         else:
             try:
                 data = text.encode("utf-8")
             except UnicodeEncodeError:
                 return None
+        if b'"' in data or b"\x00" in data:
+            return None
+        try:
+            found = cls._cut(data, delimiter)
+            if found is not None and text is None:
+                for j in range(len(found.header)):
+                    found.column(j)
+        except UnicodeDecodeError:
+            return None
+        return found
+
+    @classmethod
+    def _cut(cls, data: bytes, delimiter: str) -> _PlainCsv | None:
         crlf = b"\r" in data
         if crlf and data.count(b"\r") != data.count(b"\r\n"):
             return None

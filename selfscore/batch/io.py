@@ -97,22 +97,25 @@ USE_PYARROW: bool = os.environ.get("SELFSCORE_NO_PYARROW", "") in ("", "0")
 def _csv_source(path: Path, *, plain: bool = True) -> CodedSource | Iterator[list[str]]:
     """A CSV file as a :class:`CodedSource` when it is plain enough to be read by columns (pyarrow where
     installed, else cut up in numpy), else its rows."""
-    from selfscore.inputs.files import decode_text, read_bytes
+    from selfscore.inputs.files import decode_text, read_bytes, sniff
 
     raw = read_bytes(path)
     first_bytes = raw[: raw.find(b"\n") % (len(raw) + 1)]
     tsv = path.suffix.lower() == ".tsv"
-    if plain and USE_PYARROW and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        from selfscore.batch.arrow import csv_source
-
+    if plain and not raw.startswith((b"\xff\xfe", b"\xfe\xff")) and sniff(raw) is None:  # UTF-8, if anything
         delimiter = "\t" if tsv or (b"\t" in first_bytes and b"," not in first_bytes) else ","
-        if (arrow := csv_source(raw, delimiter)) is not None:
-            return arrow
+        if USE_PYARROW:
+            from selfscore.batch.arrow import csv_source
+
+            if (arrow := csv_source(raw, delimiter)) is not None:
+                return arrow
+        if (found := _PlainCsv.of(raw, None, "", delimiter)) is not None:
+            return found
     try:
         text, encoding = decode_text(raw)
     except ValueError as exc:
         raise UnreadableError(f"{path}: {exc}") from None
-    first = text.split("\n", 1)[0]
+    first = text[: text.find("\n") % (len(text) + 1)]
     delimiter = "\t" if tsv or ("\t" in first and "," not in first) else ","
     if plain and (found := _PlainCsv.of(raw, text, encoding, delimiter)) is not None:
         return found
