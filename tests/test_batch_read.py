@@ -72,3 +72,19 @@ def test_plain_csv_taken_as_utf8_checks_every_column() -> None:
     for bad in (good.replace("说明".encode(), "说明".encode("gbk")), good.replace("部门".encode(), b"\xff"),
                 good.replace(b"2", "明".encode()[:2])):
         assert _PlainCsv.of(bad, None, "", ",") is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.text(alphabet="ab甲\u3000 ", max_size=12), min_size=2, max_size=2), min_size=1, max_size=8))
+def test_plain_csv_columns_are_distinct_texts_each_used(rows: list[list[str]]) -> None:
+    """Whatever the cells' lengths and places (the last ones end within the file's last eight bytes), each column
+    is its cells' distinct texts, each held by some row."""
+    from selfscore.batch.csvsource import _PlainCsv
+
+    text = "a,b\n" + "\n".join(",".join(r) for r in rows)
+    found = _PlainCsv.of(text.encode(), None, "", ",")
+    assert found is not None
+    for j in range(2):
+        values, codes = found.column(j)
+        assert [values[c] for c in codes.tolist()] == [r[j] for r in rows]
+        assert len(set(values)) == len(values) and sorted(set(codes.tolist())) == list(range(len(values)))

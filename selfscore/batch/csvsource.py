@@ -161,10 +161,13 @@ class _PlainCsv(CodedSource):
         self.blank = blank
         self.line_start = line_start
         self.line_end = line_end
-        self.cell_start = np.concatenate(([0], seps[:-1] + 1)) if len(seps) else seps
+        self.seps = seps  # a cell starts after the separator before it
         self.cell_end = cell_end
-        # the eight bytes from each offset on, as one uint64 (unaligned, little-endian)
-        self.window = np.ndarray(shape=(len(data) + 8,), dtype="<u8", buffer=data + bytes(16), offset=0, strides=(1,))
+        # the eight bytes from each offset on, up to the last offset with eight bytes, as one uint64 (unaligned,
+        # little-endian); a short text is padded (a long one is not copied: the last words are shifted instead)
+        padded = data if len(data) >= 8 else data + bytes(8)
+        self.last = len(padded) - 8
+        self.window = np.ndarray(shape=(self.last + 1,), dtype="<u8", buffer=padded, offset=0, strides=(1,))
         self._columns: dict[int, tuple[list[str], np.ndarray]] = {}
 
     @classmethod
@@ -199,11 +202,11 @@ class _PlainCsv(CodedSource):
         if crlf and data.count(b"\r") != data.count(b"\r\n"):
             return None
         buf = np.frombuffer(data, dtype=np.uint8)
-        seps = np.flatnonzero((buf == 10) | (buf == ord(delimiter)))
+        seps = _separators(buf, ord(delimiter))
         if not data.endswith(b"\n"):
             seps = np.append(seps, len(data))
         is_nl = np.ones(len(seps), dtype=bool)
-        is_nl[seps < len(data)] = buf[seps[seps < len(data)]] == 10
+        is_nl[: len(seps) - (seps[-1] == len(data))] = buf[seps[: len(seps) - (seps[-1] == len(data))]] == 10
         ends = np.flatnonzero(is_nl)  # per line: the index of the separator that ends it
         if len(ends) < 2:
             return None
@@ -231,7 +234,7 @@ class _PlainCsv(CodedSource):
         found = self._columns.get(j)
         if found is None:
             cell = np.where(self.blank, self.first, self.first + j)
-            found = self._columns[j] = self._distinct(self.cell_start[cell], self.cell_end[cell])
+            found = self._columns[j] = self._distinct(self.seps[cell - 1] + 1, self.cell_end[cell])
         return found
 
     def rows(self, r0: int, r1: int) -> list[list[str]]:
@@ -243,7 +246,11 @@ class _PlainCsv(CodedSource):
 
     def _words(self, starts: np.ndarray, lengths: np.ndarray, k: int) -> np.ndarray:
         """Bytes ``8k .. 8k+7`` of the cells as uint64 (zero past a cell's end)."""
-        w: np.ndarray = self.window[starts + 8 * k]
+        at = starts + 8 * k
+        w: np.ndarray = self.window[np.minimum(at, self.last)]
+        if len(at) and int(at.max()) > self.last:  # words running past the end: the last word, shifted
+            late = np.flatnonzero(at > self.last)
+            w[late] >>= (at[late] - self.last).astype(np.uint64) * np.uint64(8)
         masked: np.ndarray = w & _WORD_MASKS[np.minimum(lengths - 8 * k, 8)]
         return masked
 
@@ -279,6 +286,14 @@ class _PlainCsv(CodedSource):
             index = {t: c for c, t in enumerate(dict.fromkeys(texts))}
             return list(index), np.fromiter(map(index.__getitem__, texts), dtype=np.int64, count=n)
         return _texts(data, starts[first], ends[first]), codes.astype(np.int64, copy=False)
+
+
+def _separators(buf: np.ndarray, delimiter: int) -> np.ndarray:
+    """The offsets of newlines and delimiters in ``buf``, found a block at a time (the temporaries stay small)."""
+    step = 1 << 20
+    parts = [np.flatnonzero((block == 10) | (block == delimiter)) + a
+             for a in range(0, len(buf), step) for block in (buf[a:a + step],)]
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
 
 def _unique_runs(h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
