@@ -55,10 +55,17 @@ def test_a_table_in_memory_and_a_csv_file_hold_used_texts_only(tmp_path: Path) -
     ("部门,年度目标值\r\n甲,1\r\n乙,2", True),
 ])
 def test_blank_lines_leave_the_file_to_the_own_reader(text: str, read: bool) -> None:
-    found = csv_source(text.encode(), ",")
-    assert (found is not None) == read
-    if found is not None:
-        assert found.rows(0, found.n) == [line.split(",") for line in text.replace("\r\n", "\n").strip("\n").split("\n")[1:]]
+    for raw in (text.encode(), text.encode("utf-8-sig")):
+        found = csv_source(raw, ",")
+        assert (found is not None) == read
+        if found is not None:
+            assert found.header == ["部门", "年度目标值"]
+            assert found.rows(0, found.n) == [line.split(",") for line in text.replace("\r\n", "\n").strip("\n").split("\n")[1:]]
+
+
+def test_a_bom_and_nothing_else() -> None:
+    for raw in (b"\xef\xbb\xbf", b"\xef\xbb\xbf \n", b"\xef\xbb\xbf\n\xe9\x83\xa8,x\n1,2\n"):
+        assert csv_source(raw, ",") is None
 
 
 @pytest.mark.parametrize("cell", [b"\xff", "甲".encode()[:2], "乙".encode("gbk"), b"\xe7\x94\xb2\xb2"])

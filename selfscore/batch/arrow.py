@@ -51,35 +51,36 @@ class ArrowSource(CodedSource):
         return [list(row) for row in zip(*cols, strict=True)]
 
 
-def _plain(data: bytes, delimiter: str) -> bool:
-    """Whether pyarrow reads ``data`` (without BOM) exactly as the batch's own reader does, blank lines aside
-    (:func:`_blank_lines` tells them after the read)."""
-    if b'"' in data or b"\x00" in data or data.isspace() or not data:
+def _plain(raw: bytes, start: int, delimiter: str) -> bool:
+    """Whether pyarrow reads ``raw[start:]`` (the text after a BOM) exactly as the batch's own reader does, blank
+    lines aside (:func:`_blank_lines` tells them after the read).  ``raw`` is not copied: a BOM holds none of
+    the bytes looked for."""
+    if b'"' in raw or b"\x00" in raw or len(raw) == start or (raw[start:start + 1].isspace() and raw[start:].isspace()):
         return False
-    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
+    if b"\r" in raw and raw.count(b"\r") != raw.count(b"\r\n"):
         return False
-    return not data.startswith((b"\n", b"\r\n")) and delimiter in (",", "\t")
+    return not raw.startswith((b"\n", b"\r\n"), start) and delimiter in (",", "\t")
 
 
-def _blank_lines(data: bytes, first: list[str]) -> bool:
-    """Whether ``data`` has a blank line, given the texts of its first column as pyarrow read them: a blank
+def _blank_lines(raw: bytes, start: int, first: list[str]) -> bool:
+    """Whether ``raw[start:]`` has a blank line, given the texts of its first column as pyarrow read them: a blank
     line is read as a row of empty cells, so a first column without an empty cell means none (and the text
     need not be searched)."""
-    return "" in first and _BLANK_LINE.search(data) is not None
+    return "" in first and _BLANK_LINE.search(raw, start) is not None
 
 
 def csv_source(raw: bytes, delimiter: str) -> ArrowSource | None:
     """``raw`` read by pyarrow, or None (pyarrow not installed, or a file it might read otherwise)."""
-    data = raw[len(_BOM):] if raw.startswith(_BOM) else raw
-    if not _plain(data, delimiter):
+    start = len(_BOM) if raw.startswith(_BOM) else 0
+    if not _plain(raw, start, delimiter):
         return None
     try:
         import pyarrow as pa  # type: ignore[import-untyped,import-not-found,unused-ignore]
         import pyarrow.csv as pacsv  # type: ignore[import-untyped,import-not-found,unused-ignore]
     except ImportError:
         return None
-    end = data.find(b"\n")
-    first = data[: end if end >= 0 else len(data)].rstrip(b"\r")
+    end = raw.find(b"\n", start)
+    first = raw[start: end if end >= 0 else len(raw)].rstrip(b"\r")
     try:
         header = first.decode("utf-8").split(delimiter)
     except UnicodeDecodeError:
@@ -88,7 +89,7 @@ def csv_source(raw: bytes, delimiter: str) -> ArrowSource | None:
     dictionary = pa.dictionary(pa.int32(), pa.string())
     try:
         table = pacsv.read_csv(
-            pa.py_buffer(data),
+            pa.py_buffer(raw).slice(start),
             read_options=pacsv.ReadOptions(skip_rows=1, column_names=names, block_size=1 << 22),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char=False, newlines_in_values=False,
                                              ignore_empty_lines=False),
@@ -105,7 +106,7 @@ def csv_source(raw: bytes, delimiter: str) -> ArrowSource | None:
                          table.num_rows)
     del table
     pa.default_memory_pool().release_unused()  # the codes are copied out: give Arrow's buffers back
-    return None if _blank_lines(data, source.column(0)[0]) else source
+    return None if _blank_lines(raw, start, source.column(0)[0]) else source
 
 
 def table_source(data: Any, *, file: str = "") -> ArrowSource:
