@@ -152,8 +152,8 @@ def _read_table(rows: Iterable[list[str]] | CodedSource, file: str, spec_for: Ca
     """Rows of a table (header first) into batches.
 
     Chunks of rows are taken column by column when they are plain indicator rows under
-    one spec: from a :class:`_PlainCsv` as codes into each column's distinct texts
-    (:func:`_coded_chunk`), else transposed into columns (``zip(*rows)``,
+    one spec: from a :class:`CodedSource` as codes into each column's distinct texts
+    (:func:`_coded_chunk`; all rows at once when all are plain), else transposed into columns (``zip(*rows)``,
     :func:`_fast_chunk`).  Chunks with anything else (spec or item columns in use,
     blank or incomplete rows, yes/no words to check, spreadsheet cells that failed) go
     row by row.
