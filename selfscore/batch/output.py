@@ -3,9 +3,10 @@
 :func:`indicator_columns` gives each output column as its distinct display texts
 and every row's index into them: a department's name once per department, a score
 once per distinct (value, exponent), a completion rate once per distinct printed
-percentage.  :func:`write_csv` and :func:`write_json` then write the rows in chunks,
-gathering the bytes of the pre-encoded texts with numpy; no Python object is made
-per row.  The texts are those the scalar engine's results print (``fmt``,
+percentage.  :func:`write_csv` and :func:`write_json` then write the rows in chunks:
+each distinct cell is encoded once (with its separator), and a chunk's bytes are those
+pieces taken by index (Arrow's ``take`` where pyarrow is loaded, else numpy and
+``bytes.join``); no Python object is made per row.  The texts are those the scalar engine's results print (``fmt``,
 ``fmt_percent``), and the files are byte for byte what ``csv.writer`` and
 ``json.dumps(..., ensure_ascii=False, indent=1)`` write for the same records.
 """
@@ -25,7 +26,7 @@ import attrs
 import numpy as np
 
 from selfscore.batch.assemble import decimal_at
-from selfscore.batch.fastunique import stable_order
+from selfscore.batch.fastunique import loaded_pyarrow, stable_order
 from selfscore.batch.rows import Rows
 from selfscore.batch.scoring import RowScores
 from selfscore.batch.vec import LIMIT
@@ -220,41 +221,59 @@ def _shown_codes(rows: Rows, rs: np.ndarray, index: dict[str, int]) -> np.ndarra
 # --- writers -----------------------------------------------------------------
 
 
-def _gather(blob: np.ndarray, offsets: list[np.ndarray], codes: list[np.ndarray], r0: int, r1: int) -> np.ndarray:
-    """Rows ``r0:r1``: for each row, the pieces ``blob[offsets[c][code] : offsets[c][code + 1]]`` of every column."""
-    starts = np.stack([off[cd[r0:r1]] for off, cd in zip(offsets, codes, strict=True)], axis=1).ravel()
-    ends = np.stack([off[cd[r0:r1] + 1] for off, cd in zip(offsets, codes, strict=True)], axis=1).ravel()
-    sizes = ends - starts
-    sizes_nz = sizes > 0
-    starts, ends, sizes = starts[sizes_nz], ends[sizes_nz], sizes[sizes_nz]
-    # the byte index of every output byte: +1 within a piece, a jump to the next piece's start between pieces
-    index = np.ones(int(sizes.sum()), dtype=np.int64)
-    if len(index):
-        index[0] = starts[0]
-        index[np.cumsum(sizes)[:-1]] = starts[1:] - ends[:-1] + 1
-        np.cumsum(index, out=index)
-    return blob[index]
-
-
-def _pieces(encoded: list[list[bytes]]) -> tuple[np.ndarray, list[np.ndarray]]:
-    """One byte blob for every column's encoded values, and each column's offsets into it."""
-    parts: list[bytes] = []
-    offsets = []
-    at = 0
+def _pieces(encoded: list[list[bytes]]) -> tuple[list[bytes], list[int]]:
+    """Every column's encoded values in one list, and where each column's values start in it."""
+    pieces: list[bytes] = []
+    starts = []
     for col in encoded:
-        lengths = np.fromiter(map(len, col), dtype=np.int64, count=len(col))
-        offsets.append(np.concatenate(([at], at + np.cumsum(lengths))).astype(np.int64))
-        at += int(lengths.sum())
-        parts.extend(col)
-    return np.frombuffer(b"".join(parts) or b"\0", dtype=np.uint8), offsets
+        starts.append(len(pieces))
+        pieces.extend(col)
+    return pieces, starts
+
+
+def _joiner(pieces: list[bytes]) -> Callable[[np.ndarray], Any]:
+    """``join(index)``: the bytes of ``pieces[i]`` for each ``i`` in ``index``, one after the other.
+
+    Arrow's ``take`` copies each piece once where pyarrow is loaded (see
+    :func:`~selfscore.batch.fastunique.unique_first_inverse` for when); otherwise numpy
+    takes the pieces as objects and ``bytes.join`` copies them.  The bytes are the same.
+    """
+    pa = loaded_pyarrow()
+    if pa is None:
+        objects = np.empty(len(pieces), dtype=object)
+        objects[:] = pieces
+        return lambda index: b"".join(objects.take(index).tolist())
+    ends = np.cumsum(np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces)))
+    offsets = np.concatenate((np.zeros(1, dtype=np.int64), ends))
+    # from buffers: pa.array on a list or an ndarray imports pandas (~0.3 s)
+    array = pa.Array.from_buffers(pa.large_binary(), len(pieces),
+                                  [None, pa.py_buffer(offsets), pa.py_buffer(b"".join(pieces))])
+    from pyarrow._compute import call_function  # type: ignore[import-untyped,import-not-found,unused-ignore]
+    pool = pa.system_memory_pool()  # what Arrow frees goes back to the heap numpy allocates from
+
+    def join(index: np.ndarray) -> Any:
+        index = np.ascontiguousarray(index, dtype=np.int64)
+        got = call_function("take", [array, pa.Array.from_buffers(pa.int64(), len(index), [None, pa.py_buffer(index)])],
+                            None, pool)
+        _valid, got_offsets, data = got.buffers()
+        at = np.frombuffer(got_offsets, dtype=np.int64)[got.offset:got.offset + len(got) + 1]
+        return b"" if data is None else data[int(at[0]):int(at[-1])]
+
+    return join
 
 
 def _stream(cols: IndicatorColumns, keys: Sequence[str], encoded: list[list[bytes]],
             write: Sink) -> None:
-    blob, offsets = _pieces(encoded)
+    """Write each row's encoded values of ``keys`` (``encoded[c][code]``), a chunk of rows at a time."""
+    pieces, starts = _pieces(encoded)
+    join = _joiner(pieces)
     codes = [cols.codes[k] for k in keys]
+    index = np.empty((min(CHUNK, len(cols)), len(keys)), dtype=np.intp)
     for r0 in range(0, len(cols), CHUNK):
-        write(_gather(blob, offsets, codes, r0, min(r0 + CHUNK, len(cols))).data)
+        rows = index[:min(CHUNK, len(cols) - r0)]
+        for c, (code, start) in enumerate(zip(codes, starts, strict=True)):
+            np.add(code[r0:r0 + len(rows)], start, out=rows[:, c], casting="unsafe")
+        write(join(rows.reshape(-1)))
 
 
 def _csv_cell(value: Any) -> str:
