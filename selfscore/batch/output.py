@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from fractions import Fraction
+from json.encoder import encode_basestring
 from typing import Any, Final
 
 import attrs
@@ -297,6 +298,25 @@ def write_csv(cols: IndicatorColumns, keys: Sequence[str], header: Sequence[str]
     _stream(cols, keys, encoded, write)
 
 
+def _json_values(values: Sequence[Any]) -> list[str]:
+    """``json.dumps(v, ensure_ascii=False)`` for each value: a str through the function ``json`` calls for a str
+    (no encoder made per value), anything else (a year, None) once per distinct value."""
+    out: list[str] = []
+    memo: dict[tuple[type, Any], str] = {}
+    for v in values:
+        if isinstance(v, str):
+            out.append(encode_basestring(v))
+            continue
+        try:
+            text = memo.get((type(v), v))
+            if text is None:
+                text = memo[(type(v), v)] = json.dumps(v, ensure_ascii=False)
+        except TypeError:  # unhashable
+            text = json.dumps(v, ensure_ascii=False)
+        out.append(text)
+    return out
+
+
 def write_json(cols: IndicatorColumns, keys: Sequence[str], write: Sink) -> None:
     """The rows as ``json.dumps(records, ensure_ascii=False, indent=1) + "\\n"`` writes them."""
     if len(cols) == 0:
@@ -307,7 +327,8 @@ def write_json(cols: IndicatorColumns, keys: Sequence[str], write: Sink) -> None
     for c, k in enumerate(keys):
         head = " {\n" if c == 0 else ""
         tail = ",\n" if c < last else "\n },\n"
-        encoded.append([f'{head}  {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}{tail}'.encode() for v in cols.values[k]])
+        name = f"{head}  {json.dumps(k)}: "
+        encoded.append([f"{name}{v}{tail}".encode() for v in _json_values(cols.values[k])])
     write(b"[\n")
     pending: list[Any] = [b""]
 
