@@ -98,13 +98,15 @@ def indicator_columns(result: Any) -> IndicatorColumns:
         "item": [it.name for it in result.items], "item_key": [it.key for it in result.items]}
     codes: dict[str, np.ndarray] = {"department": dept, "year": dept, "item": item, "item_key": item}
     t = result.table
+    # src is ascending (it follows order); every table row once, in order, when it runs 0, 1, ..., len - 1
+    every_row = len(src) == len(t) and (len(src) == 0 or (src[0] == 0 and not (np.diff(src) != 1).any()))
     for key in ("group", "category", "name", "target", "actual"):
         col = getattr(t, key)
         if len(col) == 0:  # a table without categories
             values[key], codes[key] = [""], np.zeros(len(keep), dtype=np.int64)
             continue
         vals, all_codes = value_codes(col)
-        values[key], codes[key] = [str(v) for v in vals], all_codes[src]
+        values[key], codes[key] = [str(v) for v in vals], all_codes if every_row else all_codes[src]
     values["rate"], codes["rate"] = rate_codes(result.rows, keep)
     values["weight"], codes["weight"] = _decimal_codes(result.rows.weight[keep], result.rows.weight_scale,
                                                       result.rows.weight_exp[keep])
@@ -174,12 +176,16 @@ def rate_codes(rows: Rows, keep: np.ndarray) -> tuple[list[str], np.ndarray]:
 
 
 def _hundredths(rows: Rows, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each row's rate in 0.01 % (half-up) and whether it fits int64 arithmetic, a block of rows at a time
-    (the temporaries stay small: a dozen full-length int64 arrays were the batch's peak memory)."""
-    q = np.zeros(len(keep), dtype=np.int64)
-    fits = np.zeros(len(keep), dtype=bool)
-    for r0 in range(0, len(keep), _RATE_BLOCK):
-        at = keep[r0:r0 + _RATE_BLOCK]
+    """Each row's rate in 0.01 % (half-up) and whether it fits int64 arithmetic, for the rows at ``keep``.
+
+    Computed for every row a block at a time in row order (slices, not gathers; the
+    temporaries stay small: a dozen full-length int64 arrays were the batch's peak
+    memory), then taken at ``keep`` once.
+    """
+    q = np.zeros(len(rows), dtype=np.int64)
+    fits = np.zeros(len(rows), dtype=bool)
+    for r0 in range(0, len(rows), _RATE_BLOCK):
+        at = slice(r0, r0 + _RATE_BLOCK)
         A, T, M = rows.actual[at], rows.target[at], rows.mask[at]
         order = 1 + (A > T).astype(np.int64) - (A < T)
         met = (M.astype(np.int64) >> order) & 1
@@ -189,10 +195,10 @@ def _hundredths(rows: Rows, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         den = np.where(T == 0, 1, np.where(flip, A, np.where(ceiling, 1, T)))
         ok = num <= LIMIT // 20_000
         n_, d_ = num[ok] * 10_000, den[ok]
-        block = q[r0:r0 + len(at)]
+        block = q[at]
         block[ok] = n_ // d_ + ((n_ % d_) * 2 >= d_)
-        fits[r0:r0 + len(at)] = ok
-    return q, fits
+        fits[at] = ok
+    return q[keep], fits[keep]
 
 
 def _printed(shown: Fraction | str, index: dict[str, int]) -> int:
