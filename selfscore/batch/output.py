@@ -59,6 +59,12 @@ class IndicatorColumns:
     def cell(self, key: str, r: int) -> Any:
         return self.values[key][int(self.codes[key][r])]
 
+    def used(self, key: str) -> list[Any]:
+        """The distinct values of ``key`` some row has."""
+        present = np.zeros(len(self.values[key]), dtype=bool)
+        present[self.codes[key]] = True
+        return [v for v, p in zip(self.values[key], present.tolist(), strict=True) if p]
+
     def texts(self, *, strip: bool) -> IndicatorColumns:
         """Every cell as text (``""`` for none; stripped of surrounding spaces when ``strip``)."""
         values = {k: ["" if v is None else (str(v).strip() if strip else str(v)) for v in vals]
@@ -293,14 +299,19 @@ def _csv_cell(value: Any) -> str:
     return out.getvalue()[:-1]
 
 
+def _csv_cells(values: Sequence[Any]) -> list[str]:
+    """:func:`_csv_cell` of each value; one search of all the texts when none needs quoting (the usual case)."""
+    texts = ["" if v is None else str(v) for v in values]
+    return texts if not _SPECIAL.search("".join(texts)) else [_csv_cell(t) for t in texts]
+
+
 def write_csv(cols: IndicatorColumns, keys: Sequence[str], header: Sequence[str], write: Sink) -> None:
     """The rows as CSV (``csv.writer``, ``\\n`` line ends): each distinct cell encoded once."""
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerow(list(header))
     write(out.getvalue().encode("utf-8"))
-    last = len(keys) - 1
-    encoded = [[(_csv_cell(v) + ("\n" if c == last else ",")).encode("utf-8") for v in cols.values[k]]
-               for c, k in enumerate(keys)]
+    seps = ["," if c < len(keys) - 1 else "\n" for c in range(len(keys))]
+    encoded = [[f"{cell}{sep}".encode() for cell in _csv_cells(cols.values[k])] for k, sep in zip(keys, seps, strict=True)]
     _stream(cols, keys, encoded, write)
 
 
