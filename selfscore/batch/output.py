@@ -39,7 +39,7 @@ __all__ = ["KEYS", "IndicatorColumns", "concat", "indicator_columns", "rate_code
 #: Output columns, in order (``json`` has them all; tables drop ``item_key``, and ``year`` when no row has one).
 KEYS: Final = ("department", "year", "item", "item_key", "group", "category", "name", "target", "actual", "rate",
                "weight", "score")
-CHUNK: Final = 8_192
+CHUNK: Final = 4_096
 _RATE_BLOCK: Final = 65_536
 #: Where output goes: bytes, or a uint8 array (a chunk of rows), as ``BinaryIO.write`` takes them.
 Sink = Callable[[Any], object]
