@@ -85,6 +85,7 @@ def test_files_equal_the_record_writers(path: str, chunk: int, plain: bool, monk
 def test_both_ways_write_the_same_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
     """The bytes do not depend on pyarrow, and with pyarrow loaded they come from Arrow's take."""
     pyarrow_compute = pytest.importorskip("pyarrow._compute")
+    monkeypatch.setattr(out, "CHUNK", 8_192)
     cols = _columns(random.Random(5), 20_000, plain=False)
     keys = [k for k in KEYS if k != "item_key"]
     taken: list[int] = []
