@@ -95,7 +95,7 @@ def indicator_columns(result: Any) -> IndicatorColumns:
     """The indicator rows of the departments a :class:`~selfscore.batch.dept.BatchResult` scored, in input order."""
     ok = result.departments.ok()
     order = stable_order(result.row_source)
-    keep = order[ok[result.row_dept[order]]] if len(order) else order
+    keep = order if len(order) == 0 or ok.all() else order[ok[result.row_dept[order]]]
     src = result.row_source[keep]
     dept = result.row_dept[keep]
     item = result.row_item[keep]
@@ -128,11 +128,13 @@ def dense_unique(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if hi - lo > 4 * len(key) + 65_536:
         uniq, inverse = np.unique(key, return_inverse=True)
         return uniq, inverse.reshape(-1).astype(np.int64)
+    at = key - lo
     present = np.zeros(hi - lo + 1, dtype=bool)
-    present[key - lo] = True
-    renumber = np.cumsum(present) - 1
+    present[at] = True
+    renumber = np.cumsum(present, dtype=np.int64)
+    renumber -= 1
     uniq = np.flatnonzero(present) + lo
-    return uniq.astype(key.dtype), renumber[key - lo]
+    return uniq.astype(key.dtype), renumber[at]
 
 
 def _decimal_codes(n: np.ndarray, scale: int, exp: np.ndarray) -> tuple[list[str], np.ndarray]:
