@@ -249,9 +249,10 @@ def _pieces(encoded: list[list[bytes]]) -> tuple[list[bytes], list[int]]:
 def _joiner(pieces: list[bytes]) -> Callable[[np.ndarray], Any]:
     """``join(index)``: the bytes of ``pieces[i]`` for each ``i`` in ``index``, one after the other.
 
-    Arrow's ``take`` copies each piece once where pyarrow is loaded (see
-    :func:`~selfscore.batch.fastunique.unique_first_inverse` for when); otherwise numpy
-    takes the pieces as objects and ``bytes.join`` copies them.  The bytes are the same.
+    Arrow's ``take`` copies each piece once where the batch may use pyarrow
+    (:func:`~selfscore.batch.fastunique.loaded_pyarrow`); otherwise numpy takes the
+    pieces as objects and ``bytes.join`` copies them.  The bytes are the same (tests
+    hold both to ``csv.writer``'s and ``json.dumps``'s).
     """
     pa = loaded_pyarrow()
     if pa is None:
@@ -263,6 +264,7 @@ def _joiner(pieces: list[bytes]) -> Callable[[np.ndarray], Any]:
     # from buffers: pa.array on a list or an ndarray imports pandas (~0.3 s)
     array = pa.Array.from_buffers(pa.large_binary(), len(pieces),
                                   [None, pa.py_buffer(offsets), pa.py_buffer(b"".join(pieces))])
+    # the compute kernels without pyarrow.compute's Python wrappers (importing those takes ~50 ms)
     from pyarrow._compute import call_function  # type: ignore[import-untyped,import-not-found,unused-ignore]
     pool = pa.system_memory_pool()  # what Arrow frees goes back to the heap numpy allocates from
 
