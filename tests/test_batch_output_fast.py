@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+import selfscore.batch as sb
 import selfscore.batch.output as out
 from selfscore.batch.fastunique import loaded_pyarrow
 from selfscore.batch.output import IndicatorColumns, write_csv, write_json
@@ -180,3 +181,35 @@ def test_a_write_failing_midway_leaves_no_file(path: str, ext: str, tmp_path: Pa
     assert "磁盘空间不足 (no space left on device)" in capsys.readouterr().err
     assert len(chunks) == 2 and target.read_bytes() == b"old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["i." + ext, "t.csv"]
+
+
+FAILING = """\
+部门,年度,一级指标,二级指标,三级指标,年度目标值,年度实现值
+甲,2023,产出指标,数量指标,a,≥10次,7次
+坏,2023,产出指标,数量指标,a,≥10次,很多
+甲,2023,效益指标,满意度,b,≥95%,96.5%
+乙,,产出指标,质量指标,c,100%,99.99%
+坏,2023,效益指标,满意度,b,≥95%,90%
+乙,,效益指标,社会效益,d,达标,未达标
+"""
+
+
+def test_rows_of_departments_that_failed_are_left_out(path: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Some rows kept (a department failed), in input order: the files hold the records ``indicator_rows`` gives."""
+    monkeypatch.setattr(out, "CHUNK", 2)
+    table = tmp_path / "t.csv"
+    table.write_text(FAILING, encoding="utf-8")
+    results, failures = sb.score_input(table, spec="tianhe-2023")
+    assert not failures and len(results) == 1
+    result = results[0]
+    assert result.departments.ok().tolist() == [True, False, True]  # 坏: 很多 is no number
+    assert result.row_source.tolist() != list(range(6))  # rows in scoring order, not input order
+    records = result.indicator_rows()
+    assert [(r["department"], r["name"]) for r in records] == [("甲", "a"), ("甲", "b"), ("乙", "c"), ("乙", "d")]
+    cols = sb.indicator_columns(result)
+    keys = [k for k in KEYS if k != "item_key"]
+    text = io.StringIO()
+    csv.writer(text, lineterminator="\n").writerows([keys] + [["" if r[k] is None else r[k] for k in keys] for r in records])
+    assert _written(lambda w: write_csv(cols.texts(strip=False), keys, keys, w)) == text.getvalue().encode()
+    want = json.dumps(records, ensure_ascii=False, indent=1) + "\n"
+    assert _written(lambda w: write_json(cols, KEYS, w)).decode() == want
