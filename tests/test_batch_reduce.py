@@ -21,7 +21,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import selfscore as s
-from selfscore.batch.dept import _combos, _directed, reduce_table
+from selfscore.batch.assemble import Cohort, _patterns, decimal_at
+from selfscore.batch.dept import _combos, _directed, _item_major, reduce_table
 from selfscore.batch.parse import _BAD, _FAST_CHARS, _SIMPLE, Reducer, _fast_simple
 from selfscore.batch.rows import reduce_columns
 from selfscore.batch.table import CodedColumn, IndicatorTable
@@ -125,3 +126,34 @@ def test_directed_reads_each_rows_direction() -> None:
     assert got == [spec.lower_is_better(group=g, category=c, declared=d)
                    for g, c, d in zip(groups, categories, declared, strict=True)]
     assert got[0] is True and got[3] is False
+
+
+@given(st.lists(st.lists(st.booleans(), min_size=3, max_size=3), min_size=1, max_size=30))
+def test_patterns_are_np_unique_of_the_rows(rows: list[list[bool]]) -> None:
+    has = np.array(rows, dtype=bool)
+    patterns, pattern_of = _patterns(has)
+    want, want_inverse = np.unique(has, axis=0, return_inverse=True)
+    assert patterns.tolist() == want.tolist() and pattern_of == want_inverse.reshape(-1).tolist()
+
+
+@given(st.lists(st.tuples(st.integers(-3, 3), st.integers(-2, 0)), min_size=1, max_size=30))
+def test_cohort_shown_pairs_are_np_unique_of_the_pairs(pairs: list[tuple[int, int]]) -> None:
+    v = np.array([p[0] for p in pairs], dtype=np.int64)
+    e = np.array([p[1] for p in pairs], dtype=np.int64)
+    cohort = Cohort(None, None, np.arange(len(v)), 2, (), (), (v, e), None, ("x",), Decimal(0))  # type: ignore[arg-type]
+    shown, inverse = cohort.shown()
+    want, want_inverse = np.unique(np.stack([v, e], axis=1), axis=0, return_inverse=True)
+    assert [(d.as_tuple(), d) for d in shown] == [(decimal_at(n, 2, x).as_tuple(), decimal_at(n, 2, x))
+                                                  for n, x in want.tolist()]
+    assert inverse.tolist() == want_inverse.reshape(-1).tolist()
+
+
+@given(st.lists(st.tuples(st.integers(0, 2), st.integers(0, 4)), min_size=0, max_size=40))
+def test_item_major_is_a_stable_sort_by_item_then_department(rows: list[tuple[int, int]]) -> None:
+    row_item = np.array([r[0] for r in rows], dtype=np.int64)
+    dept_of = np.array([r[1] for r in rows], dtype=np.int64)
+    src = np.arange(len(rows), dtype=np.int64)
+    got = _item_major(src, row_item, dept_of, 5)
+    order = np.argsort(row_item * 5 + dept_of, kind="stable")
+    assert [a.tolist() for a in got] == [src[order].tolist(), row_item[order].tolist(), dept_of[order].tolist(),
+                                         (row_item * 5 + dept_of)[order].tolist()]
