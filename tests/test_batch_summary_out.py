@@ -16,6 +16,7 @@ import json
 import shutil
 import sys
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from hypothesis import given, settings
@@ -25,6 +26,7 @@ from tabulate import tabulate
 from selfscore.batch.dept import score_batch
 from selfscore.batch.io import read_input
 from selfscore.batch.summary import json_entry, summary_json
+from selfscore.cli import batch_out
 from selfscore.cli.batch_out import (
     _CSV_SPECIAL,
     SummaryRows,
@@ -144,11 +146,18 @@ CELL = st.text(alphabet=st.sampled_from(list("aZ09xy 7 .-()（）—丙丁名称
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.tuples(CELL, CELL, CELL), min_size=1, max_size=12), st.sampled_from(["table", "markdown"]),
-       st.lists(st.sampled_from([0, 1, 2]), max_size=2), st.sampled_from([["排名", "部门", "得分"], ["", "a", "长标题长标题"]]))
+       st.lists(st.sampled_from([0, 1, 2]), max_size=2), st.sampled_from([["排名", "部门", "得分"], ["", "a", "长标题长标题"]]),
+       st.sampled_from([0, 64]))
 def test_table_from_columns_is_tabulate(rows: list[tuple[str, str, str]], fmt_name: str, numeric: list[int],
-                                        header: list[str]) -> None:
+                                        header: list[str], shapes: int) -> None:
     columns = SummaryRows([list(c) for c in zip(*rows, strict=True)])
     align = tuple("right" if c in numeric else "left" for c in range(3))
+    with mock.patch.object(batch_out, "_SHAPES_FROM", shapes):
+        _check_table(header, columns, rows, fmt_name, numeric, align)
+
+
+def _check_table(header: list[str], columns: SummaryRows, rows: list[tuple[str, str, str]], fmt_name: str,
+                 numeric: list[int], align: tuple[str, ...]) -> None:
     want = tabulate(rows, headers=header, tablefmt="github" if fmt_name == "markdown" else "simple",
                     disable_numparse=True, colalign=align) + "\n"
     tablefmt = "github" if fmt_name == "markdown" else "simple"

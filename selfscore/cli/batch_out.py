@@ -63,16 +63,21 @@ _SUMMARY_KEYS: Final = ("rank", "department", "year", "spec", "score", "max", "g
 _SUMMARY_HEADERS: Final = ("排名", "部门", "年度", "评分规范", "得分", "满分", "等级", "不完整", "备注", "文件")
 
 
-def _summary_column(entries: Any, key: str, english: bool) -> list[str]:
-    """One column of the summary as printed (by ``summary_rows``)."""
+def _summary_column(entries: Any, key: str, english: bool, scored: list[bool]) -> list[str]:
+    """One column of the summary as printed (by ``summary_rows``); ``scored``: which entries were scored."""
     n = len(entries)
-    scored = [e is None for e in entries.error]
     if key == "rank":
-        return [str(r) if r else "" for r in entries.rank] if english else [entries.rank_text(i) for i in range(n)]
+        if not english:
+            return [entries.rank_text(i) for i in range(n)]
+        shown = {r: str(r) if r else "" for r in set(entries.rank)}
+        return list(map(shown.__getitem__, entries.rank))
     if key == "year":
         return ["" if y is None else str(y) for y in entries.year]
     if key in ("score", "max"):
-        return [t if ok or not english else "" for t, ok in zip(getattr(entries, key), scored, strict=True)]
+        column = getattr(entries, key)
+        if not english or all(scored):
+            return list(column)
+        return [t if ok else "" for t, ok in zip(column, scored, strict=True)]
     if key == "grade":
         return [g if not english or g != _DASH else "" for g in entries.grade]
     if key == "partial":
@@ -116,7 +121,8 @@ def summary_rows(entries: Any, *, english: bool) -> tuple[list[str], Sequence[Se
     with_year = any(y is not None for y in entries.year)
     keep = [k for k in _SUMMARY_KEYS if (k != "year" or with_year) and (k != "spec" or several_specs or english)
             and (k != "file" or english)]
-    rows = SummaryRows([_summary_column(entries, k, english) for k in keep])
+    scored = [e is None for e in entries.error]
+    rows = SummaryRows([_summary_column(entries, k, english, scored) for k in keep])
     header = list(keep) if english else [_SUMMARY_HEADERS[_SUMMARY_KEYS.index(k)] for k in keep]
     numeric = [keep.index(k) for k in ("score", "max")]
     return header, rows, numeric
@@ -206,12 +212,16 @@ _LAYOUTS: Final = {"simple": (("", "  ", ""), "  x", "  ---"), "github": (("|", 
 #: Texts tabulate lays out alike when their digits and Latin letters are swapped for others: printable ASCII and
 #: CJK unified ideographs only (one column each, or two; nothing combines with a neighbour).
 _PLAIN: Final = re.compile("[ -~\u4e00-\u9fff]*")
-_SHAPE: Final = str.maketrans("0123456789" + string.ascii_letters, "0" * 10 + "a" * len(string.ascii_letters))
+_SHAPE: Final = bytes.maketrans(b"0123456789" + string.ascii_letters.encode(),
+                                 b"0" * 10 + b"a" * len(string.ascii_letters))
+
+
+_SHAPES_FROM: Final = 64  # distinct texts in a column from which it pays to lay out their shapes
 
 
 def _shape(text: str) -> str:
     """A text that tabulate pads as it pads ``text`` (the same width, the same whitespace at its ends)."""
-    return text.translate(_SHAPE) if _PLAIN.fullmatch(text) else text
+    return text.encode().translate(_SHAPE).decode() if _PLAIN.fullmatch(text) else text  # ASCII bytes: one byte each
 
 
 def _by_columns(header: Sequence[str], rows: SummaryRows, align: Sequence[str], tablefmt: str) -> str | None:
@@ -221,13 +231,13 @@ def _by_columns(header: Sequence[str], rows: SummaryRows, align: Sequence[str], 
     from tabulate import tabulate
 
     (begin, sep, end), row_mark, line_mark = _LAYOUTS[tablefmt]
-    if not len(rows) or any(c in "".join(header) + "".join("".join(dict.fromkeys(col)) for col in rows.columns)
-                            for c in "\n\r\x1b"):
+    every = "".join(header) + "".join("".join(column) for column in rows.columns)
+    if not len(rows) or any(c in every for c in "\n\r\x1b"):
         return None
     heads, lines, padded = [], [], []
     for title, column, a in zip(header, rows.columns, align, strict=True):
         distinct = list(dict.fromkeys(column))
-        shapes = [_shape(text) for text in distinct]
+        shapes = [_shape(text) for text in distinct] if len(distinct) > _SHAPES_FROM else distinct
         shown = list(dict.fromkeys(shapes))
         laid = tabulate([(text, "x") for text in shown], headers=[title, "x"], tablefmt=tablefmt,
                         disable_numparse=True, colalign=(a, "left")).split("\n")
