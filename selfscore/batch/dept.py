@@ -323,8 +323,9 @@ def _item_major(src: np.ndarray, row_item: np.ndarray, dept_of: np.ndarray,
         small = np.uint8 if int(row_item.max()) < 2**8 else np.uint16 if int(row_item.max()) < 2**16 else np.int64
         order = np.argsort(row_item.astype(small), kind="stable")
         d, k = row_dept[order], row_item[order]
-        if not bool(np.all((d[1:] >= d[:-1]) | (k[1:] != k[:-1]))):
-            order = np.argsort(key, kind="stable")
+        if bool(np.all((d[1:] >= d[:-1]) | (k[1:] != k[:-1]))):
+            return src[order], k, d, key[order]
+        order = np.argsort(key, kind="stable")
         src, row_item, row_dept, key = src[order], row_item[order], row_dept[order], key[order]
     return src, row_item, row_dept, key
 
