@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -140,6 +142,21 @@ def test_single_case_cli_does_not_import_numpy() -> None:
             "from selfscore.cli.main import main; main(); assert 'numpy' not in sys.modules, 'numpy imported'")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
+
+
+@pytest.mark.parametrize(("case", "absent", "present"), [
+    ("cases/jinhua-2024.toml", ["selfscore.inputs.sheet", "selfscore.inputs.xlsx", "selfscore.core.project",
+                                "selfscore.inputs.project_sheet", "selfscore.outputs.project_render"],
+     ["selfscore.core.engine"]),
+    ("cases/project-yongde-2022.toml", ["selfscore.inputs.sheet"], ["selfscore.core.project_score"]),
+])
+def test_score_loads_only_the_modules_its_case_needs(case: str, absent: list[str], present: list[str]) -> None:
+    """Start-up time (issue 13): a department case loads neither the sheet readers nor the project modules."""
+    code = (f"import sys; sys.argv=['selfscore','score',{case!r}];"
+            "from selfscore.cli.main import main; rc = main();"
+            f"print(rc, [m for m in {absent!r} if m in sys.modules], [m for m in {present!r} if m not in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip().splitlines()[-1] == "0 [] []", out.stdout[-500:] + out.stderr
 
 
 def test_spreadsheet_scores_like_the_case_file() -> None:

@@ -180,11 +180,13 @@ def warn_other_spec(table: str, marked: str | None, spec_id: str) -> None:
 def _load(args: argparse.Namespace) -> tuple[Any, Any, list[Path]]:
     """The case and spec of ``args``, and every file read to get them (the inputs)."""
     from selfscore.inputs.files import recording_reads
+    from selfscore.inputs.kinds import is_sheet
     from selfscore.inputs.load import load_case_and_spec
-    from selfscore.inputs.sheet import is_sheet, load_sheet_case
 
     with recording_reads() as read:
         if is_sheet(args.case):
+            from selfscore.inputs.sheet import load_sheet_case
+
             spec_ref, marked = _sheet_spec(args, args.case)
             case, spec = load_sheet_case(args.case, spec_ref, department=args.department, year=args.year)
             warn_other_spec(args.case, marked, spec.id)
@@ -226,10 +228,10 @@ def _score(args: argparse.Namespace) -> int:
 
 def _terminal_width(output: str | None) -> int:
     """The table width: the terminal's when printing to one, else 100 columns."""
-    import shutil
-
     if output or not sys.stdout.isatty():
         return 100
+    import shutil
+
     return shutil.get_terminal_size((100, 24)).columns
 
 

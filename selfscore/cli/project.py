@@ -10,11 +10,14 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from selfscore.core.errors import SelfScoreError, UnreadableError, UsageError
-from selfscore.core.spec import Spec
+from selfscore.inputs.kinds import is_project_file
 from selfscore.inputs.load import load_spec
-from selfscore.inputs.project_sheet import is_project_file, load_project_case
+
+if TYPE_CHECKING:
+    from selfscore.core.spec import Spec
 
 __all__ = ["check_file", "handles", "score", "template", "verify"]
 
@@ -37,6 +40,8 @@ def handles(path: str | None, spec_ref: str | None) -> bool:
 
 
 def _load(path: str, spec_ref: str | None, args: argparse.Namespace) -> tuple[object, Spec]:
+    from selfscore.inputs.project_sheet import load_project_case
+
     case = load_project_case(path, spec_ref, unit=getattr(args, "department", None), year=getattr(args, "year", None))
     return case, load_spec(case.spec, base_dir=Path(path).parent)
 

@@ -19,7 +19,8 @@ from selfscore.core.errors import CaseError
 from selfscore.core.numbers import to_decimal
 from selfscore.core.validate import Reader, path
 
-__all__ = ["MAX_INDICATORS", "Case", "Deduction", "Indicator", "ItemInput", "Period", "case_from_dict", "read_percent"]
+__all__ = ["MAX_INDICATORS", "Case", "Deduction", "Indicator", "ItemInput", "Period", "case_from_dict", "is_project_data",
+           "read_percent"]
 
 #: Indicators one case may list.  A department declares tens of indicators (the golden cases
 #: 8 to 30; a large 区 bureau about 200); 5,000 is far above any real 自评表 and keeps a
@@ -266,6 +267,12 @@ def _indicators(r: Reader, entries: list[dict[str, Any]]) -> list[Indicator]:
         seen[key] = ind.where
         found.append(ind)
     return found
+
+
+def is_project_data(data: Mapping[str, Any]) -> bool:
+    """Whether a case document is a project table (it names a ``project`` and has ``[[budget]]``), not a
+    department's case."""
+    return "project" in data and "budget" in data
 
 
 def case_from_dict(data: Mapping[str, Any], *, file: str = "", name: str = "") -> Case:

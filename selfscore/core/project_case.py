@@ -43,7 +43,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, Final
 
-from selfscore.core.case import indicator_place
+from selfscore.core.case import indicator_place, is_project_data
 from selfscore.core.errors import CaseError
 from selfscore.core.numbers import fmt
 from selfscore.core.project import BudgetRow, ProjectCase, ProjectIndicator, Typed
@@ -53,11 +53,6 @@ __all__ = ["is_project_data", "project_case_from_dict"]
 
 _BUDGET_KEYS: Final = ("row", "initial", "budget", "spent", "weight", "rate", "score")
 _INDICATOR_KEYS: Final = ("level1", "level2", "name", "nature", "target", "unit", "actual", "weight", "score", "reason", "expected")
-
-
-def is_project_data(data: Mapping[str, Any]) -> bool:
-    """Whether a case document is a project table (it names a ``project``)."""
-    return "project" in data and "budget" in data
 
 
 def _cell(r: Reader, data: Mapping[str, Any], key: str, where: str) -> Typed:

@@ -24,15 +24,15 @@ from typing import Any, Final
 
 import attrs
 
-from selfscore.core.errors import CaseError, DependencyError, Problem, SelfScoreError, UnreadableError
+from selfscore.core.errors import CaseError, Problem, UnreadableError
 from selfscore.core.project import BudgetRow, ProjectCase, ProjectIndicator, Typed
-from selfscore.core.project_case import is_project_data, project_case_from_dict
+from selfscore.core.project_case import project_case_from_dict
 from selfscore.inputs.cells import check_quotes, column_letter, header_field, text_cell
 from selfscore.inputs.files import MAX_SHEET_BYTES, read_text, read_text_head
-from selfscore.inputs.load import read_toml
+from selfscore.inputs.kinds import is_project_file
 from selfscore.inputs.xlsx import SHEET_LIMITS, open_workbook
 
-__all__ = ["is_project_file", "load_project_case", "read_project_sheet", "read_project_sheets"]
+__all__ = ["has_project_header", "is_project_file", "load_project_case", "read_project_sheet", "read_project_sheets"]
 
 #: Indicator columns shared with every table selfscore reads come from the one header table
 #: (:data:`selfscore.inputs.cells.HEADERS`); only the project form's own columns are listed here.
@@ -297,20 +297,10 @@ def read_project_sheets(path: Path | str, spec: str) -> list[tuple[str, ProjectC
     return found
 
 
-def is_project_file(path: Path | str) -> bool:
-    """Whether ``path`` is a project table: a TOML project case, or a sheet with 指标性质 or 全年执行数."""
-    p = Path(path)
-    if p.suffix.lower() == ".toml":
-        try:
-            return is_project_data(read_toml(p))  # bounded: size, nesting, numbers
-        except SelfScoreError:
-            return False
-    if p.suffix.lower() not in (".csv", ".xlsx", ".xlsm") or not p.is_file():
-        return False
-    try:
-        grids = [grid for _, grid, _ in _grids(p, head=DETECT_ROWS)]  # the top only: a batch table may be large
-    except (UnreadableError, DependencyError):
-        return False
+def has_project_header(path: Path) -> bool:
+    """Whether the top of the sheet ``path`` has a project table's header (指标性质 or 全年执行数);
+    :func:`selfscore.inputs.kinds.is_project_file` decides with it."""
+    grids = [grid for _, grid, _ in _grids(path, head=DETECT_ROWS)]  # the top only: a batch table may be large
     return any(_find(grid)[0] is not None and _find(grid)[1] is not None for grid in grids)
 
 

@@ -33,13 +33,13 @@ import csv
 import io
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Final
 
 from selfscore.core.case import Case
 from selfscore.core.errors import CaseError, InputError, Problem, UnreadableError
 from selfscore.core.spec import Spec
 from selfscore.inputs.cells import Cell, check_quotes, column_letter, text_cell
 from selfscore.inputs.files import MAX_SHEET_BYTES, read_bytes, read_text, regular_file, sniff
+from selfscore.inputs.kinds import SHEET_SUFFIXES, is_sheet
 from selfscore.inputs.load import load_spec
 from selfscore.inputs.sheet_build import Built, sheet_case
 from selfscore.inputs.sheet_rows import RowInfo
@@ -64,14 +64,6 @@ __all__ = [
 
 # The module is the entry: reading the grid lives here, the table in :mod:`~selfscore.inputs.sheet_table`,
 # the rows under a spec in :mod:`~selfscore.inputs.sheet_rows` and the Case in :mod:`~selfscore.inputs.sheet_build`.
-
-SHEET_SUFFIXES: Final[tuple[str, ...]] = (".csv", ".xlsx", ".xlsm")
-
-
-def is_sheet(path: Path | str) -> bool:
-    """Whether ``path`` names a spreadsheet this module reads (.csv, .xlsx, .xlsm)."""
-    return Path(path).suffix.lower() in SHEET_SUFFIXES
-
 
 # ---------------------------------------------------------------- reading files
 

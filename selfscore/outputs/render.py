@@ -20,14 +20,16 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from selfscore.core.engine import IndicatorResult, ItemResult, Result
 from selfscore.core.numbers import fmt, fmt_percent, sub
-from selfscore.core.project_score import ProjectResult
-from selfscore.outputs.project_render import project_to_json, render_project
+
+if TYPE_CHECKING:
+    from selfscore.core.project_score import ProjectResult
 
 __all__ = ["FORMATS", "HEADERS", "column_widths", "partial_scored", "render", "result_to_json", "table_rows"]
 
@@ -295,7 +297,9 @@ def result_to_json(result: Result, *, explain: bool = False) -> dict[str, Any]:
     A scored project table (:class:`~selfscore.core.project_score.ProjectResult`) gives
     the project layout (:func:`~selfscore.outputs.project_render.project_to_json`).
     """
-    if isinstance(result, ProjectResult):
+    if _is_project(result):
+        from selfscore.outputs.project_render import project_to_json
+
         return project_to_json(result, result.case, explain=explain)
 
     def indicator(ind: IndicatorResult) -> dict[str, Any]:
@@ -342,6 +346,13 @@ def result_to_json(result: Result, *, explain: bool = False) -> dict[str, Any]:
 FORMATS = ("table", "markdown", "json", "narrative")
 
 
+def _is_project(result: Result) -> TypeGuard[ProjectResult]:
+    """Whether ``result`` is a scored project table.  Its modules are imported only to score one, so a
+    department's ``score`` does not load them (if they are not loaded, no project result exists)."""
+    module = sys.modules.get("selfscore.core.project_score")
+    return module is not None and isinstance(result, module.ProjectResult)
+
+
 def render(result: Result, fmt_name: str = "table", *, explain: bool = False, sources: bool = False,
            plain: bool = False, width: int = 100) -> str:
     """Render ``result`` as ``table``, ``markdown``, ``json`` or ``narrative`` (report paragraphs).
@@ -351,7 +362,9 @@ def render(result: Result, fmt_name: str = "table", *, explain: bool = False, so
     A scored project table (:class:`~selfscore.core.project_score.ProjectResult`) is
     rendered in the project layout (:func:`~selfscore.outputs.project_render.render_project`).
     """
-    if isinstance(result, ProjectResult):
+    if _is_project(result):
+        from selfscore.outputs.project_render import render_project
+
         return render_project(result, result.case, fmt_name, explain=explain)
     if fmt_name == "table":
         return _text_table(result, explain=explain, sources=sources, plain=plain, width=width)
