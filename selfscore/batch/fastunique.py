@@ -19,14 +19,21 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["unique_first_inverse"]
+__all__ = ["loaded_pyarrow", "unique_first_inverse"]
 
 #: Below this many keys numpy's sort costs less than loading Arrow's compute module (~30 ms, ~8 MiB).
 _MIN_ARROW = 262_144
 
 
-def _arrow() -> Any:
+def loaded_pyarrow() -> Any:
+    """The pyarrow module when the batch may use it: already loaded, and ``SELFSCORE_NO_PYARROW`` unset; else None."""
     if os.environ.get("SELFSCORE_NO_PYARROW", "") not in ("", "0") or "pyarrow" not in sys.modules:
+        return None
+    return sys.modules["pyarrow"]
+
+
+def _arrow() -> Any:
+    if loaded_pyarrow() is None:
         return None
     import pyarrow.compute  # type: ignore[import-untyped,import-not-found,unused-ignore]  # noqa: F401
     return sys.modules["pyarrow"]

@@ -3,9 +3,10 @@
 :func:`indicator_columns` gives each output column as its distinct display texts
 and every row's index into them: a department's name once per department, a score
 once per distinct (value, exponent), a completion rate once per distinct printed
-percentage.  :func:`write_csv` and :func:`write_json` then write the rows in chunks,
-gathering the bytes of the pre-encoded texts with numpy; no Python object is made
-per row.  The texts are those the scalar engine's results print (``fmt``,
+percentage.  :func:`write_csv` and :func:`write_json` then write the rows in chunks:
+each distinct cell is encoded once (with its separator), and a chunk's bytes are those
+pieces taken by index (Arrow's ``take`` where pyarrow is loaded, else numpy and
+``bytes.join``); no Python object is made per row.  The texts are those the scalar engine's results print (``fmt``,
 ``fmt_percent``), and the files are byte for byte what ``csv.writer`` and
 ``json.dumps(..., ensure_ascii=False, indent=1)`` write for the same records.
 """
@@ -19,13 +20,14 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from fractions import Fraction
+from json.encoder import encode_basestring
 from typing import Any, Final
 
 import attrs
 import numpy as np
 
 from selfscore.batch.assemble import decimal_at
-from selfscore.batch.fastunique import stable_order
+from selfscore.batch.fastunique import loaded_pyarrow, stable_order
 from selfscore.batch.rows import Rows
 from selfscore.batch.scoring import RowScores
 from selfscore.batch.vec import LIMIT
@@ -37,7 +39,7 @@ __all__ = ["KEYS", "IndicatorColumns", "concat", "indicator_columns", "rate_code
 #: Output columns, in order (``json`` has them all; tables drop ``item_key``, and ``year`` when no row has one).
 KEYS: Final = ("department", "year", "item", "item_key", "group", "category", "name", "target", "actual", "rate",
                "weight", "score")
-CHUNK: Final = 8_192
+CHUNK: Final = 4_096
 _RATE_BLOCK: Final = 65_536
 #: Where output goes: bytes, or a uint8 array (a chunk of rows), as ``BinaryIO.write`` takes them.
 Sink = Callable[[Any], object]
@@ -56,6 +58,12 @@ class IndicatorColumns:
 
     def cell(self, key: str, r: int) -> Any:
         return self.values[key][int(self.codes[key][r])]
+
+    def used(self, key: str) -> list[Any]:
+        """The distinct values of ``key`` some row has."""
+        present = np.zeros(len(self.values[key]), dtype=bool)
+        present[self.codes[key]] = True
+        return [v for v, p in zip(self.values[key], present.tolist(), strict=True) if p]
 
     def texts(self, *, strip: bool) -> IndicatorColumns:
         """Every cell as text (``""`` for none; stripped of surrounding spaces when ``strip``)."""
@@ -87,7 +95,7 @@ def indicator_columns(result: Any) -> IndicatorColumns:
     """The indicator rows of the departments a :class:`~selfscore.batch.dept.BatchResult` scored, in input order."""
     ok = result.departments.ok()
     order = stable_order(result.row_source)
-    keep = order[ok[result.row_dept[order]]] if len(order) else order
+    keep = order if len(order) == 0 or ok.all() else order[ok[result.row_dept[order]]]
     src = result.row_source[keep]
     dept = result.row_dept[keep]
     item = result.row_item[keep]
@@ -96,13 +104,15 @@ def indicator_columns(result: Any) -> IndicatorColumns:
         "item": [it.name for it in result.items], "item_key": [it.key for it in result.items]}
     codes: dict[str, np.ndarray] = {"department": dept, "year": dept, "item": item, "item_key": item}
     t = result.table
+    # src is ascending (it follows order); every table row once, in order, when it runs 0, 1, ..., len - 1
+    every_row = len(src) == len(t) and (len(src) == 0 or (src[0] == 0 and not (np.diff(src) != 1).any()))
     for key in ("group", "category", "name", "target", "actual"):
         col = getattr(t, key)
         if len(col) == 0:  # a table without categories
             values[key], codes[key] = [""], np.zeros(len(keep), dtype=np.int64)
             continue
         vals, all_codes = value_codes(col)
-        values[key], codes[key] = [str(v) for v in vals], all_codes[src]
+        values[key], codes[key] = [str(v) for v in vals], all_codes if every_row else all_codes[src]
     values["rate"], codes["rate"] = rate_codes(result.rows, keep)
     values["weight"], codes["weight"] = _decimal_codes(result.rows.weight[keep], result.rows.weight_scale,
                                                       result.rows.weight_exp[keep])
@@ -118,11 +128,13 @@ def dense_unique(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if hi - lo > 4 * len(key) + 65_536:
         uniq, inverse = np.unique(key, return_inverse=True)
         return uniq, inverse.reshape(-1).astype(np.int64)
+    at = key - lo
     present = np.zeros(hi - lo + 1, dtype=bool)
-    present[key - lo] = True
-    renumber = np.cumsum(present) - 1
+    present[at] = True
+    renumber = np.cumsum(present, dtype=np.int64)
+    renumber -= 1
     uniq = np.flatnonzero(present) + lo
-    return uniq.astype(key.dtype), renumber[key - lo]
+    return uniq.astype(key.dtype), renumber[at]
 
 
 def _decimal_codes(n: np.ndarray, scale: int, exp: np.ndarray) -> tuple[list[str], np.ndarray]:
@@ -172,12 +184,16 @@ def rate_codes(rows: Rows, keep: np.ndarray) -> tuple[list[str], np.ndarray]:
 
 
 def _hundredths(rows: Rows, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each row's rate in 0.01 % (half-up) and whether it fits int64 arithmetic, a block of rows at a time
-    (the temporaries stay small: a dozen full-length int64 arrays were the batch's peak memory)."""
-    q = np.zeros(len(keep), dtype=np.int64)
-    fits = np.zeros(len(keep), dtype=bool)
-    for r0 in range(0, len(keep), _RATE_BLOCK):
-        at = keep[r0:r0 + _RATE_BLOCK]
+    """Each row's rate in 0.01 % (half-up) and whether it fits int64 arithmetic, for the rows at ``keep``.
+
+    Computed for every row a block at a time in row order (slices, not gathers; the
+    temporaries stay small: a dozen full-length int64 arrays were the batch's peak
+    memory), then taken at ``keep`` once.
+    """
+    q = np.zeros(len(rows), dtype=np.int64)
+    fits = np.zeros(len(rows), dtype=bool)
+    for r0 in range(0, len(rows), _RATE_BLOCK):
+        at = slice(r0, r0 + _RATE_BLOCK)
         A, T, M = rows.actual[at], rows.target[at], rows.mask[at]
         order = 1 + (A > T).astype(np.int64) - (A < T)
         met = (M.astype(np.int64) >> order) & 1
@@ -187,10 +203,10 @@ def _hundredths(rows: Rows, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         den = np.where(T == 0, 1, np.where(flip, A, np.where(ceiling, 1, T)))
         ok = num <= LIMIT // 20_000
         n_, d_ = num[ok] * 10_000, den[ok]
-        block = q[r0:r0 + len(at)]
+        block = q[at]
         block[ok] = n_ // d_ + ((n_ % d_) * 2 >= d_)
-        fits[r0:r0 + len(at)] = ok
-    return q, fits
+        fits[at] = ok
+    return q[keep], fits[keep]
 
 
 def _printed(shown: Fraction | str, index: dict[str, int]) -> int:
@@ -220,41 +236,61 @@ def _shown_codes(rows: Rows, rs: np.ndarray, index: dict[str, int]) -> np.ndarra
 # --- writers -----------------------------------------------------------------
 
 
-def _gather(blob: np.ndarray, offsets: list[np.ndarray], codes: list[np.ndarray], r0: int, r1: int) -> np.ndarray:
-    """Rows ``r0:r1``: for each row, the pieces ``blob[offsets[c][code] : offsets[c][code + 1]]`` of every column."""
-    starts = np.stack([off[cd[r0:r1]] for off, cd in zip(offsets, codes, strict=True)], axis=1).ravel()
-    ends = np.stack([off[cd[r0:r1] + 1] for off, cd in zip(offsets, codes, strict=True)], axis=1).ravel()
-    sizes = ends - starts
-    sizes_nz = sizes > 0
-    starts, ends, sizes = starts[sizes_nz], ends[sizes_nz], sizes[sizes_nz]
-    # the byte index of every output byte: +1 within a piece, a jump to the next piece's start between pieces
-    index = np.ones(int(sizes.sum()), dtype=np.int64)
-    if len(index):
-        index[0] = starts[0]
-        index[np.cumsum(sizes)[:-1]] = starts[1:] - ends[:-1] + 1
-        np.cumsum(index, out=index)
-    return blob[index]
-
-
-def _pieces(encoded: list[list[bytes]]) -> tuple[np.ndarray, list[np.ndarray]]:
-    """One byte blob for every column's encoded values, and each column's offsets into it."""
-    parts: list[bytes] = []
-    offsets = []
-    at = 0
+def _pieces(encoded: list[list[bytes]]) -> tuple[list[bytes], list[int]]:
+    """Every column's encoded values in one list, and where each column's values start in it."""
+    pieces: list[bytes] = []
+    starts = []
     for col in encoded:
-        lengths = np.fromiter(map(len, col), dtype=np.int64, count=len(col))
-        offsets.append(np.concatenate(([at], at + np.cumsum(lengths))).astype(np.int64))
-        at += int(lengths.sum())
-        parts.extend(col)
-    return np.frombuffer(b"".join(parts) or b"\0", dtype=np.uint8), offsets
+        starts.append(len(pieces))
+        pieces.extend(col)
+    return pieces, starts
+
+
+def _joiner(pieces: list[bytes]) -> Callable[[np.ndarray], Any]:
+    """``join(index)``: the bytes of ``pieces[i]`` for each ``i`` in ``index``, one after the other.
+
+    Arrow's ``take`` copies each piece once where the batch may use pyarrow
+    (:func:`~selfscore.batch.fastunique.loaded_pyarrow`); otherwise numpy takes the
+    pieces as objects and ``bytes.join`` copies them.  The bytes are the same (tests
+    hold both to ``csv.writer``'s and ``json.dumps``'s).
+    """
+    pa = loaded_pyarrow()
+    if pa is None:
+        objects = np.empty(len(pieces), dtype=object)
+        objects[:] = pieces
+        return lambda index: b"".join(objects.take(index).tolist())
+    ends = np.cumsum(np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces)))
+    offsets = np.concatenate((np.zeros(1, dtype=np.int64), ends))
+    # from buffers: pa.array on a list or an ndarray imports pandas (~0.3 s)
+    array = pa.Array.from_buffers(pa.large_binary(), len(pieces),
+                                  [None, pa.py_buffer(offsets), pa.py_buffer(b"".join(pieces))])
+    # the compute kernels without pyarrow.compute's Python wrappers (importing those takes ~50 ms)
+    from pyarrow._compute import call_function  # type: ignore[import-untyped,import-not-found,unused-ignore]
+    pool = pa.system_memory_pool()  # what Arrow frees goes back to the heap numpy allocates from
+
+    def join(index: np.ndarray) -> Any:
+        index = np.ascontiguousarray(index, dtype=np.int64)
+        got = call_function("take", [array, pa.Array.from_buffers(pa.int64(), len(index), [None, pa.py_buffer(index)])],
+                            None, pool)
+        _valid, got_offsets, data = got.buffers()
+        at = np.frombuffer(got_offsets, dtype=np.int64)[got.offset:got.offset + len(got) + 1]
+        return b"" if data is None else data[int(at[0]):int(at[-1])]
+
+    return join
 
 
 def _stream(cols: IndicatorColumns, keys: Sequence[str], encoded: list[list[bytes]],
             write: Sink) -> None:
-    blob, offsets = _pieces(encoded)
+    """Write each row's encoded values of ``keys`` (``encoded[c][code]``), a chunk of rows at a time."""
+    pieces, starts = _pieces(encoded)
+    join = _joiner(pieces)
     codes = [cols.codes[k] for k in keys]
+    index = np.empty((min(CHUNK, len(cols)), len(keys)), dtype=np.intp)
     for r0 in range(0, len(cols), CHUNK):
-        write(_gather(blob, offsets, codes, r0, min(r0 + CHUNK, len(cols))).data)
+        rows = index[:min(CHUNK, len(cols) - r0)]
+        for c, (code, start) in enumerate(zip(codes, starts, strict=True)):
+            np.add(code[r0:r0 + len(rows)], start, out=rows[:, c], casting="unsafe")
+        write(join(rows.reshape(-1)))
 
 
 def _csv_cell(value: Any) -> str:
@@ -267,15 +303,39 @@ def _csv_cell(value: Any) -> str:
     return out.getvalue()[:-1]
 
 
+def _csv_cells(values: Sequence[Any]) -> list[str]:
+    """:func:`_csv_cell` of each value; one search of all the texts when none needs quoting (the usual case)."""
+    texts = ["" if v is None else str(v) for v in values]
+    return texts if not _SPECIAL.search("".join(texts)) else [_csv_cell(t) for t in texts]
+
+
 def write_csv(cols: IndicatorColumns, keys: Sequence[str], header: Sequence[str], write: Sink) -> None:
     """The rows as CSV (``csv.writer``, ``\\n`` line ends): each distinct cell encoded once."""
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerow(list(header))
     write(out.getvalue().encode("utf-8"))
-    last = len(keys) - 1
-    encoded = [[(_csv_cell(v) + ("\n" if c == last else ",")).encode("utf-8") for v in cols.values[k]]
-               for c, k in enumerate(keys)]
+    seps = ["," if c < len(keys) - 1 else "\n" for c in range(len(keys))]
+    encoded = [[f"{cell}{sep}".encode() for cell in _csv_cells(cols.values[k])] for k, sep in zip(keys, seps, strict=True)]
     _stream(cols, keys, encoded, write)
+
+
+def _json_values(values: Sequence[Any]) -> list[str]:
+    """``json.dumps(v, ensure_ascii=False)`` for each value: a str through the function ``json`` calls for a str
+    (no encoder made per value), anything else (a year, None) once per distinct value."""
+    out: list[str] = []
+    memo: dict[tuple[type, Any], str] = {}
+    for v in values:
+        if isinstance(v, str):
+            out.append(encode_basestring(v))
+            continue
+        try:
+            text = memo.get((type(v), v))
+            if text is None:
+                text = memo[(type(v), v)] = json.dumps(v, ensure_ascii=False)
+        except TypeError:  # unhashable
+            text = json.dumps(v, ensure_ascii=False)
+        out.append(text)
+    return out
 
 
 def write_json(cols: IndicatorColumns, keys: Sequence[str], write: Sink) -> None:
@@ -288,7 +348,8 @@ def write_json(cols: IndicatorColumns, keys: Sequence[str], write: Sink) -> None
     for c, k in enumerate(keys):
         head = " {\n" if c == 0 else ""
         tail = ",\n" if c < last else "\n },\n"
-        encoded.append([f'{head}  {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}{tail}'.encode() for v in cols.values[k]])
+        name = f"{head}  {json.dumps(k)}: "
+        encoded.append([f"{name}{v}{tail}".encode() for v in _json_values(cols.values[k])])
     write(b"[\n")
     pending: list[Any] = [b""]
 

@@ -279,8 +279,7 @@ def indicator_output(scored: list[tuple[Any, Any]], fmt_name: str, target: str, 
         _write_bytes(target, lambda write: write_json(cols, JSON_KEYS, write), inputs)
         return
     english = fmt_name == "csv"
-    used_years = {cols.values["year"][c] for c in set(cols.codes["year"].tolist())}
-    keys = [k for k in IND_KEYS if k != "year" or used_years - {None}]
+    keys = [k for k in IND_KEYS if k != "year" or any(y is not None for y in cols.used("year"))]
     cols = cols.texts(strip=not english)
     header = list(keys) if english else [IND_HEADERS[IND_KEYS.index(k)] for k in keys]
     if english:
