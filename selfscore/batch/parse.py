@@ -102,7 +102,7 @@ _WHITESPACE: Final = re.compile(r"\s+")
 # step: prefix and suffix only of comparator signs, ``%`` and CJK unified ideographs.  None of these is in
 # ``_BAD``, so ``_SIMPLE`` matches such a text with the same groups; none has a case or is whitespace, and
 # every spreadsheet error value starts with ``#`` or ``E`` (``ERR:502``), so such a text is never one
-# (``error_literal`` need not be asked; tests/test_batch_parts.py checks both claims on every character).
+# (``error_literal`` need not be asked; tests/test_batch_reduce.py checks these claims on every character).
 _FAST_CHARS: Final = "<>=≥≤%\u4e00-\u9fff"
 _FAST: Final = re.compile(rf"([{_FAST_CHARS}]*)([0-9]+)(?:\.([0-9]+))?([{_FAST_CHARS}]*)")
 
