@@ -90,7 +90,7 @@ class _Others:
         self.cache: dict[Any, Result | str] = {}
 
     def get(self, dept: Department) -> Result | str:
-        key = tuple(sorted(dept.items.items()))
+        key = tuple(sorted(dept.items.items())) if dept.items else ()
         found = self.cache.get(key)
         if found is not None:
             return found
@@ -172,8 +172,7 @@ def assemble_all(spec: Spec, table: IndicatorTable, departments: Sequence[Depart
     cohorts: dict[tuple[int, int], list[int]] = {}  # (the other items' result, which indicator items scored)
     found: dict[int, Result] = {}
     has = sums.group >= 0
-    patterns, pattern = np.unique(has, axis=0, return_inverse=True) if has.size else (has[:1], np.zeros(len(has), int))
-    pattern_of = pattern.reshape(-1).tolist()
+    patterns, pattern_of = _patterns(has)
     tick("aggregate", 0, len(departments))
     for d, dept in enumerate(departments):
         other = others.get(dept) if not dept.problems else "；".join(dept.problems)
@@ -199,6 +198,20 @@ def assemble_all(spec: Spec, table: IndicatorTable, departments: Sequence[Depart
         cohort_list.append(_cohort(spec, other, ks, np.asarray(ds, dtype=np.int64), sums))
     tick("aggregate", len(departments), len(departments))
     return DepartmentResults(departments, refused, cohort_list)
+
+
+def _patterns(has: np.ndarray) -> tuple[np.ndarray, list[int]]:
+    """The distinct rows of a boolean matrix and each row's index into them, as ``np.unique(axis=0)`` gives them
+    (a row read as the bits of one integer, its first column the highest, when it is at most 62 wide)."""
+    if not has.size:
+        return has[:1], [0] * len(has)
+    if has.shape[1] > 62:
+        patterns, pattern = np.unique(has, axis=0, return_inverse=True)
+        return patterns, pattern.reshape(-1).tolist()
+    shifts = np.arange(has.shape[1] - 1, -1, -1, dtype=np.int64)
+    distinct, pattern = np.unique(has.astype(np.int64) @ (np.int64(1) << shifts), return_inverse=True)
+    patterns = ((distinct[:, None] >> shifts) & 1).astype(bool)
+    return patterns, pattern.reshape(-1).tolist()
 
 
 def _refused(spec: Spec, table: IndicatorTable, dept: Department, d: int, problems: list[str]) -> DepartmentResult:
@@ -332,9 +345,14 @@ class Cohort:
             inverse = np.fromiter((index.setdefault(k, len(index)) for k in zip(v.tolist(), e.tolist(), strict=True)),
                                   dtype=np.int64, count=len(v))
             pairs = list(index)
-        else:
-            found, inverse = np.unique(np.stack([v, e], axis=1), axis=0, return_inverse=True)
-            pairs = [(int(n), int(x)) for n, x in found.tolist()]
+        else:  # the distinct (value, exponent) pairs in sorted order, as np.unique(axis=0) gives them
+            order = np.lexsort((e, v))
+            vs, es = v[order], e[order]
+            new = np.ones(len(order), dtype=bool)
+            new[1:] = (vs[1:] != vs[:-1]) | (es[1:] != es[:-1])
+            inverse = np.empty(len(order), dtype=np.int64)
+            inverse[order] = np.cumsum(new) - 1
+            pairs = list(zip(vs[new].tolist(), es[new].tolist(), strict=True))
         return [decimal_at(n, self.scale, x) for n, x in pairs], inverse.reshape(-1)
 
 

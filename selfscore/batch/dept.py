@@ -24,7 +24,7 @@ import numpy as np
 from selfscore.batch.assemble import DepartmentResult, DepartmentResults, ItemScore, ItemSums, assemble_all, decimal_at, department_case
 from selfscore.batch.fastunique import unique_first_inverse
 from selfscore.batch.parse import Reducer
-from selfscore.batch.rows import Rows, paused_gc, reduce_columns, weight_array
+from selfscore.batch.rows import Rows, numeric_codes, paused_gc, reduce_columns, weight_array
 from selfscore.batch.scoring import RowScores, score_rows
 from selfscore.batch.table import CodedColumn, Department, IndicatorTable, LineLabels, column_codes, table_from_cases
 from selfscore.batch.weights import Groups, ItemWeights, item_weights
@@ -53,40 +53,102 @@ def reduce_table(table: IndicatorTable, *, reducer: Reducer | None = None,
         np.ndarray, np.ndarray, np.ndarray, np.ndarray, dict[int, str], dict[int, Fraction | str], dict[int, tuple[int, int]]]:
     """:func:`selfscore.batch.rows.reduce_columns` of the table's target, actual, judgement and 越低越好 columns.
 
-    When they are all CodedColumns, each distinct (target, actual, judgement, 越低越好)
-    combination is reduced once by ``reduce_columns`` itself and its results are
-    spread to the rows that share it (in row order, as ``reduce_columns`` gives them).
+    When they are all CodedColumns, each distinct text is read once and the plain-number rows are combined
+    in numpy from their codes (:func:`selfscore.batch.rows.numeric_codes`); each distinct (target, actual,
+    judgement, 越低越好) combination of the other rows is reduced once by ``reduce_columns`` itself and its
+    results are spread to the rows that share it (in row order, as ``reduce_columns`` gives them).
     """
     cols = (table.target, table.actual, table.judgement, table.lower_is_better)
     n = len(table)
     if not all(isinstance(c, CodedColumn) for c in cols) or n == 0:
         return reduce_columns(*cols, reducer=reducer, progress=progress)
     coded: list[CodedColumn] = list(cols)  # type: ignore[arg-type]
+    red = reducer or Reducer()
+    with paused_gc():
+        numeric, A, T, M = _numeric_coded(red, coded)
+        if progress is not None:
+            progress(n // 2)
+        P = np.zeros(n, dtype=bool)
+        other = np.flatnonzero(~numeric)
+        errors: dict[int, str] = {}
+        shown: dict[int, Fraction | str] = {}
+        big: dict[int, tuple[int, int]] = {}
+        if len(other):
+            combos, inverse = _combos([c.codes[other] for c in coded], [len(c.values) for c in coded])
+            picked = [[c.values[j] for j in column.tolist()] for c, column in zip(coded, combos.T, strict=True)]
+            A_k, T_k, M_k, P_k, errors_k, shown_k, big_k = reduce_columns(*picked, reducer=red)
+            A[other], T[other], M[other], P[other] = A_k[inverse], T_k[inverse], M_k[inverse], P_k[inverse]
+            errors, shown, big = (_spread(errors_k, other, inverse), _spread(shown_k, other, inverse),
+                                  _spread(big_k, other, inverse))
+        if progress is not None:
+            progress(n)
+    return A, T, M, P, errors, shown, big
+
+
+def _numeric_coded(red: Reducer, coded: list[CodedColumn]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`selfscore.batch.rows.numeric_codes` of coded target, actual, judgement and 越低越好 columns."""
+    target, actual, judgement, lower = coded
+    lowers = [v for v, used in zip(lower.values, _used(lower), strict=True) if used]
+    lowered = set(map(type, lowers)) != {type(None)}
+    if lowered:  # targets read with their 越低越好: one key per (target, 越低越好)
+        pairs, tc = _combos([target.codes, lower.codes], [len(target.values), len(lower.values)])
+        t_keys: list[Any] = [(target.values[t], lower.values[k]) for t, k in pairs.tolist()]
+    else:
+        tc, t_keys = target.codes, [v if used else None for v, used in zip(target.values, _used(target), strict=True)]
+    a_keys = [v if used else None for v, used in zip(actual.values, _used(actual), strict=True)]
+    judged = np.array([j is not None for j in judgement.values], dtype=bool)
+    unjudged = ~judged[judgement.codes] if judged.any() else None
+    return numeric_codes(red, t_keys, lowered, tc, a_keys, actual.codes, unjudged)
+
+
+def _used(column: CodedColumn) -> list[bool]:
+    """Which of the column's values some row uses."""
+    used: list[bool] = (np.bincount(column.codes, minlength=len(column.values)) > 0).tolist()
+    return used
+
+
+def _combos(codes: Sequence[np.ndarray], sizes: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct combinations of some code columns (a ``(k, columns)`` array, in lexicographic order, as
+    ``np.unique`` of the combined key gives them) and each row's index into them."""
+    n = len(codes[0])
+    sizes = [max(s, 1) for s in sizes]
+    top = 1
+    for s in sizes:
+        top *= s
+    if top <= max(n, 65_536):  # few possible combinations: mark the ones present
+        key = np.zeros(n, dtype=np.int64)
+        for c, s in zip(codes, sizes, strict=True):
+            key = key * s + c
+        present = np.zeros(top, dtype=bool)
+        present[key] = True
+        ids = np.flatnonzero(present)
+        number = np.zeros(top, dtype=np.int64)
+        number[ids] = np.arange(len(ids), dtype=np.int64)
+        combos = np.empty((len(ids), len(codes)), dtype=np.int64)
+        for j in range(len(codes) - 1, -1, -1):
+            ids, combos[:, j] = np.divmod(ids, sizes[j])
+        return combos, number[key]
     key = np.zeros(n, dtype=np.int64)
     top = 1
-    for c in coded:
-        size = max(len(c.values), 1)
-        if top * size >= 2**62:  # renumber the combinations so far before widening the key
+    for c, s in zip(codes, sizes, strict=True):
+        if top * s >= 2**62:  # renumber the combinations so far before widening the key
             _u, key = np.unique(key, return_inverse=True)
+            key = key.reshape(-1)
             top = len(_u)
-        key = key * size + c.codes
-        top *= size
+        key = key * s + c
+        top *= s
     _u, first, inverse = unique_first_inverse(key)
-    k = len(first)
-    picked = [[c.values[j] for j in c.codes[first].tolist()] for c in coded]
-    A_k, T_k, M_k, P_k, errors_k, shown_k, big_k = reduce_columns(
-        *picked, reducer=reducer, progress=None if progress is None else (lambda done: progress(done * n // k)))
+    return np.stack([c[first] for c in codes], axis=1).reshape(len(first), len(codes)), inverse
 
-    def spread(found: dict[int, Any]) -> dict[int, Any]:
-        if not found:
-            return {}
-        has = np.zeros(k, dtype=bool)
-        has[list(found)] = True
-        rows = np.flatnonzero(has[inverse])
-        return dict(zip(rows.tolist(), map(found.__getitem__, inverse[rows].tolist()), strict=True))
 
-    return (A_k[inverse], T_k[inverse], M_k[inverse], P_k[inverse], spread(errors_k), spread(shown_k),
-            spread(big_k))
+def _spread(found: dict[int, Any], rows: np.ndarray, inverse: np.ndarray) -> dict[int, Any]:
+    """``found`` (by combination) for every row of ``rows`` (combination ``inverse``), in row order."""
+    if not found:
+        return {}
+    has = np.zeros(int(inverse.max()) + 1, dtype=bool)
+    has[list(found)] = True
+    at = np.flatnonzero(has[inverse])
+    return dict(zip(rows[at].tolist(), map(found.__getitem__, inverse[at].tolist()), strict=True))
 
 
 @attrs.frozen(eq=False)
@@ -172,14 +234,12 @@ def _directed(spec: Spec, table: IndicatorTable) -> IndicatorTable:
     if not spec.directions or not len(table):
         return table
     category = table.category if len(table.category) else [""] * len(table)
-    key = np.zeros(len(table), dtype=np.int64)
-    for column in (table.lower_is_better, table.group, category):
-        index, codes = column_codes(column)
-        key = key * max(len(index), 1) + codes
-    _u, first, inverse = unique_first_inverse(key)
-    values = [spec.lower_is_better(group=table.group[i], category=category[i], declared=table.lower_is_better[i])
-              for i in first.tolist()]
-    return attrs.evolve(table, lower_is_better=CodedColumn(values, inverse.reshape(-1).astype(np.int64)))
+    columns = [column_codes(column) for column in (table.lower_is_better, table.group, category)]
+    combos, inverse = _combos([codes for _index, codes in columns], [len(index) for index, _codes in columns])
+    declared, group, cat = ([*index] for index, _codes in columns)
+    values = [spec.lower_is_better(group=group[g], category=cat[c], declared=declared[d])
+              for d, g, c in combos.tolist()]
+    return attrs.evolve(table, lower_is_better=CodedColumn(values, inverse))
 
 
 def _score_batch(spec: Spec, table: IndicatorTable, departments: Sequence[Department], *,
@@ -259,11 +319,13 @@ def _item_major(src: np.ndarray, row_item: np.ndarray, dept_of: np.ndarray,
     row_dept = dept_of[src]
     key = row_item * max(n_dept, 1) + row_dept
     if len(key) > 1 and not bool(np.all(key[1:] >= key[:-1])):
-        by_item = [np.flatnonzero(row_item == k) for k in np.unique(row_item).tolist()]
-        if all(bool(np.all(np.diff(row_dept[rows]) >= 0)) for rows in by_item):  # departments in order: no sort
-            order = np.concatenate(by_item)
-        else:
-            order = np.argsort(key, kind="stable")
+        # by item alone first (a radix sort when items fit 16 bits); enough when each item's departments are in order
+        small = np.uint8 if int(row_item.max()) < 2**8 else np.uint16 if int(row_item.max()) < 2**16 else np.int64
+        order = np.argsort(row_item.astype(small), kind="stable")
+        d, k = row_dept[order], row_item[order]
+        if bool(np.all((d[1:] >= d[:-1]) | (k[1:] != k[:-1]))):
+            return src[order], k, d, key[order]
+        order = np.argsort(key, kind="stable")
         src, row_item, row_dept, key = src[order], row_item[order], row_dept[order], key[order]
     return src, row_item, row_dept, key
 

@@ -21,6 +21,7 @@ import math
 import numbers
 import re
 import unicodedata
+from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Final
@@ -97,6 +98,22 @@ _SIMPLE: Final = re.compile(rf"([^{_BAD}]*)([0-9]+)(?:\.([0-9]+))?([^{_BAD}]*)")
 
 _WHITESPACE: Final = re.compile(r"\s+")
 
+# The common simple texts (``≥95%``, ``101.65%``, ``33.19万元``, ``保洁面积258256.8万平方米``), recognised in one
+# step: prefix and suffix only of comparator signs, ``%`` and CJK unified ideographs.  None of these is in
+# ``_BAD``, so ``_SIMPLE`` matches such a text with the same groups; none has a case or is whitespace, and
+# every spreadsheet error value starts with ``#`` or ``E`` (``ERR:502``), so such a text is never one
+# (``error_literal`` need not be asked; tests/test_batch_reduce.py checks these claims on every character).
+_FAST_CHARS: Final = "<>=≥≤%\u4e00-\u9fff"
+_FAST: Final = re.compile(rf"([{_FAST_CHARS}]*)([0-9]+)(?:\.([0-9]+))?([{_FAST_CHARS}]*)")
+
+
+def _fast_simple(text: str) -> tuple[str, str, str | None, str] | None:
+    """:func:`_simple` of a text of the common shape (``_FAST``, NFKC-normal), else None (ask :func:`_simple`)."""
+    m = _FAST.fullmatch(text)
+    if m is None or not (text.isascii() or unicodedata.is_normalized("NFKC", text)):
+        return None
+    return m.groups()  # type: ignore[return-value]
+
 
 def _simple(text: str) -> tuple[str, str, str | None, str] | None:
     """``(prefix, whole, fraction or None, suffix)`` of a simple text, else None.
@@ -105,6 +122,9 @@ def _simple(text: str) -> tuple[str, str, str | None, str] | None:
     is NFKC (no change) and then removes all whitespace, so the text and its
     whitespace-free form read alike (``500 万元`` as ``500万元``).
     """
+    found = _fast_simple(text)
+    if found is not None:
+        return found
     if error_literal(text) is not None:  # ``Err:502`` is a spreadsheet error, not the number 502: the parser says so
         return None
     m = _SIMPLE.fullmatch(text)
@@ -154,6 +174,44 @@ class Reducer:
 
     # Readings ----------------------------------------------------------------
 
+    def readings(self, texts: Sequence[object], lower: bool | None, actual: bool) -> list[Reading]:
+        """:meth:`_read` of each text; texts of the common shape (:func:`_fast_simple`) whose template is
+        known are read in this loop (a bulk of distinct texts: no per-text cache)."""
+        out: list[Reading] = []
+        append = out.append
+        fast = _fast_simple
+        templated = self._templated
+        read = self._read
+        for text in texts:
+            found = fast(text) if type(text) is str else None
+            reading = None if found is None else templated(found, lower, actual, False)
+            append(read(text, lower, actual) if reading is None else reading)  # type: ignore[arg-type]
+        return out
+
+    def _templated(self, simple: tuple[str, str, str | None, str], lower: bool | None, actual: bool,
+                   fill: bool) -> Reading | None:
+        """The reading of a simple text through its template: ``("n", ...)`` with the text's number, or None when
+        the template reads as no number (or is not known yet and ``fill`` is false, or the number is too long)."""
+        prefix, whole, frac, suffix = simple
+        if len(whole) + len(frac or "") > MAX_DIGITS:
+            return None  # too many digits for any real table: the scalar reader refuses it (check_magnitude)
+        frac = frac.rstrip("0") if frac else ""
+        n = int(whole + frac) if frac else int(whole)
+        zero = n == 0
+        key = (prefix, suffix, zero) if actual else (prefix, suffix, zero, lower)
+        templates: dict[Any, Reading] = self._actual_templates if actual else self._target_templates
+        template = templates.get(key)
+        if template is None:
+            if not fill:
+                return None
+            template = templates[key] = self._parse(prefix + ("0" if zero else "1") + suffix, lower, actual)
+            if template[0] == "n" and not zero:
+                # the stand-in must carry no decimals of its own
+                assert template[2] == 1 and template[3] == 0
+        if template[0] != "n":
+            return None
+        return ("n", template[1], n, len(frac), template[4])
+
     def _read(self, text: str, lower: bool | None, actual: bool) -> Reading:
         """The reading of a target (``actual`` False) or actual text, through the caches."""
         if actual:
@@ -165,31 +223,8 @@ class Reducer:
         if not isinstance(text, str):
             return ("e", f"{'actual' if actual else 'target'} text must be str, not {type(text).__name__}: {text!r}")
         simple = _simple(text)
-        if simple is not None and len(simple[1]) + len(simple[2] or "") > MAX_DIGITS:
-            simple = None  # too many digits for any real table: the scalar reader refuses it (check_magnitude)
-        if simple is not None:
-            prefix, whole, frac, suffix = simple
-            frac = frac.rstrip("0") if frac else ""
-            n = int(whole + frac) if frac else int(whole)
-            zero = n == 0
-            if actual:
-                template = self._actual_templates.get((prefix, suffix, zero))
-            else:
-                template = self._target_templates.get((prefix, suffix, zero, lower))
-            if template is None:
-                template = self._parse(prefix + ("0" if zero else "1") + suffix, lower, actual)
-                if template[0] == "n" and not zero:
-                    # the stand-in must carry no decimals of its own
-                    assert template[2] == 1 and template[3] == 0
-                if actual:
-                    self._actual_templates[(prefix, suffix, zero)] = template
-                else:
-                    self._target_templates[(prefix, suffix, zero, lower)] = template
-            if template[0] == "n":
-                reading: Reading = ("n", template[1], n, len(frac), template[4])
-            else:  # the text's shape itself is an error (contradictory comparators, ...): the parser's message
-                reading = self._parse(text, lower, actual)
-        else:
+        reading = None if simple is None else self._templated(simple, lower, actual, True)
+        if reading is None:  # not simple, too long, or the shape itself is an error or no number: the parser
             reading = self._parse(text, lower, actual)
         if actual:
             if len(self._actuals) < self.cache_limit:

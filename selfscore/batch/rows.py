@@ -289,36 +289,73 @@ def _numeric_rows(red: Reducer, targets: Sequence[str], actuals: Sequence[str], 
     lowered = set(map(type, lower_is_better)) != {type(None)} and n > 0
     t_index, t_codes = distinct_codes(list(zip(targets, lower_is_better, strict=True)) if lowered else targets)
     a_index, a_codes = distinct_codes(actuals)
-    t_read = ([red._read(k[0], k[1], False) for k in t_index] if lowered
-              else [red._read(k, None, False) for k in t_index])
-    a_read = [red._read(k, None, True) for k in a_index]
-    units: dict[str, int] = {}
-    t_num, t_val, t_sc, t_cmp, t_unit = _reading_table(t_read, units)
-    a_num, a_val, a_sc, a_cmp, a_unit = _reading_table(a_read, units)
-    compat = np.array([[direct_units(u, v) for v in units] for u in units], dtype=bool).reshape(len(units),
-                                                                                                  len(units))
-    tc = np.asarray(t_codes, dtype=np.int64)
-    ac = np.asarray(a_codes, dtype=np.int64)
-    numeric = t_num[tc] & a_num[ac]
+    unjudged = None
     if set(map(type, judgements)) != {type(None)} and n:
-        numeric &= np.fromiter((j is None for j in judgements), dtype=bool, count=n)
-    if len(units):
-        numeric &= compat[t_unit[tc], a_unit[ac]]
-    st, sa = t_sc[tc], a_sc[ac]
-    s = np.maximum(st, sa)
-    kt, ka = s - st, s - sa
-    numeric &= (kt < 19) & (ka < 19)
-    kt, ka = np.minimum(kt, 18), np.minimum(ka, 18)
-    T = t_val[tc]
-    A = a_val[ac]
-    numeric &= (T <= LIMIT // _POW10[kt]) & (A <= LIMIT // _POW10[ka])
-    T = np.where(numeric, T * _POW10[kt], 1)
-    A = np.where(numeric, A * _POW10[ka], 0)
-    code = t_cmp[tc]
-    fold = ((code == 1) | (code == 3)) & (a_cmp[ac] == code)  # an actual "> 95%" meets a target "> 95%"
-    M = _MASK_OF_CODE[code - fold]
+        unjudged = np.fromiter((j is None for j in judgements), dtype=bool, count=n)
+    return numeric_codes(red, list(t_index), lowered, np.asarray(t_codes, dtype=np.int64), list(a_index),
+                         np.asarray(a_codes, dtype=np.int64), unjudged)
+
+
+def numeric_codes(red: Reducer, t_keys: list[Any], lowered: bool, tc: np.ndarray, a_keys: list[Any], ac: np.ndarray,
+                  unjudged: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_numeric_rows` of rows given as codes: row ``i``'s target is ``t_keys[tc[i]]`` (a ``(text, lower)``
+    pair when ``lowered``, else a text), its actual ``a_keys[ac[i]]``; ``unjudged`` (if given) marks the rows
+    without a judgement.  Only the keys some row uses are read (``None`` stands for an unused one)."""
+    t_val, t_cls, t_classes = _reading_table(_target_readings(red, t_keys, lowered))
+    a_val, a_cls, a_classes = _reading_table(red.readings(a_keys, None, True))
+    ok, pow_t, pow_a, mask = _class_pairs(t_classes, a_classes)
+    cls = t_cls[tc] * len(a_classes) + a_cls[ac]
+    numeric = ok[cls]
+    if unjudged is not None:
+        numeric &= unjudged
+    T, A = t_val[tc], a_val[ac]
+    kt, ka = pow_t[cls], pow_a[cls]
+    numeric &= (T <= (LIMIT // pow_t)[cls]) & (A <= (LIMIT // pow_a)[cls])
+    T = np.where(numeric, T * kt, 1)
+    A = np.where(numeric, A * ka, 0)
+    M = mask[cls]
     M[~numeric] = MASKS[">"]
     return numeric, A, T, M
+
+
+def _class_pairs(t_classes: list[Any], a_classes: list[Any]) -> tuple[np.ndarray, ...]:
+    """For each (target class, actual class) pair (flattened, see :func:`_reading_table`): whether such rows are
+    plain numbers, the powers of ten that bring target and actual to their common scale, and the comparator mask
+    (exactly as :meth:`Reducer.row` combines one row)."""
+    units: dict[str, int] = {}
+    t_cmp, t_sc = (np.array([c[k] if c else 0 for c in t_classes], dtype=np.int64) for k in range(2))
+    a_cmp, a_sc = (np.array([c[k] if c else 0 for c in a_classes], dtype=np.int64) for k in range(2))
+    t_unit = np.array([units.setdefault(c[2], len(units)) if c else -1 for c in t_classes], dtype=np.int64)
+    a_unit = np.array([units.setdefault(c[2], len(units)) if c else -1 for c in a_classes], dtype=np.int64)
+    compat = np.array([[direct_units(u, v) for v in units] for u in units] + [[False] * len(units)],
+                      dtype=bool).reshape(len(units) + 1, len(units))
+    is_t = np.array([c is not None for c in t_classes], dtype=bool)[:, None]
+    is_a = np.array([c is not None for c in a_classes], dtype=bool)[None, :]
+    ok = is_t & is_a & compat[t_unit[:, None], a_unit[None, :]] if len(units) else is_t & is_a
+    st, sa = t_sc[:, None], a_sc[None, :]
+    s = np.maximum(st, sa)
+    kt, ka = s - st, s - sa
+    ok &= (kt < 19) & (ka < 19)
+    pow_t, pow_a = _POW10[np.minimum(kt, 18)], _POW10[np.minimum(ka, 18)]
+    code = t_cmp[:, None]
+    fold = ((code == 1) | (code == 3)) & (a_cmp[None, :] == code)  # an actual "> 95%" meets a target "> 95%"
+    mask = _MASK_OF_CODE[code - fold]
+    return ok.reshape(-1), pow_t.reshape(-1), pow_a.reshape(-1), mask.reshape(-1)
+
+
+def _target_readings(red: Reducer, keys: list[Any], lowered: bool) -> list[Any]:
+    """:meth:`Reducer.readings` of target keys (``(text, lower)`` pairs when ``lowered``)."""
+    if not lowered:
+        return red.readings(keys, None, False)
+    by_lower: dict[Any, list[int]] = {}
+    for j, k in enumerate(keys):
+        if k is not None:
+            by_lower.setdefault(k[1], []).append(j)
+    out: list[Any] = [None] * len(keys)
+    for lower, js in by_lower.items():
+        for j, r in zip(js, red.readings([keys[j][0] for j in js], lower, False), strict=True):
+            out[j] = r
+    return out
 
 
 def _other_rows(red: Reducer, rows: list[int], targets: Sequence[str], actuals: Sequence[str],
@@ -353,22 +390,17 @@ def distinct_codes(values: Sequence[Any]) -> tuple[dict[Any, int], list[int]]:
     return index, list(map(index.__getitem__, values))
 
 
-def _reading_table(readings: list[Any], units: dict[str, int]) -> tuple[np.ndarray, ...]:
-    """Per distinct text: numeric?, value, scale, comparator code, unit id (numbers within LIMIT only)."""
-    k = len(readings)
-    num = np.zeros(k, dtype=bool)
-    val = np.zeros(k, dtype=np.int64)
-    sc = np.zeros(k, dtype=np.int64)
-    cmp = np.zeros(k, dtype=np.int64)
-    unit = np.zeros(k, dtype=np.int64)
-    for j, r in enumerate(readings):
-        if r[0] == "n" and r[2] <= LIMIT and r[3] < 19:
-            num[j] = True
-            val[j] = r[2]
-            sc[j] = r[3]
-            cmp[j] = _CMP_CODES[r[1]]
-            unit[j] = units.setdefault(r[4], len(units))
-    return num, val, sc, cmp, unit
+def _reading_table(readings: list[Any]) -> tuple[np.ndarray, np.ndarray, list[Any]]:
+    """Per distinct text: its number (a plain number within LIMIT; else 0) and its class, and the classes: ``None``
+    (class 0: not such a number), then each ``(comparator code, scale, unit)`` found.  A ``None`` reading is no
+    number."""
+    keys = [(_CMP_CODES[r[1]], r[3], r[4]) if r is not None and r[0] == "n" and -LIMIT <= r[2] <= LIMIT and r[3] < 19
+            else None for r in readings]
+    classes: dict[Any, int] = {None: 0}
+    setdefault = classes.setdefault
+    cls = np.array([setdefault(k, len(classes)) for k in keys], dtype=np.int64)
+    val = np.array([0 if k is None else r[2] for k, r in zip(keys, readings, strict=True)], dtype=np.int64)
+    return val, cls, list(classes)
 
 
 def _texts(values: Sequence[object], what: str, errors: dict[int, str]) -> Sequence[str]:

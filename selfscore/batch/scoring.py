@@ -96,16 +96,15 @@ class RowScores:
 
     def exponents(self) -> np.ndarray:
         """Each score's Decimal exponent, as the scalar engine would build it."""
-        e = np.zeros(len(self.values), dtype=np.int32)
-        full = self.branch == BRANCH_FULL
-        e[full] = self.weight_exp[full]
-        rounded_exp = np.array([-c.places for c in self.constants], dtype=np.int32)
-        diff_exp = np.array([c.diff_exponent() for c in self.constants], dtype=np.int32)
-        rounded = self.branch == BRANCH_ROUNDED
-        e[rounded] = rounded_exp[self.rule[rounded]]
-        diff = self.branch == BRANCH_DIFF
-        e[diff] = np.minimum(self.weight_exp[diff], diff_exp[self.rule[diff]])
-        return e
+        rounded_exp = np.array([-c.places for c in self.constants] or [0], dtype=np.int32)
+        diff_exp = np.array([c.diff_exponent() for c in self.constants] or [0], dtype=np.int32)
+        branch, weight_exp = self.branch, self.weight_exp.astype(np.int32, copy=False)
+        e = np.where(branch == BRANCH_ROUNDED, rounded_exp[self.rule], np.int32(0))
+        e = np.where(branch == BRANCH_FULL, weight_exp, e)
+        diff = branch == BRANCH_DIFF
+        if diff.any():
+            e = np.where(diff, np.minimum(weight_exp, diff_exp[self.rule]), e)
+        return e.astype(np.int32, copy=False)
 
     def decimals(self) -> list[Decimal | None]:
         """Every score as the scalar engine's Decimal (None for rows with errors)."""

@@ -9,6 +9,8 @@ from one lexsort.
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, Final
@@ -16,10 +18,10 @@ from typing import Any, Final
 import attrs
 import numpy as np
 
-from selfscore.batch.assemble import DepartmentResult, DepartmentResults
-from selfscore.core.numbers import fmt
+from selfscore.batch.assemble import Cohort, Column, DepartmentResult, DepartmentResults, decimal_at
+from selfscore.core.numbers import fmt, normalized_or_none
 
-__all__ = ["Summary", "summary"]
+__all__ = ["Summary", "cohort_entries", "json_entry", "printed", "summary", "summary_json"]
 
 DASH: Final = "—"
 CANNOT: Final = "无法计分 (cannot score)"
@@ -175,3 +177,143 @@ def _ordered(cols: _Columns, rank: np.ndarray, order: np.ndarray, batches: Seque
         rank=[r or None for r in ranks[order].tolist()], score=pick(cols.text["score"]), max=pick(cols.text["max"]),
         grade=pick(cols.text["grade"]), partial=pick(cols.partial), note=pick(cols.note),
         batch=which[order], index=index[order], results=[r.departments for _b, r in batches])
+
+
+def cohort_entries(s: Summary) -> list[tuple[Cohort, np.ndarray, np.ndarray]]:
+    """Each cohort of the summary's batches (:class:`~selfscore.batch.assemble.Cohort`) with its entries:
+    their places in the summary and their members in the cohort."""
+    out = []
+    for b, results in enumerate(s.results):
+        mine = np.flatnonzero(s.batch == b)
+        cohort_of = results.cohort_of[s.index[mine]]
+        for c, cohort in enumerate(results.cohorts):
+            at = mine[cohort_of == c]
+            out.append((cohort, at, results.member[s.index[at]]))
+    return out
+
+
+def printed(cohort: Cohort, col: Column | None, members: np.ndarray) -> list[str]:
+    """A cohort's scores in ``col`` for some members, as printed (``fmt``; :data:`DASH` for no column), each
+    distinct value made a Decimal and printed once."""
+    if col is None:
+        return [DASH] * len(members)
+    values, exps = col[0][members], col[1][members]
+    if values.dtype == object:
+        texts: dict[int, str] = {}
+        for v, e in zip(values.tolist(), exps.tolist(), strict=True):
+            if v not in texts:  # equal values print alike, whatever their exponent (fmt normalizes)
+                texts[v] = fmt(decimal_at(v, cohort.scale, e))
+        return list(map(texts.__getitem__, values.tolist()))
+    distinct, first, inverse = np.unique(values, return_index=True, return_inverse=True)
+    shown = [fmt(decimal_at(v, cohort.scale, e)) for v, e in zip(distinct.tolist(), exps[first].tolist(), strict=True)]
+    out: list[str] = np.array([*shown, ""], dtype=object)[inverse.reshape(-1)].tolist()
+    return out
+
+
+# --- JSON -------------------------------------------------------------------------
+
+_PRINTED: dict[Decimal, str] = {}
+
+
+def _dec(value: Decimal | None) -> str:
+    """A score as printed (``fmt``), each distinct Decimal formatted once (a summary repeats a few values)."""
+    if value is None:
+        return DASH
+    text = _PRINTED.get(value)  # Decimal('4') and Decimal('4.0') hash alike and print alike
+    if text is None:
+        text = _PRINTED[value] = fmt(value)
+    return text
+
+
+def _details(d: DepartmentResult) -> dict[str, Any]:
+    """What the JSON summary adds for a scored department."""
+    return {"missing": list(d.missing), "total": None if d.score is None else _dec(d.score),
+            "known_score": _dec(d.known_score), "known_max": _dec(d.known_max),
+            "parts": {name: _dec(v) for _k, name, v, _m in d.parts}, "items": {i.key: _dec(i.score) for i in d.items}}
+
+
+_JSON_KEYS: Final = ("rank", "department", "year", "spec", "file", "total", "grade", "partial", "known_score",
+                     "known_max", "missing", "parts", "items", "error")
+
+
+def _json_entry(e: dict[str, Any], more: dict[str, Any], max_: Any) -> dict[str, Any]:
+    """One department of the JSON summary: ``e`` what every entry has, ``more`` what a scored one adds."""
+    d = {k: more[k] if k in more else e.get(k) for k in _JSON_KEYS}
+    d["score"] = d.pop("total")
+    d["max"] = None if e["error"] is not None or e["partial"] else max_
+    return d
+
+
+def json_entry(s: Summary, i: int) -> dict[str, Any]:
+    """Entry ``i`` of the JSON summary, as json.dumps is given it."""
+    error = s.error[i]
+    result = s.result(i)
+    e = {"rank": s.rank[i], "department": s.department[i], "year": s.year[i], "spec": s.spec[i], "file": s.file[i],
+         "grade": s.grade[i], "partial": s.partial[i], "error": error}
+    return _json_entry(e, _details(result) if error is None and result is not None else {}, s.max[i])
+
+
+def summary_json(s: Summary) -> str:
+    """The summary as JSON: ``json.dumps`` (indent 2) of ``{"departments": [json_entry ...], "scored", "failed"}``;
+    a cohort's departments through one template (:func:`_cohort_json`), any other one by one."""
+    n = len(s)
+    failed = sum(e is not None for e in s.error)
+    objects: list[str | None] = [None] * n
+    for cohort, at, members in cohort_entries(s):
+        if len(at):
+            _cohort_json(s, cohort, at, members, objects)
+    for i in range(n):
+        if objects[i] is None:
+            objects[i] = json.dumps(json_entry(s, i), ensure_ascii=False, indent=2).replace("\n", "\n    ")
+    frame = json.dumps({"departments": [_PLACE.format(0)] if n else [], "scored": n - failed, "failed": failed},
+                       ensure_ascii=False, indent=2)
+    return frame.replace(_ENCODED_PLACE.format(0), ",\n    ".join(map(str, objects))) + "\n"
+
+
+_PLACE: Final = "\x00{}\x00"  # a leaf of a template, as given to json.dumps and as it encodes it
+_ENCODED_PLACE: Final = '"\\u0000{}\\u0000"'
+_PLACES: Final = re.compile(re.escape(_ENCODED_PLACE).replace(re.escape("{}"), "([0-9]+)"))
+_ENCODE: Final = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def _cohort_json(s: Summary, cohort: Cohort, at: np.ndarray, members: np.ndarray, objects: list[str | None]) -> None:
+    """The JSON objects of a cohort's entries (summary places ``at``, cohort members ``members``) into
+    ``objects``: json.dumps lays out one object (nested as in the summary) whose leaves that differ between
+    members are placeholders, and each member's leaves (each distinct one encoded once) are put in their places."""
+    spec = s.spec[int(at[0])]
+    fixed = [spec, *cohort.missing, *(p.name for p, _c in cohort.parts), *(it.key for it, _s, _c in cohort.items)]
+    if any("\x00" in t for t in fixed):  # a placeholder could be mistaken for a real text: one by one instead
+        return
+    leaves: list[list[Any]] = []
+
+    def place(column: list[Any]) -> str:
+        leaves.append(column)
+        return _PLACE.format(len(leaves) - 1)
+
+    def pick(column: list[Any]) -> list[Any]:
+        picked: list[Any] = np.asarray([*column, None], dtype=object)[at].tolist()
+        return picked
+
+    e = {"rank": place(pick(s.rank)), "department": place(pick(s.department)), "year": place(pick(s.year)),
+         "spec": spec, "file": place(pick(s.file)), "grade": place(pick(s.grade)), "partial": cohort.partial,
+         "error": None}
+    more = {"missing": list(cohort.missing),
+            "total": None if cohort.final is None else place(printed(cohort, cohort.final, members)),
+            "known_score": place(printed(cohort, cohort.known, members)),
+            "known_max": _dec(normalized_or_none(cohort.known_max)),
+            "parts": {p.name: place(printed(cohort, col, members)) for p, col in cohort.parts},
+            "items": {it.key: place(printed(cohort, col, members)) for it, _status, col in cohort.items}}
+    text = json.dumps(_json_entry(e, more, place(pick(s.max))), ensure_ascii=False, indent=2)
+    pieces = _PLACES.split(text.replace("\n", "\n    "))
+    template = "{}".join(piece.replace("{", "{{").replace("}", "}}") for piece in pieces[::2])
+    encoded = [_encoded(leaves[int(k)]) for k in pieces[1::2]]
+    for i, made in zip(at.tolist(), map(template.format, *encoded), strict=True):
+        objects[i] = made
+
+
+def _encoded(column: list[Any]) -> list[str]:
+    """Each JSON leaf as json encodes it, each distinct one once."""
+    if set(map(type, column)) <= {str, int, type(None)}:  # no two of these are equal unless they encode alike
+        table = {v: _ENCODE(v) for v in dict.fromkeys(column)}
+        return list(map(table.__getitem__, column))
+    return [_ENCODE(v) for v in column]

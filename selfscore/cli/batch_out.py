@@ -9,42 +9,22 @@ from __future__ import annotations
 
 import csv
 import io
-import json
+import re
+import string
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, overload
 
 from selfscore.core.errors import UnreadableError
-from selfscore.core.numbers import fmt
 
 _DASH: Final = "—"
 
 
 class Usage(Exception):
     """A usage error found after parsing the arguments."""
-
-
-_PRINTED: dict[Decimal, str] = {}
-
-
-def _dec(value: Decimal | None) -> str:
-    """A score as printed (``fmt``), each distinct Decimal formatted once (a summary repeats a few values)."""
-    if value is None:
-        return _DASH
-    text = _PRINTED.get(value)  # Decimal('4') and Decimal('4.0') hash alike and print alike
-    if text is None:
-        text = _PRINTED[value] = fmt(value)
-    return text
-
-
-def _details(d: Any) -> dict[str, Any]:
-    """What the JSON summary adds for a scored department (made only for JSON)."""
-    return {"missing": list(d.missing), "total": None if d.score is None else _dec(d.score),
-            "known_score": _dec(d.known_score), "known_max": _dec(d.known_max),
-            "parts": {name: _dec(v) for _k, name, v, _m in d.parts}, "items": {i.key: _dec(i.score) for i in d.items}}
 
 
 def summary_entries(batches: list[tuple[Any, Any]], failures: list[Any]) -> Any:
@@ -83,16 +63,21 @@ _SUMMARY_KEYS: Final = ("rank", "department", "year", "spec", "score", "max", "g
 _SUMMARY_HEADERS: Final = ("排名", "部门", "年度", "评分规范", "得分", "满分", "等级", "不完整", "备注", "文件")
 
 
-def _summary_column(entries: Any, key: str, english: bool) -> list[str]:
-    """One column of the summary as printed (by ``summary_rows``)."""
+def _summary_column(entries: Any, key: str, english: bool, scored: list[bool]) -> list[str]:
+    """One column of the summary as printed (by ``summary_rows``); ``scored``: which entries were scored."""
     n = len(entries)
-    scored = [e is None for e in entries.error]
     if key == "rank":
-        return [str(r) if r else "" for r in entries.rank] if english else [entries.rank_text(i) for i in range(n)]
+        if not english:
+            return [entries.rank_text(i) for i in range(n)]
+        shown = {r: str(r) if r else "" for r in set(entries.rank)}
+        return list(map(shown.__getitem__, entries.rank))
     if key == "year":
         return ["" if y is None else str(y) for y in entries.year]
     if key in ("score", "max"):
-        return [t if ok or not english else "" for t, ok in zip(getattr(entries, key), scored, strict=True)]
+        column = getattr(entries, key)
+        if not english or all(scored):
+            return list(column)
+        return [t if ok else "" for t, ok in zip(column, scored, strict=True)]
     if key == "grade":
         return [g if not english or g != _DASH else "" for g in entries.grade]
     if key == "partial":
@@ -104,13 +89,40 @@ def _summary_column(entries: Any, key: str, english: bool) -> list[str]:
     return list(getattr(entries, key))
 
 
-def summary_rows(entries: Any, *, english: bool) -> tuple[list[str], list[Sequence[str]], list[int]]:
+class SummaryRows(Sequence[tuple[str, ...]]):
+    """Rows held as columns of texts (what :func:`summary_rows` makes); reads like a list of row tuples, and
+    csv, table and markdown are written from the columns, each distinct text laid out once (:func:`_as_text`)."""
+
+    __slots__ = ("columns",)
+
+    def __init__(self, columns: list[list[str]]) -> None:
+        self.columns = columns
+
+    def __len__(self) -> int:
+        return len(self.columns[0]) if self.columns else 0
+
+    @overload
+    def __getitem__(self, i: int) -> tuple[str, ...]: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[tuple[str, ...]]: ...
+
+    def __getitem__(self, i: int | slice) -> tuple[str, ...] | list[tuple[str, ...]]:
+        if isinstance(i, slice):
+            return list(zip(*(c[i] for c in self.columns), strict=True))
+        return tuple(c[i] for c in self.columns)
+
+    def __iter__(self) -> Iterator[tuple[str, ...]]:
+        return zip(*self.columns, strict=True)
+
+
+def summary_rows(entries: Any, *, english: bool) -> tuple[list[str], Sequence[Sequence[str]], list[int]]:
     """Header, rows and numeric columns of the summary; optional columns only when they say something."""
     several_specs = len({s for s in entries.spec if s}) > 1
     with_year = any(y is not None for y in entries.year)
     keep = [k for k in _SUMMARY_KEYS if (k != "year" or with_year) and (k != "spec" or several_specs or english)
             and (k != "file" or english)]
-    rows: list[Sequence[str]] = list(zip(*(_summary_column(entries, k, english) for k in keep), strict=True))
+    scored = [e is None for e in entries.error]
+    rows = SummaryRows([_summary_column(entries, k, english, scored) for k in keep])
     header = list(keep) if english else [_SUMMARY_HEADERS[_SUMMARY_KEYS.index(k)] for k in keep]
     numeric = [keep.index(k) for k in ("score", "max")]
     return header, rows, numeric
@@ -120,38 +132,30 @@ def summary_rows(entries: Any, *, english: bool) -> tuple[list[str], list[Sequen
 _LONG_NOTE: Final = 24
 
 
-def shared_notes(header: Sequence[str], rows: Sequence[Sequence[str]]) -> tuple[list[Sequence[str]], list[str]]:
+def shared_notes(header: Sequence[str], rows: Sequence[Sequence[str]]) -> tuple[Sequence[Sequence[str]], list[str]]:
     """The rows with each long 备注 that several departments share replaced by ``见注N``, and the notes (注N：…)."""
     if "备注" not in header:
-        return list(rows), []
+        return rows if isinstance(rows, SummaryRows) else list(rows), []
     col = list(header).index("备注")
-    counts = Counter(row[col] for row in rows)
+    notes = rows.columns[col] if isinstance(rows, SummaryRows) else [row[col] for row in rows]
+    counts = Counter(notes)
     labels: dict[str, str] = {}
     for note, n in counts.items():
         if n > 1 and len(note) > _LONG_NOTE:
             labels[note] = f"注{len(labels) + 1}"
-    out = [row if row[col] not in labels else (*row[:col], f"见{labels[row[col]]}", *row[col + 1:]) for row in rows]
     legend = [f"{label}：{note}（{counts[note]} 个部门）" for note, label in labels.items()]
+    if isinstance(rows, SummaryRows):
+        shown = [note if note not in labels else f"见{labels[note]}" for note in notes]
+        return SummaryRows([shown if c == col else column for c, column in enumerate(rows.columns)]), legend
+    out = [row if row[col] not in labels else (*row[:col], f"见{labels[row[col]]}", *row[col + 1:]) for row in rows]
     return out, legend
 
 
 def summary_json(entries: Any) -> str:
-    keys = ("rank", "department", "year", "spec", "file", "total", "grade", "partial", "known_score", "known_max",
-            "missing", "parts", "items", "error")
-    data = []
-    for i in range(len(entries)):
-        error = entries.error[i]
-        e = {"rank": entries.rank[i], "department": entries.department[i], "year": entries.year[i],
-             "spec": entries.spec[i], "file": entries.file[i], "grade": entries.grade[i],
-             "partial": entries.partial[i], "error": error}
-        more = _details(entries.result(i)) if error is None else {}
-        d = {k: more[k] if k in more else e.get(k) for k in keys}
-        d["score"] = d.pop("total")
-        d["max"] = None if error is not None or entries.partial[i] else entries.max[i]
-        data.append(d)
-    failed = sum(e is not None for e in entries.error)
-    return json.dumps({"departments": data, "scored": len(entries) - failed, "failed": failed},
-                      ensure_ascii=False, indent=2) + "\n"
+    """The summary as JSON (:func:`selfscore.batch.summary.summary_json`)."""
+    from selfscore.batch.summary import summary_json as as_json
+
+    return as_json(entries)
 
 
 def _as_text(header: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[int], fmt_name: str) -> str:
@@ -159,14 +163,102 @@ def _as_text(header: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequ
         out = io.StringIO()
         w = csv.writer(out, lineterminator="\n")
         w.writerow(header)
-        w.writerows(rows)
+        if isinstance(rows, SummaryRows) and len(rows.columns) > 1:  # csv.writer's fields, each distinct one once
+            fields = [_csv_fields(column) for column in rows.columns]
+            out.write("\n".join(map(",".join, zip(*fields, strict=True))) + "\n")
+        else:
+            w.writerows(rows)
         return out.getvalue()
     from tabulate import tabulate
 
     align = tuple("right" if c in numeric else "left" for c in range(len(header)))
     tablefmt = "github" if fmt_name == "markdown" else "simple"
-    text: str = tabulate(rows, headers=list(header), tablefmt=tablefmt, disable_numparse=True, colalign=align)
-    return text + "\n"
+    if isinstance(rows, SummaryRows) and (text := _by_columns(header, rows, align, tablefmt)) is not None:
+        return text + "\n"
+    whole: str = tabulate(rows, headers=list(header), tablefmt=tablefmt, disable_numparse=True, colalign=align)
+    return whole + "\n"
+
+
+#: Characters that make csv.writer (QUOTE_MINIMAL, ``,`` and ``"``, lineterminator ``\n``) quote a field, or
+#: that it may refuse; a field without any is written as it is (tests/test_batch_summary_out.py checks every one).
+_CSV_SPECIAL: Final = (",", '"', "\r", "\n", "\x00")
+
+
+def _csv_fields(column: list[str]) -> list[str]:
+    """Each text of ``column`` as csv.writer writes it in a row of several fields; texts with a character it may
+    quote go through csv.writer itself, once each."""
+    joined = "".join(column)
+    if not any(c in joined for c in _CSV_SPECIAL):
+        return column
+    distinct = dict.fromkeys(column)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    for text in distinct:
+        if any(c in text for c in _CSV_SPECIAL):
+            buffer.seek(0)
+            buffer.truncate()
+            writer.writerow((text, ""))
+            distinct[text] = buffer.getvalue()[:-2]  # less the "," and the empty field and "\n" after it
+        else:
+            distinct[text] = text
+    return list(map(distinct.__getitem__, column))  # type: ignore[arg-type]
+
+
+#: How tabulate lays out a row of cells in the formats _by_columns handles: (a row, the line under the header)
+#: as (begin, separator, end), and what a marker column ``x`` adds at the end of a row and of that line.
+_LAYOUTS: Final = {"simple": (("", "  ", ""), "  x", "  ---"), "github": (("|", "|", "|"), "| x   |", "|-----|")}
+
+
+#: Texts tabulate lays out alike when their digits and Latin letters are swapped for others: printable ASCII and
+#: CJK unified ideographs only (one column each, or two; nothing combines with a neighbour).
+_PLAIN: Final = re.compile("[ -~\u4e00-\u9fff]*")
+_SHAPE: Final = bytes.maketrans(b"0123456789" + string.ascii_letters.encode(),
+                                 b"0" * 10 + b"a" * len(string.ascii_letters))
+
+
+_SHAPES_FROM: Final = 64  # distinct texts in a column from which it pays to lay out their shapes
+
+
+def _shape(text: str) -> str:
+    """A text that tabulate pads as it pads ``text`` (the same width, the same whitespace at its ends)."""
+    return text.encode().translate(_SHAPE).decode() if _PLAIN.fullmatch(text) else text  # ASCII bytes: one byte each
+
+
+def _by_columns(header: Sequence[str], rows: SummaryRows, align: Sequence[str], tablefmt: str) -> str | None:
+    """tabulate's table of ``rows``, laid out column by column: tabulate pads each column's distinct texts (and
+    header) once, beside a marker column that keeps the padding; the rows are then joined as tabulate joins
+    them.  None (ask tabulate for the whole table) for texts on several lines, escape codes, or no rows."""
+    from tabulate import tabulate
+
+    (begin, sep, end), row_mark, line_mark = _LAYOUTS[tablefmt]
+    every = "".join(header) + "".join("".join(column) for column in rows.columns)
+    if not len(rows) or any(c in every for c in "\n\r\x1b"):
+        return None
+    heads, lines, padded = [], [], []
+    for title, column, a in zip(header, rows.columns, align, strict=True):
+        distinct = list(dict.fromkeys(column))
+        shapes = [_shape(text) for text in distinct] if len(distinct) > _SHAPES_FROM else distinct
+        shown = list(dict.fromkeys(shapes))
+        laid = tabulate([(text, "x") for text in shown], headers=[title, "x"], tablefmt=tablefmt,
+                        disable_numparse=True, colalign=(a, "left")).split("\n")
+        if (len(laid) != len(shown) + 2 or not laid[1].startswith(begin) or not laid[1].endswith(line_mark)
+                or not all(t.startswith(begin) and t.endswith(row_mark) for t in [laid[0], *laid[2:]])):
+            return None  # not laid out as expected: tabulate lays out the whole table
+        heads.append(laid[0][len(begin):-len(row_mark)])
+        lines.append(laid[1][len(begin):-len(line_mark)])
+        pads = {}  # each shape's padding before and after its text (stripped, as tabulate strips it)
+        for shape, t in zip(shown, laid[2:], strict=True):
+            cell, core = t[len(begin):-len(row_mark)], shape.strip()
+            before = len(cell) - len(cell.lstrip(" "))
+            if cell[before:before + len(core)] != core or cell.strip(" ") != core:
+                return None
+            pads[shape] = (" " * before, " " * (len(cell) - before - len(core)))
+        cells = {text: f"{pads[shape][0]}{text.strip()}{pads[shape][1]}" for text, shape in zip(distinct, shapes,
+                                                                                                  strict=True)}
+        padded.append(list(map(cells.__getitem__, column)))
+    out = [begin + sep.join(heads) + end, begin + sep.join(lines) + end]
+    out += map(f"{begin}{{}}{end}".format, map(sep.join, zip(*padded, strict=True)))
+    return "\n".join(map(str.rstrip, out))
 
 
 IND_KEYS: Final = ("department", "year", "item", "group", "category", "name", "target", "actual", "rate", "weight", "score")
