@@ -94,12 +94,14 @@ def _columns(header: Sequence[str], file: str) -> dict[str, int]:
 USE_PYARROW: bool = os.environ.get("SELFSCORE_NO_PYARROW", "") in ("", "0")
 
 
-def _csv_source(path: Path, *, plain: bool = True) -> CodedSource | Iterator[list[str]]:
+def _csv_source(path: Path, *, plain: bool = True,
+                raw_bytes: Callable[[], bytes] | None = None) -> CodedSource | Iterator[list[str]]:
     """A CSV file as a :class:`CodedSource` when it is plain enough to be read by columns (pyarrow where
-    installed, else cut up in numpy), else its rows."""
+    installed, else cut up in numpy), else its rows; ``raw_bytes`` gives the file's bytes when the caller
+    has read them (with ``read_bytes``) already."""
     from selfscore.inputs.files import decode_text, read_bytes, sniff
 
-    raw = read_bytes(path)
+    raw = read_bytes(path) if raw_bytes is None else raw_bytes()
     first_bytes = raw[: raw.find(b"\n") % (len(raw) + 1)]
     tsv = path.suffix.lower() == ".tsv"
     if plain and not raw.startswith((b"\xff\xfe", b"\xfe\xff")) and sniff(raw) is None:  # UTF-8, if anything
@@ -212,11 +214,15 @@ def read_input(
     spec: str | None = None,
     sheet: str | None = None,
     progress: Callable[[int], None] | None = None,
+    raw_bytes: Callable[[], bytes] | None = None,
 ) -> tuple[list[Batch], list[Failure]]:
     """Read a CSV/xlsx table or a folder of case files into batches (one per spec) and failures.
 
     ``path`` may also be a table in memory: an Arrow table or a polars DataFrame (duck-typed,
     see :func:`selfscore.batch.arrow.table_source`), with the same columns as a CSV file.
+    ``raw_bytes``, for a CSV file, gives its bytes as :func:`selfscore.inputs.files.read_bytes`
+    reads them (or raises what it raises): the CLI starts that read on a thread while it loads
+    the batch engine.
 
     Raises UnreadableError (exit 3) when the input itself cannot be read and
     InputError (exit 4) when it cannot be understood at all (no department column,
@@ -239,7 +245,7 @@ def read_input(
     if suffix in (".xlsx", ".xlsm"):
         rows: Iterable[list[str]] | CodedSource = _xlsx_rows(p, sheet)
     elif suffix in (".csv", ".txt", ".tsv"):
-        rows = _csv_source(p)
+        rows = _csv_source(p, raw_bytes=raw_bytes)
     else:
         kind = sniff(read_bytes(p, limit=MAX_SHEET_BYTES))  # an .xls, .et or .ods: say what to do with it
         raise UnreadableError(f"{p}: {kind}" if kind else
