@@ -491,3 +491,37 @@ def test_a_long_note_shared_by_many_departments_is_printed_once(tmp_path: Path, 
     assert main([str(table), "--spec", "liwan-2024", "-f", "csv"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert {r["note"] for r in rows} == {legend[0][len("注1："):-len("（3 个部门）")]}
+
+
+def test_a_csv_input_is_read_on_a_thread_while_the_engine_loads(table: Path, tmp_path: Path) -> None:
+    """The CLI reads a CSV's bytes ahead (selfscore.cli.batch._prefetch); read_input takes them as the file."""
+    from selfscore.batch.io import read_input
+    from selfscore.cli.batch import _prefetch
+
+    assert _prefetch(str(tmp_path)) is None and _prefetch(str(ROOT / "cases" / "jinhua-2024.toml")) is None
+    got = _prefetch(str(table))
+    assert got is not None and got() == table.read_bytes()
+    ahead, _ = read_input(table, spec="tianhe-2023", raw_bytes=got)
+    plain, _ = read_input(table, spec="tianhe-2023")
+    assert [d.name for d in ahead[0].departments] == [d.name for d in plain[0].departments] == [
+        "元岗街道", "甲街道", "乙街道", "丙街道"]
+    assert list(ahead[0].table.actual) == list(plain[0].table.actual)
+
+
+def test_an_error_of_the_read_ahead_is_reported_as_the_reader_would(
+        table: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import selfscore.inputs.files as files
+
+    def refuse(path: Path, **_kw: object) -> bytes:
+        raise s.UnreadableError(f"{path}: 无法读取 (cannot read): Input/output error")
+
+    monkeypatch.setattr(files, "read_bytes", refuse)
+    from selfscore.cli.batch import _prefetch
+
+    ahead = _prefetch(str(table))
+    assert ahead is not None
+    with pytest.raises(s.UnreadableError, match="Input/output error"):
+        ahead()
+    code, out, err = run([str(table), "--spec", "tianhe-2023", "-f", "csv"], capsys)
+    assert code == 3 and out == ""
+    assert f"{table}: 无法读取 (cannot read): Input/output error" in err and "Traceback" not in err
