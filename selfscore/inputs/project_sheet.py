@@ -14,6 +14,7 @@ float goes through its shortest repr, never ``Decimal(float)``; a % cell reads `
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import itertools
 import re
@@ -50,9 +51,14 @@ _BUDGET_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
 _Grid = list[list[tuple[str, str]]]  # (text, address)
 
 
+_SPACES: Final = re.compile(r"\s+")
+_UNIT_SUFFIX: Final = re.compile(r"\((?:A|B|B/A|万元|元|分|%)\)$")
+
+
+@functools.lru_cache(maxsize=4096)  # a header's options are keyed for every cell it is compared with
 def _key(text: str) -> str:
-    s = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
-    s = re.sub(r"\((?:A|B|B/A|万元|元|分|%)\)$", "", s)
+    s = _SPACES.sub("", unicodedata.normalize("NFKC", text))
+    s = _UNIT_SUFFIX.sub("", s)
     return s.strip("*:：")
 
 
@@ -300,8 +306,11 @@ def read_project_sheets(path: Path | str, spec: str) -> list[tuple[str, ProjectC
 def has_project_header(path: Path) -> bool:
     """Whether the top of the sheet ``path`` has a project table's header (指标性质 or 全年执行数);
     :func:`selfscore.inputs.kinds.is_project_file` decides with it."""
-    grids = [grid for _, grid, _ in _grids(path, head=DETECT_ROWS)]  # the top only: a batch table may be large
-    return any(_find(grid)[0] is not None and _find(grid)[1] is not None for grid in grids)
+    for _title, grid, _refused in _grids(path, head=DETECT_ROWS):  # the top only: a batch table may be large
+        budget, indicators = _find(grid)
+        if budget is not None and indicators is not None:
+            return True
+    return False
 
 
 def load_project_case(path: Path | str, spec: str | None = None, *, unit: str | None = None,
