@@ -189,7 +189,7 @@ def _check_outputs(ns: argparse.Namespace, inputs: Sequence[Path]) -> None:
 
 
 def _prefetch(path: str) -> Callable[[], bytes] | None:
-    """Start reading a CSV input's bytes on a thread, and give what returns them (or raises the read's error).
+    """Start reading a CSV input's bytes on a thread, and give what returns them once (or raises the read's error).
 
     The read (the same :func:`~selfscore.inputs.files.read_bytes` the batch reader calls) releases the GIL,
     so it overlaps the ~0.2 s of loading numpy, pyarrow and the batch engine; the thread is a daemon, so
@@ -213,9 +213,10 @@ def _prefetch(path: str) -> Callable[[], bytes] | None:
 
     def result() -> bytes:
         thread.join()
-        if isinstance(box[0], BaseException):
-            raise box[0]
-        raw: bytes = box[0]
+        got = box.pop()  # not kept here: the reader frees the bytes when it is done with them
+        if isinstance(got, BaseException):
+            raise got
+        raw: bytes = got
         return raw
 
     return result
