@@ -528,3 +528,13 @@ def test_an_error_of_the_read_ahead_is_reported_as_the_reader_would(
     code, out, err = run([str(table), "--spec", "tianhe-2023", "-f", "csv"], capsys)
     assert code == 3 and out == ""
     assert f"{table}: 无法读取 (cannot read): Input/output error" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("body", ["", "\n\n", ",,,,\n"])
+def test_a_table_with_only_its_header_is_an_input_error(body: str, tmp_path: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    p = tmp_path / "t.csv"
+    p.write_text("部门,一级指标,三级指标,年度目标值,年度实现值\n" + body, encoding="utf-8")
+    code, out, err = run([str(p), "--spec", "tianhe-2023"], capsys)
+    assert code == 4 and out == ""
+    assert f"{p}: 表中只有表头，没有指标行 (no indicator rows)" in err

@@ -39,7 +39,7 @@ from selfscore.cli.batch_out import (
 )
 from selfscore.cli.main import EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE, EXIT_USAGE
 from selfscore.cli.parser import Parser
-from selfscore.core.errors import OutputError, SelfScoreError
+from selfscore.core.errors import InputError, OutputError, Problem, SelfScoreError
 from selfscore.inputs.files import recording_reads
 
 __all__ = ["main"]
@@ -243,6 +243,8 @@ def _run(ns: argparse.Namespace, ind_format: str | None, progress: _Progress) ->
                                        raw_bytes=raw_bytes)
     inputs += read
     _check_outputs(ns, inputs)
+    if not batches and not failures:  # a table with its header and no rows: nothing to rank, say so
+        raise InputError([Problem("表中只有表头，没有指标行 (no indicator rows)", str(ns.input))])
     _warn_recorded(ns, batches)
     reducer = Reducer()
     scored = [(batch, score_batch(batch.spec, batch.table, batch.departments, reducer=reducer, progress=progress))
