@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import selfscore as s
@@ -538,3 +538,32 @@ def test_a_table_with_only_its_header_is_an_input_error(body: str, tmp_path: Pat
     code, out, err = run([str(p), "--spec", "tianhe-2023"], capsys)
     assert code == 4 and out == ""
     assert f"{p}: 表中只有表头，没有指标行 (no indicator rows)" in err
+
+
+_PIECES = [b",", b"\n", b"\r\n", b"\r", b'"', b"\x00", b" ", "\u3000".encode(), b"\xff", b"\xe4\xb8", "甲".encode(),
+           "产出指标".encode(), "效益指标".encode(), b"95%", "≥95%".encode(), b"96%", "5次".encode(), b"0", b"\t",
+           b"\xef\xbb\xbf"]
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(st.sampled_from(_PIECES), max_size=40), st.booleans())
+def test_hostile_bytes_read_the_same_every_way(tmp_path_factory: pytest.TempPathFactory, body: list[bytes],
+                                              bom: bool) -> None:
+    """Any bytes after a header (quotes, CR, NUL, cut or invalid UTF-8, BOMs ...): the six ways of reading give
+    the same tables and scores, or the same refusal with and without pyarrow."""
+    import selfscore.batch.io as bio
+
+    p = tmp_path_factory.mktemp("hostile") / "t.csv"
+    p.write_bytes((b"\xef\xbb\xbf" if bom else b"") + "部门,一级指标,三级指标,年度目标值,年度实现值\n".encode()
+                  + b"".join(body))
+    with pytest.MonkeyPatch.context() as mp:
+        try:
+            ways = _read_ways(p, mp)
+        except s.SelfScoreError as exc:
+            for use in (True, False):
+                mp.setattr(bio, "USE_PYARROW", use)
+                with pytest.raises(s.SelfScoreError) as again:
+                    bio.read_input(p, spec="tianhe-2023")
+                assert str(again.value) == str(exc)
+            return
+    _assert_same_reading(ways)
