@@ -9,8 +9,8 @@ import pytest
 
 import selfscore.inputs.project_sheet as project_sheet
 from selfscore.inputs.files import read_text_head
+from selfscore.inputs.kinds import is_project_file
 from selfscore.inputs.project_list import is_project_list
-from selfscore.inputs.project_sheet import is_project_file
 
 DATA = Path(__file__).parent / "data" / "project"
 

@@ -37,8 +37,8 @@ from selfscore.core.spec import Spec
 from selfscore.inputs.cells import HEADERS as SHARED_HEADERS
 from selfscore.inputs.cells import header_field
 from selfscore.inputs.files import MAX_SHEET_BYTES, read_bytes, sniff
+from selfscore.inputs.kinds import is_project_file
 from selfscore.inputs.load import load_case_and_spec, load_spec
-from selfscore.inputs.project_sheet import is_project_file
 from selfscore.inputs.xlsx import TABLE_LIMITS, open_workbook
 
 __all__ = ["HEADERS", "Batch", "CodedSource", "Failure", "SpecNeeded", "read_input", "recorded_specs"]

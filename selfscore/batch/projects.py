@@ -37,9 +37,10 @@ from selfscore.core.numbers import fmt, fmt_percent
 from selfscore.core.project import ProjectCase
 from selfscore.core.project_score import score_project
 from selfscore.core.spec import Spec
+from selfscore.inputs.kinds import is_project_file
 from selfscore.inputs.load import load_spec
 from selfscore.inputs.project_list import is_project_list, read_project_list
-from selfscore.inputs.project_sheet import is_project_file, load_project_case, read_project_sheets
+from selfscore.inputs.project_sheet import load_project_case, read_project_sheets
 
 __all__ = ["DEFAULT_SPEC", "ProjectEntry", "handles", "project_entries", "run_projects", "summary_rows"]
 

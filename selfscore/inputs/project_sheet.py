@@ -30,10 +30,9 @@ from selfscore.core.project import BudgetRow, ProjectCase, ProjectIndicator, Typ
 from selfscore.core.project_case import project_case_from_dict
 from selfscore.inputs.cells import check_quotes, column_letter, header_field, text_cell
 from selfscore.inputs.files import MAX_SHEET_BYTES, read_text, read_text_head
-from selfscore.inputs.kinds import is_project_file
 from selfscore.inputs.xlsx import SHEET_LIMITS, open_workbook
 
-__all__ = ["has_project_header", "is_project_file", "load_project_case", "read_project_sheet", "read_project_sheets"]
+__all__ = ["has_project_header", "load_project_case", "read_project_sheet", "read_project_sheets"]
 
 #: Indicator columns shared with every table selfscore reads come from the one header table
 #: (:data:`selfscore.inputs.cells.HEADERS`); only the project form's own columns are listed here.

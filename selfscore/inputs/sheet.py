@@ -39,7 +39,7 @@ from selfscore.core.errors import CaseError, InputError, Problem, UnreadableErro
 from selfscore.core.spec import Spec
 from selfscore.inputs.cells import Cell, check_quotes, column_letter, text_cell
 from selfscore.inputs.files import MAX_SHEET_BYTES, read_bytes, read_text, regular_file, sniff
-from selfscore.inputs.kinds import SHEET_SUFFIXES, is_sheet
+from selfscore.inputs.kinds import SHEET_SUFFIXES
 from selfscore.inputs.load import load_spec
 from selfscore.inputs.sheet_build import Built, sheet_case
 from selfscore.inputs.sheet_rows import RowInfo
@@ -49,13 +49,11 @@ from selfscore.inputs.xlsx import SHEET_LIMITS, RawSheet, open_workbook
 __all__ = [
     "COLUMNS",
     "REQUIRED",
-    "SHEET_SUFFIXES",
     "Cell",
     "RowInfo",
     "Sheet",
     "SheetRow",
     "column_letter",
-    "is_sheet",
     "load_sheet_case",
     "read_number",
     "read_sheet",
