@@ -34,7 +34,8 @@ from selfscore.batch.vec import LIMIT
 from selfscore.batch.weights import value_codes
 from selfscore.core.numbers import fmt, fmt_percent
 
-__all__ = ["KEYS", "IndicatorColumns", "concat", "indicator_columns", "rate_codes", "write_csv", "write_json"]
+__all__ = ["KEYS", "IndicatorColumns", "concat", "indicator_columns", "indicator_count", "output_years", "rate_codes",
+           "write_csv", "write_json"]
 
 #: Output columns, in order (``json`` has them all; tables drop ``item_key``, and ``year`` when no row has one).
 KEYS: Final = ("department", "year", "item", "item_key", "group", "category", "name", "target", "actual", "rate",
@@ -91,11 +92,29 @@ def concat(parts: Sequence[IndicatorColumns]) -> IndicatorColumns:
     return IndicatorColumns(values, {k: np.concatenate(c) if c else np.zeros(0, dtype=np.int64) for k, c in codes.items()})
 
 
-def indicator_columns(result: Any) -> IndicatorColumns:
-    """The indicator rows of the departments a :class:`~selfscore.batch.dept.BatchResult` scored, in input order."""
+def indicator_count(result: Any) -> int:
+    """How many indicator rows :func:`indicator_columns` gives for ``result`` (those of the departments scored)."""
+    ok = result.departments.ok()
+    return len(result.row_dept) if ok.all() else int(np.count_nonzero(ok[result.row_dept]))
+
+
+def output_years(result: Any) -> set[int | None]:
+    """The years of the departments with rows in :func:`indicator_columns` (what its 年度 column holds)."""
+    ok = result.departments.ok()
+    present = np.zeros(len(ok), dtype=bool)
+    present[result.row_dept] = True
+    inputs = result.departments.inputs
+    return {inputs[d].year for d in np.flatnonzero(present & ok).tolist()}
+
+
+def indicator_columns(result: Any, rows: slice | None = None) -> IndicatorColumns:
+    """The indicator rows of the departments a :class:`~selfscore.batch.dept.BatchResult` scored, in input order
+    (``rows``: only those output rows, e.g. ``slice(n // 2, None)`` for the second half)."""
     ok = result.departments.ok()
     order = stable_order(result.row_source)
     keep = order if len(order) == 0 or ok.all() else order[ok[result.row_dept[order]]]
+    if rows is not None:
+        keep = keep[rows]
     src = result.row_source[keep]
     dept = result.row_dept[keep]
     item = result.row_item[keep]
@@ -186,14 +205,13 @@ def rate_codes(rows: Rows, keep: np.ndarray) -> tuple[list[str], np.ndarray]:
 def _hundredths(rows: Rows, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Each row's rate in 0.01 % (half-up) and whether it fits int64 arithmetic, for the rows at ``keep``.
 
-    Computed for every row a block at a time in row order (slices, not gathers; the
-    temporaries stay small: a dozen full-length int64 arrays were the batch's peak
-    memory), then taken at ``keep`` once.
+    Computed a block of ``keep`` at a time (the temporaries stay small: a dozen full-length
+    int64 arrays were the batch's peak memory), so a part of the output costs its share.
     """
-    q = np.zeros(len(rows), dtype=np.int64)
-    fits = np.zeros(len(rows), dtype=bool)
-    for r0 in range(0, len(rows), _RATE_BLOCK):
-        at = slice(r0, r0 + _RATE_BLOCK)
+    q = np.zeros(len(keep), dtype=np.int64)
+    fits = np.zeros(len(keep), dtype=bool)
+    for r0 in range(0, len(keep), _RATE_BLOCK):
+        at = keep[r0:r0 + _RATE_BLOCK]
         A, T, M = rows.actual[at], rows.target[at], rows.mask[at]
         order = 1 + (A > T).astype(np.int64) - (A < T)
         met = (M.astype(np.int64) >> order) & 1
@@ -203,10 +221,10 @@ def _hundredths(rows: Rows, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         den = np.where(T == 0, 1, np.where(flip, A, np.where(ceiling, 1, T)))
         ok = num <= LIMIT // 20_000
         n_, d_ = num[ok] * 10_000, den[ok]
-        block = q[at]
+        block = q[r0:r0 + len(at)]
         block[ok] = n_ // d_ + ((n_ % d_) * 2 >= d_)
-        fits[at] = ok
-    return q[keep], fits[keep]
+        fits[r0:r0 + len(at)] = ok
+    return q, fits
 
 
 def _printed(shown: Fraction | str, index: dict[str, int]) -> int:
@@ -309,11 +327,13 @@ def _csv_cells(values: Sequence[Any]) -> list[str]:
     return texts if not _SPECIAL.search("".join(texts)) else [_csv_cell(t) for t in texts]
 
 
-def write_csv(cols: IndicatorColumns, keys: Sequence[str], header: Sequence[str], write: Sink) -> None:
-    """The rows as CSV (``csv.writer``, ``\\n`` line ends): each distinct cell encoded once."""
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerow(list(header))
-    write(out.getvalue().encode("utf-8"))
+def write_csv(cols: IndicatorColumns, keys: Sequence[str], header: Sequence[str] | None, write: Sink) -> None:
+    """The rows as CSV (``csv.writer``, ``\\n`` line ends): each distinct cell encoded once (``header`` None: the
+    rows alone, to follow other rows)."""
+    if header is not None:
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerow(list(header))
+        write(out.getvalue().encode("utf-8"))
     seps = ["," if c < len(keys) - 1 else "\n" for c in range(len(keys))]
     encoded = [[f"{cell}{sep}".encode() for cell in _csv_cells(cols.values[k])] for k, sep in zip(keys, seps, strict=True)]
     _stream(cols, keys, encoded, write)
@@ -338,9 +358,15 @@ def _json_values(values: Sequence[Any]) -> list[str]:
     return out
 
 
-def write_json(cols: IndicatorColumns, keys: Sequence[str], write: Sink) -> None:
-    """The rows as ``json.dumps(records, ensure_ascii=False, indent=1) + "\\n"`` writes them."""
-    if len(cols) == 0:
+def write_json(cols: IndicatorColumns, keys: Sequence[str], write: Sink, *, opening: bool = True,
+               closing: bool = True) -> None:
+    """The rows as ``json.dumps(records, ensure_ascii=False, indent=1) + "\\n"`` writes them.
+
+    A long list can be written in parts, each part's rows in turn: the first part with
+    ``closing=False``, the middle ones with neither, the last with ``opening=False`` (each
+    part then needs a row).
+    """
+    if len(cols) == 0 and opening and closing:
         write(b"[]\n")
         return
     last = len(keys) - 1
@@ -350,7 +376,11 @@ def write_json(cols: IndicatorColumns, keys: Sequence[str], write: Sink) -> None
         tail = ",\n" if c < last else "\n },\n"
         name = f"{head}  {json.dumps(k)}: "
         encoded.append([f"{name}{v}{tail}".encode() for v in _json_values(cols.values[k])])
-    write(b"[\n")
+    if opening:
+        write(b"[\n")
+    if not closing:
+        _stream(cols, keys, encoded, write)
+        return
     pending: list[Any] = [b""]
 
     def hold_last(chunk: Any) -> None:  # the last record ends "}\n]" rather than "},\n"

@@ -31,6 +31,7 @@ from selfscore.cli.batch_out import (
     indicator_output,
     narrative,
     one_line,
+    second_part,
     shared_notes,
     summary_entries,
     summary_json,
@@ -249,18 +250,23 @@ def _run(ns: argparse.Namespace, ind_format: str | None, progress: _Progress) ->
     reducer = Reducer()
     scored = [(batch, score_batch(batch.spec, batch.table, batch.departments, reducer=reducer, progress=progress))
               for batch in batches]
-    entries = summary_entries(scored, failures)
-    ind_text = narrative(scored, progress) if ns.indicators and ind_format == "narrative" else None
-    progress.close()
-    _summary(ns, entries, inputs)
-    if ns.indicators:
-        if ns.indicators == "-":
-            sys.stdout.write("\n")
-        if ind_text is not None:
-            write_text(ns.indicators, ind_text, inputs)
-        else:
-            assert ind_format is not None
-            indicator_output(scored, ind_format, ns.indicators, inputs)
+    part = second_part(scored, ind_format, ns.indicators)  # a child writes it while the summary is made
+    try:
+        entries = summary_entries(scored, failures)
+        ind_text = narrative(scored, progress) if ns.indicators and ind_format == "narrative" else None
+        progress.close()
+        _summary(ns, entries, inputs)
+        if ns.indicators:
+            if ns.indicators == "-":
+                sys.stdout.write("\n")
+            if ind_text is not None:
+                write_text(ns.indicators, ind_text, inputs)
+            else:
+                assert ind_format is not None
+                indicator_output(scored, ind_format, ns.indicators, inputs, part)
+    finally:
+        if part is not None:
+            part.cancel()  # nothing left to do once indicator_output collected it
     return _report(ns, entries, failures)
 
 
