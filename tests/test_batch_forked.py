@@ -1,22 +1,23 @@
 """``selfscore batch --indicators FILE`` in two processes (selfscore.cli.forked): the same bytes as in one.
 
-The threshold (``PARALLEL_ROWS``, 200,000 rows) is lowered here so that small tables fork.
+The threshold (``selfscore.cli.batch_halves.PARALLEL_ROWS``, 200,000 rows) is lowered here so that small
+tables fork.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import time
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pytest
 
-from selfscore.cli import batch_out, forked
+from selfscore.cli import batch_halves, forked
 from selfscore.cli.batch import main
 
-ROOT = Path(__file__).resolve().parent.parent
 HEADER = "部门,年度,一级指标,二级指标,三级指标,年度目标值,年度实现值,分值\n"
 TARGETS = [("≥95%", "96.5%"), ("≤2个小时", "1.5个小时"), ("0次", "0次"), ("100%", "98.66%"), ("≥10次", "8次"),
            ("称职或以上", "称职"), ("500 万元", "493.3 万元")]
@@ -24,15 +25,15 @@ TARGETS = [("≥95%", "96.5%"), ("≤2个小时", "1.5个小时"), ("0次", "0�
 needs_fork = pytest.mark.skipif(not forked.can_fork(), reason="forking is for Linux with two cores")
 
 
-def _table(path: Path, departments: int) -> Path:
-    """Departments of four indicators each (one with a year, one that cannot be scored, quoting needed)."""
+def _table(path: Path, departments: int, *, years: Any = lambda d: d % 7 == 3, bad: Any = lambda d: d == 4) -> Path:
+    """Departments of four indicators each (some with a year, some that cannot be scored, quoting needed)."""
     lines = [HEADER]
     for d in range(departments):
-        year = "2024" if d % 7 == 3 else ""
+        year = "2024" if years(d) else ""
         name = f'"街道{d},甲"' if d % 11 == 5 else f"街道{d}"
         for k in range(4):
             target, actual = TARGETS[(d + k) % len(TARGETS)]
-            if d == 4 and k == 2:
+            if bad(d) and k == 2:
                 actual = "三次"  # not a number: the department is not scored, its rows are not output
             group = "产出指标" if k < 2 else "效益指标"
             lines.append(f"{name},{year},{group},数量指标,指标{k},{target},{actual},\n")
@@ -43,30 +44,41 @@ def _table(path: Path, departments: int) -> Path:
 def _run(args: list[str], out: Path, monkeypatch: pytest.MonkeyPatch, *, fork: bool,
          capsys: pytest.CaptureFixture[str]) -> tuple[int, bytes, str]:
     monkeypatch.setenv("SELFSCORE_ONE_PROCESS", "0" if fork else "1")
-    monkeypatch.setattr(batch_out, "PARALLEL_ROWS", 2)
+    monkeypatch.setattr(batch_halves, "PARALLEL_ROWS", 2)
     code = main([*args, "-f", "csv", "-o", str(out / "s.csv"), "--force"])
     _stdout, err = capsys.readouterr()
     return code, (out / "s.csv").read_bytes(), err
 
 
+def _forks(monkeypatch: pytest.MonkeyPatch) -> list[forked.Child | None]:
+    """The children started from now on (None: forking was off)."""
+    started: list[forked.Child | None] = []
+    real_start = forked.start
+    monkeypatch.setattr(forked, "start", lambda work, d: started.append(real_start(work, d)) or started[-1])
+    return started
+
+
 @needs_fork
 @pytest.mark.parametrize("fmt_name", ["csv", "json"])
-def test_two_processes_write_the_same_bytes_as_one(fmt_name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+def test_two_processes_write_the_same_bytes_as_one(fmt_name: str, tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str],
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     table = _table(tmp_path / "t.csv", 40)
-    started: list[forked.Part | None] = []
-    real_start = forked.start
-    monkeypatch.setattr(forked, "start", lambda w, rows, d: started.append(real_start(w, rows, d)) or started[-1])
+    started = _forks(monkeypatch)
+    begun: list[object] = []
+    real_begin = batch_halves.begin_rows_file
+    monkeypatch.setattr(batch_halves, "begin_rows_file", lambda *a: begun.append(real_begin(*a)) or begun[-1])
     got = {}
+    ind = tmp_path / f"i.{fmt_name}"
     for fork in (False, True):
-        ind = tmp_path / f"i.{fmt_name}"
         code, summary, err = _run([str(table), "--spec", "tianhe-2023", "--indicators", str(ind)], tmp_path,
-                                     monkeypatch, fork=fork, capsys=capsys)
+                                  monkeypatch, fork=fork, capsys=capsys)
         got[fork] = (code, summary, ind.read_bytes(), err)
-    # one process, then two: 39 departments scored, 156 rows; the child writes the last 3/5
-    assert started[0] is None and started[1] is not None and started[1].rows == range(62, 156)
+    assert len(started) == 1 and started[0] is not None  # one process, then two
+    assert len(begun) == 1 and begun[0] is not None  # this process wrote its rows while the child scored
     assert got[True] == got[False]
-    assert got[True][0] == 4 and "街道4" in got[True][3]  # the unscorable department is reported either way
+    assert got[True][0] == 4 and "街道4" in got[True][3] and "第20行" in got[True][3]  # reported either way
+    assert got[True][1].count(b"\n") == 1 + 40
     text = got[True][2].decode("utf-8")
     if fmt_name == "json":
         rows = json.loads(text)
@@ -78,76 +90,162 @@ def test_two_processes_write_the_same_bytes_as_one(fmt_name: str, tmp_path: Path
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary file left behind
 
 
-def test_any_cut_of_the_rows_writes_the_same_bytes(tmp_path: Path) -> None:
-    """Two batches (two specs): the rows written in two parts, cut anywhere, are the rows written whole."""
-    from selfscore.batch.dept import score_batch
-    from selfscore.batch.io import read_input
-
-    folder = tmp_path / "cases"
-    folder.mkdir()
-    for name in ("jinhua-2024.toml", "yuangang-2023.toml"):
-        shutil.copy(ROOT / "cases" / name, folder / name)
-    batches, _ = read_input(folder)
-    scored = [(b, score_batch(b.spec, b.table, b.departments)) for b in batches]
-    assert len(scored) == 2
-    for fmt_name in ("csv", "json"):
-        write_rows, total = batch_out._rows_writer(scored, fmt_name)
-        whole: list[bytes] = []
-        write_rows(range(total), lambda chunk, whole=whole: whole.append(bytes(chunk)))
-        for cut in range(1, total):
-            parts: list[bytes] = []
-            write_rows(range(cut), lambda chunk, parts=parts: parts.append(bytes(chunk)))
-            write_rows(range(cut, total), lambda chunk, parts=parts: parts.append(bytes(chunk)))
-            assert b"".join(parts) == b"".join(whole), (fmt_name, cut)
-    # 金花 reports items only (no indicator rows), 元岗 eleven indicators: a batch of none, then one of eleven
-    assert [len(r.row_dept) for _b, r in scored] == [0, 11] and total == 11
+@needs_fork
+@pytest.mark.parametrize(("fmt_name", "years", "bad"), [
+    ("csv", lambda d: d == 39, lambda d: False),  # only the child's part has a year: the columns wait for it
+    ("csv", lambda d: False, lambda d: d >= 16),  # the child's departments all unscorable: it writes no row
+    ("json", lambda d: False, lambda d: d >= 16),  # ... and the list is closed after this process's rows
+    ("json", lambda d: d == 2, lambda d: d < 16),  # this process has no row to write
+    ("json", lambda d: False, lambda d: True),  # no row at all: []
+    ("csv", lambda d: True, lambda d: True),
+])
+def test_two_processes_at_the_edges(fmt_name: str, years: Any, bad: Any, tmp_path: Path,
+                                    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    table = _table(tmp_path / "t.csv", 40, years=years, bad=bad)
+    started = _forks(monkeypatch)
+    got = {}
+    ind = tmp_path / f"i.{fmt_name}"
+    for fork in (False, True):
+        code, summary, err = _run([str(table), "--spec", "tianhe-2023", "--indicators", str(ind)], tmp_path,
+                                  monkeypatch, fork=fork, capsys=capsys)
+        got[fork] = (code, summary, ind.read_bytes(), err)
+    assert len(started) == 1 and started[0] is not None  # the cut: 16 departments here, 24 in the child
+    assert got[True] == got[False]
+    if fmt_name == "json":
+        rows = json.loads(got[True][2])
+        assert len(rows) == 4 * sum(not bad(d) for d in range(40))
+    else:
+        lines = got[True][2].decode("utf-8").splitlines()
+        assert len(lines) == 1 + 4 * sum(not bad(d) for d in range(40))
+        assert ("year" in lines[0].split(",")) == any(years(d) and not bad(d) for d in range(40))
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
 
 
 @needs_fork
-def test_a_failed_child_is_replaced_by_the_parent(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+def test_a_summary_and_other_indicator_formats_stay_in_one_process(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    table = _table(tmp_path / "t.csv", 10)
+    started = _forks(monkeypatch)
+    for fmt_name in ("md", "txt"):
+        _run([str(table), "--spec", "tianhe-2023", "--indicators", str(tmp_path / f"i.{fmt_name}")], tmp_path,
+             monkeypatch, fork=True, capsys=capsys)
+    _run([str(table), "--spec", "tianhe-2023", "--indicators", "-", "--indicators-format", "csv"], tmp_path,
+         monkeypatch, fork=True, capsys=capsys)
+    _run([str(table), "--spec", "tianhe-2023"], tmp_path, monkeypatch, fork=True, capsys=capsys)
+    assert started == []
+
+
+def test_the_table_cut_at_any_department_scores_the_same(tmp_path: Path) -> None:
+    """Departments scored in two batches (the table cut anywhere between departments): the same summary and
+    the same indicator bytes as in one batch."""
+    from selfscore.batch.dept import score_batch
+    from selfscore.batch.io import Batch, read_input
+    from selfscore.batch.table import department_cut
+    from selfscore.cli.batch_out import indicator_keys, rows_writer, summary_entries, summary_json, summary_rows
+
+    (batch,), _ = read_input(_table(tmp_path / "t.csv", 9), spec="tianhe-2023")
+    whole = [(batch, score_batch(batch.spec, batch.table, batch.departments))]
+
+    def printed(scored: list) -> tuple[list, str, bytes, bytes]:
+        out: dict[str, list[bytes]] = {"csv": [], "json": []}
+        for fmt_name, chunks in out.items():
+            keys = indicator_keys(scored)
+            for k, part in enumerate(scored):
+                rows_writer([part], fmt_name, keys)(lambda c, chunks=chunks: chunks.append(bytes(c)),
+                                                    first=k == 0, last=k == len(scored) - 1)
+        entries = summary_entries(scored, [])
+        rows = list(summary_rows(entries, english=True)[1])
+        return rows, summary_json(entries), b"".join(out["csv"]), b"".join(out["json"])
+
+    expected = printed(whole)
+    ranks = [(r[0], r[1]) for r in expected[0]]  # ties, ranked in input order: a cut must keep that order
+    assert len(ranks) == 9 and ranks[:3] == [("1", "街道0"), ("1", "街道5,甲"), ("1", "街道6")]
+    n = len(batch.table)
+    cuts = {department_cut(batch.table, len(batch.departments), share / n) for share in range(n + 1)}
+    assert None not in cuts and len(cuts) == 8  # every boundary between the nine departments
+    for row, d in sorted(cuts):
+        parts = [Batch(batch.spec, batch.table.rows(0, row, 0), batch.departments[:d]),
+                 Batch(batch.spec, batch.table.rows(row, n, d), batch.departments[d:])]
+        assert printed([(b, score_batch(b.spec, b.table, b.departments)) for b in parts]) == expected, row
+
+
+def test_department_cut() -> None:
+    from selfscore.batch.table import IndicatorTable, department_cut
+
+    def table(dept: list[int]) -> IndicatorTable:
+        return IndicatorTable(np.array(dept, dtype=np.int64), *[[""] * len(dept)] * 7)
+
+    assert department_cut(table([0, 0, 1, 1, 2, 2]), 3, 0.5) == (2, 1)  # row 3 is department 1's: cut before it
+    assert department_cut(table([0, 0, 0, 0, 1, 3]), 5, 0.5) == (4, 1)  # department 0 holds half: cut after it
+    assert department_cut(table([0, 0, 0, 0]), 1, 0.5) is None  # one department
+    assert department_cut(table([0, 1, 0, 1]), 2, 0.5) is None  # a department's rows apart
+    assert department_cut(table([0]), 1, 0.5) is None
+
+
+@needs_fork
+@pytest.mark.parametrize("when", ["scoring", "writing"])
+def test_a_failed_child_is_replaced_by_the_parent(when: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     table = _table(tmp_path / "t.csv", 12)
     parent = os.getpid()
-    real = batch_out._rows_writer
+    real_score, real_writer = batch_halves.score_batch, batch_halves.rows_writer
 
-    def failing_in_child(scored: object, fmt_name: str) -> object:
-        write_rows, total = real(scored, fmt_name)  # type: ignore[arg-type]
-
-        def write(rows: range, sink: object) -> None:
+    def in_child_fail(real: Any) -> Any:
+        def call(*args: Any, **kwargs: Any) -> Any:
             if os.getpid() != parent:
                 raise OSError(28, "No space left on device")
-            write_rows(rows, sink)  # type: ignore[arg-type]
+            return real(*args, **kwargs)
+        return call
 
-        return write, total
-
-    monkeypatch.setattr(batch_out, "_rows_writer", failing_in_child)
-    appended: list[bool] = []
-    real_append = forked.Part.append_to
-    monkeypatch.setattr(forked.Part, "append_to", lambda self, f: appended.append(real_append(self, f)) or appended[-1])
+    if when == "scoring":
+        monkeypatch.setattr(batch_halves, "score_batch", in_child_fail(real_score))
+    else:
+        monkeypatch.setattr(batch_halves, "rows_writer", lambda *a: in_child_fail(real_writer(*a)))
+    started = _forks(monkeypatch)
     out = {}
     for fork in (True, False):
         ind = tmp_path / "i.csv"
-        code, _summary, _err = _run([str(table), "--spec", "tianhe-2023", "--indicators", str(ind)], tmp_path,
+        code, summary, err = _run([str(table), "--spec", "tianhe-2023", "--indicators", str(ind)], tmp_path,
                                   monkeypatch, fork=fork, capsys=capsys)
-        out[fork] = (code, ind.read_bytes())
-    assert appended == [False]  # the child failed (once: the second run had no child)
-    assert out[True] == out[False] and out[True][1].count(b"\n") == 1 + 11 * 4
+        out[fork] = (code, summary, ind.read_bytes(), err)
+    assert len(started) == 1 and started[0] is not None  # the first run forked, the second did not
+    assert out[True] == out[False] and out[True][2].count(b"\n") == 1 + 11 * 4
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
 
 
 @needs_fork
 def test_cancel_stops_the_child_and_removes_its_file(tmp_path: Path) -> None:
-    part = forked.start(lambda rows, write: time.sleep(30), range(0, 1), tmp_path)
-    assert part is not None and Path(part.path).exists()
+    child = forked.start(lambda channel, write: time.sleep(30), tmp_path)
+    assert child is not None and child.path is not None and Path(child.path).exists()
     began = time.monotonic()
-    part.cancel()
-    assert time.monotonic() - began < 5 and not Path(part.path).exists()
+    child.cancel()
+    assert time.monotonic() - began < 5 and not Path(child.path).exists()
     with pytest.raises(ChildProcessError):
         os.waitpid(-1, os.WNOHANG)  # reaped: no child left behind
-    part.cancel()  # twice is harmless
+    child.cancel()  # twice is harmless
+    assert child.receive() is None and not child.send("x")
+
+
+@needs_fork
+def test_messages_both_ways(tmp_path: Path) -> None:
+    def work(channel: forked.Channel, write: Any) -> None:
+        got = channel.receive()
+        channel.send({"got": got, "big": b"x" * 1_000_000})  # more than a pipe holds: sent as the parent reads
+        write(b"from the child\n")
+
+    child = forked.start(work, tmp_path)
+    assert child is not None and child.send([1, "二"])
+    reply = child.receive()
+    assert reply["got"] == [1, "二"] and len(reply["big"]) == 1_000_000
+    out = tmp_path / "out"
+    with open(out, "wb") as f:
+        f.write(b"from the parent\n")
+        assert child.append_to(f)
+    assert out.read_bytes() == b"from the parent\nfrom the child\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
 
 
 def test_forking_can_be_turned_off(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("SELFSCORE_ONE_PROCESS", "1")
-    assert not forked.can_fork() and forked.start(lambda rows, write: None, range(1), tmp_path) is None
+    assert not forked.can_fork() and forked.start(lambda channel, write: None, tmp_path) is None
     assert list(tmp_path.iterdir()) == []

@@ -34,7 +34,7 @@ from selfscore.batch.vec import LIMIT
 from selfscore.batch.weights import value_codes
 from selfscore.core.numbers import fmt, fmt_percent
 
-__all__ = ["KEYS", "IndicatorColumns", "concat", "indicator_columns", "indicator_count", "output_years", "rate_codes",
+__all__ = ["KEYS", "IndicatorColumns", "close_json", "concat", "indicator_columns", "indicator_count", "output_years", "rate_codes",
            "write_csv", "write_json"]
 
 #: Output columns, in order (``json`` has them all; tables drop ``item_key``, and ``year`` when no row has one).
@@ -356,6 +356,19 @@ def _json_values(values: Sequence[Any]) -> list[str]:
             text = json.dumps(v, ensure_ascii=False)
         out.append(text)
     return out
+
+
+def close_json(f: Any, rows: int) -> None:
+    """End a JSON list in the file ``f`` whose parts were all written with ``closing=False`` (:func:`write_json`),
+    ``rows`` records in all, as the last part would have ended it."""
+    if rows:
+        f.seek(-2, 2)  # the last record's "},\n" becomes "}\n]\n"
+        f.truncate()
+        f.write(b"\n]\n")
+    else:
+        f.seek(0)
+        f.truncate()
+        f.write(b"[]\n")
 
 
 def write_json(cols: IndicatorColumns, keys: Sequence[str], write: Sink, *, opening: bool = True,

@@ -15,7 +15,8 @@ import numpy as np
 from selfscore.batch.rows import distinct_codes
 from selfscore.core.case import Case, ItemInput
 
-__all__ = ["CodedColumn", "Department", "IndicatorTable", "LineLabels", "column_codes", "table_from_cases"]
+__all__ = ["CodedColumn", "Department", "IndicatorTable", "LineLabels", "column_codes", "department_cut",
+           "table_from_cases"]
 
 
 @attrs.frozen
@@ -118,6 +119,39 @@ class IndicatorTable:
     def label(self, i: int) -> str:
         place = self.where[i] if len(self.where) else f"第{i + 1}行"
         return f"{place} “{self.name[i]}”"
+
+
+    def rows(self, r0: int, r1: int, d0: int) -> IndicatorTable:
+        """Rows ``r0`` to ``r1`` as a table of their own, holding departments ``d0``, ``d0 + 1``, ... (numbered
+        from 0 again); each row keeps its label (``第N行``).  Coded columns keep all their values (some then
+        unused: the batch handles only the values rows use)."""
+        def cut(col: Sequence[Any]) -> Sequence[Any]:
+            if isinstance(col, CodedColumn):
+                return CodedColumn(col.values, col.codes[r0:r1])
+            if isinstance(col, LineLabels):
+                return LineLabels(col.lines[r0:r1])
+            return col[r0:r1] if len(col) else col
+
+        where = self.where if len(self.where) else LineLabels(np.arange(1, len(self) + 1, dtype=np.int64))
+        return IndicatorTable(
+            department=self.department[r0:r1] - d0, group=cut(self.group), name=cut(self.name),
+            target=cut(self.target), actual=cut(self.actual), weight=cut(self.weight), judgement=cut(self.judgement),
+            lower_is_better=cut(self.lower_is_better), category=cut(self.category), where=cut(where))
+
+
+def department_cut(table: IndicatorTable, n_departments: int, share: float) -> tuple[int, int] | None:
+    """Where to cut ``table`` in two at a department boundary, the first part holding about ``share`` of its rows:
+    ``(row, department)``, the first row and department of the second part; None when a department's rows are
+    not together (in row order, as the reader numbers them) or there is one department."""
+    dept = np.asarray(table.department)
+    if len(dept) < 2 or (np.diff(dept) < 0).any():
+        return None
+    d = int(dept[min(max(int(len(dept) * share), 1), len(dept) - 1)])
+    row = int(np.searchsorted(dept, d, side="left"))
+    if row == 0:  # the first department holds the first share of rows: cut after it
+        d = int(dept[int(np.searchsorted(dept, d, side="right"))]) if dept[-1] != d else n_departments
+        row = int(np.searchsorted(dept, d, side="left"))
+    return (row, d) if 0 < row < len(dept) else None
 
 
 _COLUMNS = ("group", "name", "target", "actual", "weight", "judgement", "lower_is_better", "category", "where")

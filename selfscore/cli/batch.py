@@ -31,7 +31,6 @@ from selfscore.cli.batch_out import (
     indicator_output,
     narrative,
     one_line,
-    second_part,
     shared_notes,
     summary_entries,
     summary_json,
@@ -229,9 +228,9 @@ def _run(ns: argparse.Namespace, ind_format: str | None, progress: _Progress) ->
 
     if projects.handles(ns.input, ns.spec):
         return projects.run_projects(ns, sys.stdout, sys.stderr)
-    from selfscore.batch.dept import score_batch
     from selfscore.batch.io import read_input
     from selfscore.batch.parse import Reducer
+    from selfscore.cli.batch_halves import score_all
 
     if ns.format == "xlsx" and not ns.output:
         raise Usage("--format xlsx 需要用 -o FILE.xlsx 指定输出文件 (xlsx needs -o FILE)")
@@ -247,10 +246,7 @@ def _run(ns: argparse.Namespace, ind_format: str | None, progress: _Progress) ->
     if not batches and not failures:  # a table with its header and no rows: nothing to rank, say so
         raise InputError([Problem("表中只有表头，没有指标行 (no indicator rows)", str(ns.input))])
     _warn_recorded(ns, batches)
-    reducer = Reducer()
-    scored = [(batch, score_batch(batch.spec, batch.table, batch.departments, reducer=reducer, progress=progress))
-              for batch in batches]
-    part = second_part(scored, ind_format, ns.indicators)  # a child writes it while the summary is made
+    scored, pending = score_all(batches, Reducer(), progress, ind_format, ns.indicators, inputs)
     try:
         entries = summary_entries(scored, failures)
         ind_text = narrative(scored, progress) if ns.indicators and ind_format == "narrative" else None
@@ -263,10 +259,10 @@ def _run(ns: argparse.Namespace, ind_format: str | None, progress: _Progress) ->
                 write_text(ns.indicators, ind_text, inputs)
             else:
                 assert ind_format is not None
-                indicator_output(scored, ind_format, ns.indicators, inputs, part)
+                indicator_output(scored, ind_format, ns.indicators, inputs, pending)
     finally:
-        if part is not None:
-            part.cancel()  # nothing left to do once indicator_output collected it
+        if pending is not None:
+            pending.cancel()  # nothing left to stop once indicator_output finished it
     return _report(ns, entries, failures)
 
 

@@ -16,9 +16,11 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Final, overload
+from typing import Any, BinaryIO, Final, overload
 
-from selfscore.core.errors import UnreadableError
+import attrs
+
+from selfscore.core.errors import SelfScoreError, UnreadableError
 
 _DASH: Final = "—"
 
@@ -270,23 +272,58 @@ JSON_KEYS: Final = ("department", "year", "item", "item_key", "group", "category
                     "weight", "score")
 
 
-#: From this many indicator rows, a csv/json indicator file is written by two processes (:mod:`selfscore.cli.forked`).
-PARALLEL_ROWS = 200_000
+@attrs.frozen(eq=False)
+class ChildPart:
+    """Departments a child process scored (:mod:`selfscore.cli.batch_halves`), as this process knows them: their
+    results (for the summary), and the indicator rows the child writes: how many, and their years."""
+
+    departments: Any  # selfscore.batch.assemble.DepartmentResults
+    count: int
+    years: frozenset[int | None]
+
+
+@attrs.define(eq=False)
+class Begun:
+    """A csv/json indicator file begun early: its temporary file (:class:`~selfscore.outputs.files.AtomicOutput`),
+    open after the rows written as its first part (others follow)."""
+
+    output: Any
+    file: BinaryIO
+
+    def discard(self) -> None:
+        self.file.close()
+        self.output.discard()
+
+
+@attrs.define(eq=False)
+class Pending:
+    """What :func:`indicator_output` finishes: the ``child`` writing the last batch's rows (a :class:`ChildPart`),
+    and the file begun with the rows before them (or None); :meth:`cancel` ends both if the run stops first."""
+
+    child: Any  # selfscore.cli.forked.Child
+    begun: Begun | None = None
+
+    def cancel(self) -> None:
+        self.child.cancel()
+        if self.begun is not None:
+            self.begun.discard()
 
 
 def indicator_output(scored: list[tuple[Any, Any]], fmt_name: str, target: str, inputs: Sequence[Path],
-                     part: Any = None) -> None:
-    """Every scored indicator, in input order, as ``fmt_name`` (csv, json, table, markdown, xlsx) to ``target``;
-    ``part``: the :func:`second_part` a child is writing (csv, json)."""
+                     pending: Pending | None = None) -> None:
+    """Every scored indicator, in input order, as ``fmt_name`` (csv, json, table, markdown, xlsx) to ``target``.
+
+    csv and json only: the last batch may be a :class:`ChildPart`, whose rows ``pending.child``
+    (sent the columns already) writes; if it fails, its departments are scored again here and
+    their rows written here.
+    """
     from selfscore.batch.output import concat, indicator_columns
 
+    keys = indicator_keys(scored)
     if fmt_name in ("csv", "json"):
-        write_rows, total = _rows_writer(scored, fmt_name)
-        _write_bytes(target, write_rows, total, inputs, part)
+        _write_rows_file(scored, fmt_name, keys, target, inputs, pending)
         return
-    cols = concat([indicator_columns(result) for _batch, result in scored])
-    keys = _indicator_keys(scored)
-    cols = cols.texts(strip=True)
+    cols = concat([indicator_columns(result) for _batch, result in scored]).texts(strip=True)
     header = [IND_HEADERS[IND_KEYS.index(k)] for k in keys]
     numeric = [keys.index("weight"), keys.index("score")]
     if fmt_name == "xlsx":
@@ -299,74 +336,100 @@ def indicator_output(scored: list[tuple[Any, Any]], fmt_name: str, target: str, 
         write_text(target, text, inputs)
 
 
-def _indicator_keys(scored: list[tuple[Any, Any]]) -> list[str]:
+def indicator_keys(scored: list[tuple[Any, Any]]) -> list[str]:
     """The indicator table's columns: 年度 only when some row has a year."""
     from selfscore.batch.output import output_years
 
-    return [k for k in IND_KEYS if k != "year" or any(output_years(result) - {None} for _b, result in scored)]
+    def years(result: Any) -> set[int | None] | frozenset[int | None]:
+        return result.years if isinstance(result, ChildPart) else output_years(result)
+
+    return [k for k in IND_KEYS if k != "year" or any(years(result) - {None} for _b, result in scored)]
 
 
-RowsWriter = Callable[[range, Callable[[Any], object]], None]
+def rows_writer(scored: list[tuple[Any, Any]], fmt_name: str, keys: Sequence[str]) -> Callable[..., None]:
+    """``write_rows(write, first=, last=)``: the batches' indicator rows as csv (columns ``keys``) or json, as
+    the ``first`` part of the output (the header or the opening bracket) and/or the ``last`` (the closing one)."""
+    from selfscore.batch.output import concat, indicator_columns, write_csv, write_json
 
-
-def _rows_writer(scored: list[tuple[Any, Any]], fmt_name: str) -> tuple[RowsWriter, int]:
-    """``write_rows(rows, write)``, which writes output rows ``rows`` (a part of all, with the header or the
-    brackets that part needs) as csv or json, and the number of rows."""
-    from selfscore.batch.output import concat, indicator_columns, indicator_count, write_csv, write_json
-
-    counts = [indicator_count(result) for _b, result in scored]
-    total = sum(counts)
-    keys = _indicator_keys(scored) if fmt_name == "csv" else list(JSON_KEYS)
-
-    def write_rows(rows: range, write: Callable[[Any], object]) -> None:
-        parts, at = [], 0
-        for (_b, result), n in zip(scored, counts, strict=True):
-            lo, hi = max(rows.start - at, 0), min(rows.stop - at, n)
-            if lo < hi or not total:
-                parts.append(indicator_columns(result, slice(lo, hi)))
-            at += n
-        cols = concat(parts)
+    def write_rows(write: Callable[[Any], object], *, first: bool, last: bool) -> None:
+        cols = concat([indicator_columns(result) for _b, result in scored])
         if fmt_name == "json":
-            write_json(cols, JSON_KEYS, write, opening=rows.start == 0, closing=rows.stop == total)
+            write_json(cols, JSON_KEYS, write, opening=first, closing=last)
         else:
-            write_csv(cols.texts(strip=False), keys, keys if rows.start == 0 else None, write)
+            write_csv(cols.texts(strip=False), keys, keys if first else None, write)
 
-    return write_rows, total
+    return write_rows
 
 
-def second_part(scored: list[tuple[Any, Any]], fmt_name: str | None, target: str | None) -> Any:
-    """Start a child writing the second part of a large csv/json indicator file (:mod:`selfscore.cli.forked`),
-    or None; give it to :func:`indicator_output`, and cancel it if the run stops first."""
-    if fmt_name not in ("csv", "json") or not target or target == "-":
+def begin_rows_file(here: list[tuple[Any, Any]], fmt_name: str, keys: Sequence[str], target: str,
+                    inputs: Sequence[Path]) -> Begun | None:
+    """``target``'s temporary file with the rows of ``here`` written as its first part (others follow); None
+    when that failed (the rows are then written at the usual time, where a failure is reported)."""
+    from selfscore.outputs.files import AtomicOutput
+
+    try:
+        output = AtomicOutput(Path(target), inputs, overwrite=True)  # the rule was applied by _check_outputs
+    except SelfScoreError:
         return None
-    write_rows, total = _rows_writer(scored, fmt_name)
-    if total < max(PARALLEL_ROWS, 2):
+    f = None
+    try:
+        f = open(output.tmp, "r+b")  # not "wb": see atomic_write
+        rows_writer(here, fmt_name, keys)(f.write, first=True, last=False)
+        return Begun(output, f)
+    except OSError:
+        if f is not None:
+            f.close()
+        output.discard()
         return None
-    from selfscore.cli import forked
-
-    # the child takes the larger part: this process makes the summary meanwhile (~0.1 s at 10^6 rows)
-    return forked.start(write_rows, range(total * 2 // 5, total), Path(target).resolve().parent)
 
 
-def _write_bytes(target: str, write_rows: RowsWriter, total: int, inputs: Sequence[Path], part: Any) -> None:
-    """Stream the rows (UTF-8 bytes, whole rows at a time) to ``target`` ("-": stdout), the ``part`` a child
-    wrote (if it did) after the rows before it."""
+def _write_rows_file(scored: list[tuple[Any, Any]], fmt_name: str, keys: list[str], target: str,
+                     inputs: Sequence[Path], pending: Pending | None) -> None:
+    """csv/json indicator rows to ``target`` ("-": stdout), a child's part (the last batch) after the others."""
+    here = [(b, r) for b, r in scored if not isinstance(r, ChildPart)]
+    there = next((r for _b, r in scored if isinstance(r, ChildPart)), None)
+    write_rows = rows_writer(here, fmt_name, keys)
     if target == "-":
-        write_rows(range(total), lambda chunk: sys.stdout.write(bytes(chunk).decode("utf-8")))
+        assert there is None, "a child writes to a file only"
+        write_rows(lambda chunk: sys.stdout.write(bytes(chunk).decode("utf-8")), first=True, last=True)
         return
-    from selfscore.outputs.files import atomic_write
+    from selfscore.outputs.files import AtomicOutput
 
-    def save(tmp: str) -> None:
-        with open(tmp, "r+b") as f:  # not "wb": see atomic_write
-            if part is None:
-                write_rows(range(total), f.write)
-                return
-            write_rows(range(part.rows.start), f.write)
-            if not part.append_to(f):  # the child failed: write its rows here (an error then shows here)
-                write_rows(part.rows, f.write)
-
-    atomic_write(Path(target), save, inputs=inputs, overwrite=True)  # the rule was applied by _check_outputs
+    begun = pending.begun if pending is not None else None
+    if begun is None:
+        output = AtomicOutput(Path(target), inputs, overwrite=True)  # the rule was applied by _check_outputs
+        try:
+            with open(output.tmp, "r+b") as f:  # not "wb": see atomic_write
+                write_rows(f.write, first=True, last=there is None)
+                if there is not None:
+                    _rest(f, scored, fmt_name, keys, pending)
+        except OSError as exc:
+            raise output.failed(exc) from None
+    else:
+        output = begun.output
+        try:
+            with begun.file as f:
+                _rest(f, scored, fmt_name, keys, pending)
+        except OSError as exc:
+            raise output.failed(exc) from None
+    output.commit()
     print(f"已写入 (written): {target}", file=sys.stderr)
+
+
+def _rest(f: BinaryIO, scored: list[tuple[Any, Any]], fmt_name: str, keys: list[str], pending: Pending | None) -> None:
+    """After the rows written here (as a part others follow): the child's rows, or (it failed) the same rows
+    written here; a json list with no rows after them is closed as :func:`write_json` closes it."""
+    from selfscore.batch.output import close_json, indicator_count
+
+    batch, there = scored[-1]
+    copied = pending is not None and pending.child.append_to(f)
+    if there.count and not copied:  # the child failed: its departments scored and written here
+        from selfscore.batch.dept import score_batch
+
+        result = score_batch(batch.spec, batch.table, batch.departments)
+        rows_writer([(batch, result)], fmt_name, keys)(f.write, first=False, last=True)
+    elif not there.count and fmt_name == "json":
+        close_json(f, sum(indicator_count(r) for _b, r in scored[:-1]))
 
 
 def narrative(scored: list[tuple[Any, Any]], progress: Callable[..., None]) -> str:

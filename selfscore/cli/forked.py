@@ -1,71 +1,156 @@
-"""A part of a long output written by a forked process, so that both cores work (Linux only).
+"""Work done by a forked child, so that both cores work (Linux only).
 
-``selfscore batch --indicators FILE`` on a large table writes its second half this way:
-:func:`start` forks a child that writes the part into a temporary file beside the output,
-while this process carries on (the summary, then the first half); :meth:`Part.append_to`
-waits for the child and copies its bytes after the first half (``copy_file_range``: the
-kernel copies, no Python buffer).  The child shares the parent's memory copy-on-write and
-only reads it; it prints nothing and leaves through ``os._exit``, so no exit handler, buffer
-flush or ``finally`` of the parent runs twice.
+``selfscore batch`` on a large table scores its second part in a child: :func:`start`
+forks a child that runs ``work(channel, write)``.  The child talks with this process through
+two pipes (``channel.send`` / ``receive``: pickled objects) and may write bytes into a
+temporary file beside the output (``write``); :meth:`Child.append_to` waits for the child
+and copies those bytes to the end of the output (``copy_file_range``: the kernel copies).
+The child shares the parent's memory copy-on-write and only reads it; it prints nothing and
+leaves through ``os._exit``, so no exit handler, buffer flush or ``finally`` of the parent
+runs twice.
 
-If the child fails for any reason (or cannot be started), :meth:`Part.append_to` says so and
-the caller writes the part itself, in this process: the output is the same bytes either way,
-and any error (a full disk, say) is then reported where it would have been without a child.
-The environment variable SELFSCORE_ONE_PROCESS=1 turns forking off.
+If the child fails for any reason (or cannot be started), :meth:`Child.receive` and
+:meth:`Child.append_to` say so and the caller does the work itself, in this process: the
+output is the same bytes either way, and an error (a full disk, say) is then reported
+where it would have been without a child.  SELFSCORE_ONE_PROCESS=1 turns forking off.
 """
 
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
 import signal
+import struct
 import sys
 import tempfile
+import threading
 import warnings
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, NoReturn
 
-__all__ = ["Part", "can_fork", "start"]
+__all__ = ["Channel", "Child", "can_fork", "start"]
+
+_LENGTH = struct.Struct("<Q")
 
 
 def can_fork() -> bool:
-    """Whether a part may be written by a child: Linux (fork with threads alive is not safe on macOS), two
-    cores this process may use, and not turned off."""
+    """Whether work may go to a child: Linux (fork with threads alive is not safe on macOS), two cores this
+    process may use, and not turned off."""
     if sys.platform != "linux" or os.environ.get("SELFSCORE_ONE_PROCESS", "") not in ("", "0"):
         return False
     return len(os.sched_getaffinity(0)) >= 2
 
 
-class Part:
-    """A child writing ``rows`` into ``path``; collect it once with :meth:`append_to` (or :meth:`cancel`)."""
+class Channel:
+    """One end of the two pipes: pickled objects out, pickled objects in."""
 
-    def __init__(self, pid: int, path: str, rows: range) -> None:
+    def __init__(self, read_fd: int, write_fd: int) -> None:
+        self._in = open(read_fd, "rb")  # closed by close()
+        self._out = open(write_fd, "wb")
+
+    def send(self, obj: Any) -> None:
+        data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+        self._out.write(_LENGTH.pack(len(data)))
+        self._out.write(data)
+        self._out.flush()
+
+    def receive(self) -> Any:
+        """The other side's next object; EOFError when it is gone."""
+        return pickle.loads(self.receive_bytes())
+
+    def receive_bytes(self) -> bytes:
+        """The other side's next object, pickled; EOFError when it is gone."""
+        head = self._in.read(_LENGTH.size)
+        if len(head) < _LENGTH.size:
+            raise EOFError
+        (n,) = _LENGTH.unpack(head)
+        data = self._in.read(n)
+        if len(data) < n:
+            raise EOFError
+        return data
+
+    def close(self) -> None:
+        for f in (self._in, self._out):
+            try:
+                f.close()
+            except OSError:
+                pass
+
+
+class Child:
+    """A forked child and its file (``path``, or None); end it with :meth:`append_to` or :meth:`cancel`."""
+
+    def __init__(self, pid: int, path: str | None, channel: Channel) -> None:
         self.pid = pid
         self.path = path
-        self.rows = rows
+        self.channel = channel
+        # the child's first message is read on a thread as it comes (a read releases the GIL): a message longer
+        # than the pipe holds would otherwise keep the child waiting until this process asks for it
+        self._first: list[bytes | BaseException] = []
+        self._reader: threading.Thread | None = threading.Thread(target=self._read_first, name="selfscore-child",
+                                                                 daemon=True)
+        self._reader.start()
+
+    def _read_first(self) -> None:
+        try:
+            self._first.append(self.channel.receive_bytes())
+        except BaseException as exc:  # handed to receive()
+            self._first.append(exc)
+
+    def receive(self) -> Any | None:
+        """The child's next object, or None when it failed (it is then stopped)."""
+        try:
+            if self._reader is None:
+                return self.channel.receive()
+            self._reader.join()
+            self._reader = None
+            got = self._first.pop()
+            if isinstance(got, BaseException):
+                raise got
+            return pickle.loads(got)
+        except (EOFError, OSError, ValueError, pickle.UnpicklingError):  # ValueError: the channel is closed
+            self.cancel()
+            return None
+
+    def send(self, obj: Any) -> bool:
+        """Send ``obj`` to the child; False when it is gone."""
+        try:
+            self.channel.send(obj)
+            return True
+        except (OSError, ValueError):  # a broken pipe (the child is gone), or the channel closed
+            return False
 
     def append_to(self, out: BinaryIO) -> bool:
-        """Wait for the child; if it wrote its part, copy the part to the end of ``out`` and say True."""
-        ok = self._wait() == 0
+        """Wait for the child; if it wrote its bytes, copy them to the end of ``out`` and say True."""
+        ok = self._wait() == 0 and self.path is not None
         try:
-            if ok:
+            if ok and self.path is not None:
                 out.flush()
                 with open(self.path, "rb") as part:
                     _copy(part, out)
         finally:
-            Path(self.path).unlink(missing_ok=True)
+            self._remove()
         return ok
 
     def cancel(self) -> None:
-        """Stop the child (if it is still running) and remove its file; harmless once collected."""
+        """Stop the child (if it is still running) and remove its file; harmless once ended."""
         if self.pid:
             try:
                 os.kill(self.pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
             self._wait()
-        Path(self.path).unlink(missing_ok=True)
+        self._remove()
+
+    def _remove(self) -> None:
+        if self._reader is not None:  # the child has ended, so the read has its end of file
+            self._reader.join(timeout=5)
+            self._reader = None
+        self.channel.close()
+        if self.path is not None:
+            Path(self.path).unlink(missing_ok=True)
 
     def _wait(self) -> int:
         if not self.pid:
@@ -78,14 +163,21 @@ class Part:
         return os.waitstatus_to_exitcode(status)
 
 
-def start(write_rows: Callable[[range, Callable[[Any], object]], None], rows: range, directory: Path) -> Part | None:
-    """Fork a child that calls ``write_rows(rows, write)``, ``write`` appending to a new file in ``directory``;
-    None where forking is off or fails (the caller then writes the rows itself)."""
+Work = Callable[[Channel, Callable[[Any], object]], None]
+
+
+def start(work: Work, directory: Path | None) -> Child | None:
+    """Fork a child that runs ``work(channel, write)``, ``write`` appending to a new file in ``directory``
+    (None: no file; ``write`` then refuses); None where forking is off or fails."""
     if not can_fork():
         return None
+    fd, path = -1, None
     try:
-        fd, path = tempfile.mkstemp(dir=directory, prefix=".selfscore-part.", suffix=".tmp")
+        if directory is not None:
+            fd, path = tempfile.mkstemp(dir=directory, prefix=".selfscore-part.", suffix=".tmp")
+        down, up = os.pipe(), os.pipe()  # parent -> child, child -> parent
     except OSError:
+        _discard(fd, path)
         return None
     sys.stdout.flush()
     sys.stderr.flush()
@@ -94,20 +186,46 @@ def start(write_rows: Callable[[range, Callable[[Any], object]], None], rows: ra
             warnings.simplefilter("ignore", DeprecationWarning)
             pid = os.fork()
     except OSError:
-        os.close(fd)
-        Path(path).unlink(missing_ok=True)
+        for end in (*down, *up):
+            os.close(end)
+        _discard(fd, path)
         return None
-    if pid == 0:  # the child: write the part, then leave without running anything of the parent's
-        code = 1
-        try:
-            signal.signal(signal.SIGINT, signal.SIG_DFL)
+    if pid == 0:
+        _child(work, fd, Channel(down[0], up[1]), (down[1], up[0]))
+    os.close(down[0])
+    os.close(up[1])
+    if fd >= 0:
+        os.close(fd)
+    return Child(pid, path, Channel(up[0], down[1]))
+
+
+def _child(work: Work, fd: int, channel: Channel, parent_ends: tuple[int, int]) -> NoReturn:
+    """The child: run ``work``, then leave without running anything of the parent's (exit 0: done)."""
+    code = 1
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        for end in parent_ends:
+            os.close(end)
+        if fd < 0:
+            work(channel, _no_file)
+        else:
             with open(fd, "wb") as f:
-                write_rows(rows, f.write)
-            code = 0
-        finally:
-            os._exit(code)
-    os.close(fd)
-    return Part(pid, path, rows)
+                work(channel, f.write)
+        channel.close()
+        code = 0
+    finally:
+        os._exit(code)
+
+
+def _no_file(_chunk: Any) -> object:
+    raise OSError("no file to write to")
+
+
+def _discard(fd: int, path: str | None) -> None:
+    if fd >= 0:
+        os.close(fd)
+    if path is not None:
+        Path(path).unlink(missing_ok=True)
 
 
 def _copy(src: BinaryIO, dst: BinaryIO) -> None:

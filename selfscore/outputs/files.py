@@ -19,7 +19,7 @@ from pathlib import Path
 
 from selfscore.core.errors import OutputError
 
-__all__ = ["atomic_write", "check_output", "describe_os_error", "write_text_atomic"]
+__all__ = ["AtomicOutput", "atomic_write", "check_output", "describe_os_error", "write_text_atomic"]
 
 _ERRNO_TEXT = {
     errno.ENOSPC: "磁盘空间不足 (no space left on device)",
@@ -80,6 +80,42 @@ def _write_failed(path: Path, exc: OSError) -> OutputError:
     return OutputError(f"{path}: 无法写入 (cannot write): {reason}；原有文件未改动 (the old file is unchanged)")
 
 
+class AtomicOutput:
+    """An output written in steps (:func:`atomic_write` in one): the temporary file ``tmp`` is made beside
+    ``path`` at once (empty: open it with ``"r+b"``, see :func:`atomic_write`), :meth:`commit` moves it onto
+    ``path``, :meth:`discard` removes it; :meth:`failed` is the error for a write to it that failed."""
+
+    def __init__(self, path: Path, inputs: Sequence[Path] = (), *, overwrite: bool = False) -> None:
+        self.path, self.inputs, self.overwrite = Path(path), inputs, overwrite
+        self.target = check_output(path, inputs, overwrite=overwrite)
+        try:
+            self.mode = _new_file_mode(self.target)
+            fd, self.tmp = tempfile.mkstemp(dir=self.target.parent, prefix=f".{self.target.name}.", suffix=".tmp")
+            os.close(fd)
+        except OSError as exc:
+            raise _write_failed(self.path, exc) from None
+
+    def commit(self) -> None:
+        """Move the written file onto the path (refused, and removed, if a file appeared there meanwhile)."""
+        try:
+            os.chmod(self.tmp, self.mode)
+            check_output(self.path, self.inputs, overwrite=self.overwrite)  # nothing appeared meanwhile
+            os.replace(self.tmp, self.target)
+        except OSError as exc:
+            raise self.failed(exc) from None
+        except BaseException:
+            self.discard()
+            raise
+
+    def discard(self) -> None:
+        Path(self.tmp).unlink(missing_ok=True)
+
+    def failed(self, exc: OSError) -> OutputError:
+        """The error for ``exc`` writing the file; the temporary file is removed."""
+        self.discard()
+        return _write_failed(self.path, exc)
+
+
 def atomic_write(path: Path, save: Callable[[str], None], *, inputs: Sequence[Path] = (),
                  overwrite: bool = False) -> None:
     """Call ``save(temp_path)`` and move the temporary file onto ``path`` in one step.
@@ -92,24 +128,15 @@ def atomic_write(path: Path, save: Callable[[str], None], *, inputs: Sequence[Pa
     (``"r+b"``, ``"r+"``), because ext4 starts writing back a file truncated on open as soon
     as it is closed (``auto_da_alloc``), ~60 ms for a 160 MB indicator file.
     """
-    target = check_output(path, inputs, overwrite=overwrite)
+    out = AtomicOutput(path, inputs, overwrite=overwrite)
     try:
-        mode = _new_file_mode(target)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        save(out.tmp)
     except OSError as exc:
-        raise _write_failed(Path(path), exc) from None
-    try:
-        os.close(fd)
-        save(tmp)
-        os.chmod(tmp, mode)
-        check_output(path, inputs, overwrite=overwrite)  # nothing appeared meanwhile
-        os.replace(tmp, target)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise _write_failed(Path(path), exc) from None
+        raise out.failed(exc) from None
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        out.discard()
         raise
+    out.commit()
 
 
 def write_text_atomic(path: Path, text: str, *, inputs: Sequence[Path] = (), overwrite: bool = False) -> None:

@@ -1,0 +1,121 @@
+"""``selfscore batch`` on a large table in two processes: the second part of its departments scored by a child.
+
+When the indicators of a table of at least :data:`PARALLEL_ROWS` rows, one spec, and each
+department's rows together go to a csv or json file, the table is cut at a department boundary
+(:func:`selfscore.batch.table.department_cut`).  A forked child (:mod:`selfscore.cli.forked`)
+scores the second part while this process scores the first and writes its rows into the
+indicator file's temporary file; the child sends its departments' results (what the summary
+needs), is sent the columns, and writes its rows into a file of its own, which is copied after
+this process's rows.  (A summary alone is not cut: each part pays
+~0.15 s to read its distinct texts, and the two processes share the memory bus, so at 10^6
+rows the cut saved nothing there.)
+
+Each department's result is the scalar engine's whatever else is in its batch (the
+differential tests hold the batch to that), so the two parts give the bytes one process
+gives; ``tests/test_batch_forked.py`` compares them.  Anything else (several batches, an
+indicator format other than a csv or json file, a child that fails) runs here, as before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, Final
+
+from selfscore.batch.assemble import DepartmentResults
+from selfscore.batch.dept import score_batch
+from selfscore.batch.io import Batch
+from selfscore.batch.output import indicator_count, output_years
+from selfscore.batch.parse import Reducer
+from selfscore.batch.table import department_cut
+from selfscore.cli import forked
+from selfscore.cli.batch_out import JSON_KEYS, ChildPart, Pending, begin_rows_file, indicator_keys, rows_writer
+
+__all__ = ["PARALLEL_ROWS", "score_all"]
+
+#: From this many indicator rows, a table is scored in two processes.
+PARALLEL_ROWS = 200_000
+#: The share of the rows this process scores and writes (it also makes the summary and copies the child's rows, but
+#: the child, which starts with no cache warm, ran ~20 % slower per row at 10^6 rows).
+_SHARE: Final = 0.5
+
+
+def score_all(batches: Sequence[Batch], reducer: Reducer, progress: Callable[..., None], ind_format: str | None,
+              ind_target: str | None, inputs: Sequence[Path]) -> tuple[list[tuple[Batch, Any]], Pending | None]:
+    """Every batch scored, as ``(batch, result)``; and what is pending when a child scored the last one.
+
+    The last result is then a :class:`~selfscore.cli.batch_out.ChildPart`; the caller hands
+    the :class:`~selfscore.cli.batch_out.Pending` to :func:`~selfscore.cli.batch_out.indicator_output`
+    and cancels it (harmless once done) if the run stops first.  While the child scores, this
+    process writes its own rows into the indicator file's temporary file.
+    """
+    def here() -> list[tuple[Batch, Any]]:
+        return [(b, score_batch(b.spec, b.table, b.departments, reducer=reducer, progress=progress)) for b in batches]
+
+    if ind_format not in ("csv", "json") or ind_target is None or ind_target == "-":
+        return here(), None
+    split = _split(batches)
+    child = None if split is None else forked.start(_second(split[1], ind_format), Path(ind_target).resolve().parent)
+    if split is None or child is None:
+        return here(), None
+    first, second = split
+    pending = Pending(child)
+    try:
+        scored: list[tuple[Batch, Any]] = [
+            (first, score_batch(first.spec, first.table, first.departments, reducer=reducer, progress=progress))]
+        keys = _early_keys(ind_format, scored, second)
+        if keys is not None and child.send(keys):
+            pending.begun = begin_rows_file(scored, ind_format, keys, ind_target, inputs)
+        got = child.receive()
+        if got is None:  # the child failed: its part is scored here
+            pending.cancel()
+            return [*scored, (second, score_batch(second.spec, second.table, second.departments, reducer=reducer))], None
+        refused, cohorts, count, years = got
+        scored.append((second, ChildPart(DepartmentResults(second.departments, refused, cohorts), count, years)))
+        if keys is None:
+            keys = indicator_keys(scored)
+            if not child.send(keys):
+                child.cancel()  # the rows are then written here (indicator_output)
+            pending.begun = begin_rows_file(scored[:1], ind_format, keys, ind_target, inputs)
+        return scored, pending
+    except BaseException:
+        pending.cancel()
+        raise
+
+
+def _early_keys(ind_format: str, scored: list[tuple[Batch, Any]], second: Batch) -> list[str] | None:
+    """The output columns, when the first part's results tell them: json's are fixed; csv has 年度 when some
+    output row has a year, which the first part settles unless only the second part's departments have one."""
+    if ind_format == "json":
+        return list(JSON_KEYS)
+    keys = indicator_keys(scored)
+    return keys if "year" in keys or all(d.year is None for d in second.departments) else None
+
+
+def _split(batches: Sequence[Batch]) -> tuple[Batch, Batch] | None:
+    """The one large batch cut in two at a department boundary, or None."""
+    if len(batches) != 1 or len(batches[0].table) < max(PARALLEL_ROWS, 2) or not forked.can_fork():
+        return None
+    batch = batches[0]
+    cut = department_cut(batch.table, len(batch.departments), _SHARE)
+    if cut is None:
+        return None
+    row, d = cut
+    n = len(batch.table)
+    return (Batch(batch.spec, batch.table.rows(0, row, 0), batch.departments[:d]),
+            Batch(batch.spec, batch.table.rows(row, n, d), batch.departments[d:]))
+
+
+def _second(batch: Batch, ind_format: str) -> forked.Work:
+    """The child's work: score ``batch``, send its departments' results, then write its indicator rows."""
+
+    def work(channel: forked.Channel, write: Callable[[Any], object]) -> None:
+        result = score_batch(batch.spec, batch.table, batch.departments)
+        departments = result.departments
+        count = indicator_count(result)
+        channel.send((departments.refused, departments.cohorts, count, frozenset(output_years(result))))
+        keys = channel.receive()
+        if count:
+            rows_writer([(batch, result)], ind_format, keys)(write, first=False, last=True)
+
+    return work
