@@ -276,7 +276,7 @@ def _assert_same_reading(ways: list[tuple[list, list]]) -> None:
 def test_columnar_and_row_by_row_reading_agree(table: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import selfscore.batch.io as bio
 
-    assert isinstance(bio._csv_source(table), bio.CodedSource)
+    assert isinstance(bio.read_csv_source(table), bio.CodedSource)
     _assert_same_reading(_read_ways(table, monkeypatch))
     monkeypatch.setattr(bio, "_CHUNK", 2)  # chunks of two rows: departments and codes across chunks
     _assert_same_reading(_read_ways(table, monkeypatch))
@@ -312,7 +312,7 @@ def test_adversarial_csv_reads_the_same_every_way(name: str, plain: bool, encodi
 
     p = tmp_path / ("t.tsv" if "\t" in text else "t.csv")
     p.write_bytes(text.encode(encoding))
-    assert isinstance(bio._csv_source(p), bio.CodedSource) == plain
+    assert isinstance(bio.read_csv_source(p), bio.CodedSource) == plain
     try:
         ways = _read_ways(p, monkeypatch)
     except s.InputError as exc:  # the same refusal every way
@@ -417,12 +417,12 @@ def test_pyarrow_reader_gives_the_same_bytes(table: Path, tmp_path: Path, monkey
     import selfscore.batch.io as bio
     from selfscore.batch.arrow import ArrowSource
 
-    assert isinstance(bio._csv_source(table), ArrowSource)
+    assert isinstance(bio.read_csv_source(table), ArrowSource)
     for name, plain, encoding, text in ADVERSARIAL:
         p = tmp_path / ("t.tsv" if "\t" in text else "t.csv")
         p.write_bytes(text.encode(encoding))
         arrow = plain and encoding in ("utf-8", "utf-8-sig") and "\n\n" not in text.replace("\r\n", "\n")
-        assert isinstance(bio._csv_source(p), ArrowSource) == arrow, name
+        assert isinstance(bio.read_csv_source(p), ArrowSource) == arrow, name
     outputs = []
     for use in (True, False):
         monkeypatch.setattr(bio, "USE_PYARROW", use)
@@ -494,17 +494,20 @@ def test_a_long_note_shared_by_many_departments_is_printed_once(tmp_path: Path, 
 
 
 def test_a_csv_input_is_read_on_a_thread_while_the_engine_loads(table: Path, tmp_path: Path) -> None:
-    """The CLI reads a CSV's bytes ahead (selfscore.cli.batch._prefetch); read_input takes them as the file."""
-    from selfscore.batch.io import read_input
-    from selfscore.cli.batch import _prefetch
+    """The CLI reads a CSV ahead (selfscore.cli.batch._read_ahead) as the batch reader would; read_input takes
+    what it read as the file."""
+    from selfscore.batch.io import CodedSource, read_input
+    from selfscore.cli.batch import _read_ahead
 
-    assert _prefetch(str(tmp_path)) is None and _prefetch(str(ROOT / "cases" / "jinhua-2024.toml")) is None
-    got = _prefetch(str(table))
-    assert got is not None and got() == table.read_bytes()
+    assert _read_ahead(str(tmp_path)) is None and _read_ahead(str(ROOT / "cases" / "jinhua-2024.toml")) is None
+    got = _read_ahead(str(table))
+    assert got is not None
+    source = got()
+    assert isinstance(source, CodedSource) and source.header[:2] == ["部门", "一级指标"]
+    assert source.column(0)[0] == ["元岗街道", "甲街道", "乙街道", "丙街道"]
     # handed over, not kept: a 100 MB file held for the whole run was +80 MiB of peak memory
-    assert not any(isinstance(c.cell_contents, bytes) or c.cell_contents == [table.read_bytes()]
-                   for c in got.__closure__ or ())
-    ahead, _ = read_input(table, spec="tianhe-2023", raw_bytes=_prefetch(str(table)))
+    assert not any(c.cell_contents is source or c.cell_contents == [source] for c in got.__closure__ or ())
+    ahead, _ = read_input(table, spec="tianhe-2023", ahead=_read_ahead(str(table)))
     plain, _ = read_input(table, spec="tianhe-2023")
     assert [d.name for d in ahead[0].departments] == [d.name for d in plain[0].departments] == [
         "元岗街道", "甲街道", "乙街道", "丙街道"]
@@ -519,9 +522,9 @@ def test_an_error_of_the_read_ahead_is_reported_as_the_reader_would(
         raise s.UnreadableError(f"{path}: 无法读取 (cannot read): Input/output error")
 
     monkeypatch.setattr(files, "read_bytes", refuse)
-    from selfscore.cli.batch import _prefetch
+    from selfscore.cli.batch import _read_ahead
 
-    ahead = _prefetch(str(table))
+    ahead = _read_ahead(str(table))
     assert ahead is not None
     with pytest.raises(s.UnreadableError, match="Input/output error"):
         ahead()

@@ -41,7 +41,7 @@ from selfscore.inputs.kinds import is_project_file
 from selfscore.inputs.load import load_case_and_spec, load_spec
 from selfscore.inputs.xlsx import TABLE_LIMITS, open_workbook
 
-__all__ = ["HEADERS", "Batch", "CodedSource", "Failure", "SpecNeeded", "read_input", "recorded_specs"]
+__all__ = ["HEADERS", "Batch", "CodedSource", "Failure", "SpecNeeded", "read_csv_source", "read_input", "recorded_specs"]
 
 _CHUNK: Final = 65_536
 #: A plain CSV is first taken whole, in one pass over its columns (chunk by chunk only if some rows are not plain).
@@ -94,14 +94,12 @@ def _columns(header: Sequence[str], file: str) -> dict[str, int]:
 USE_PYARROW: bool = os.environ.get("SELFSCORE_NO_PYARROW", "") in ("", "0")
 
 
-def _csv_source(path: Path, *, plain: bool = True,
-                raw_bytes: Callable[[], bytes] | None = None) -> CodedSource | Iterator[list[str]]:
+def read_csv_source(path: Path, *, plain: bool = True, raw: bytes | None = None) -> CodedSource | Iterator[list[str]]:
     """A CSV file as a :class:`CodedSource` when it is plain enough to be read by columns (pyarrow where
-    installed, else cut up in numpy), else its rows; ``raw_bytes`` gives the file's bytes when the caller
-    has read them (with ``read_bytes``) already."""
+    installed, else cut up in numpy), else its rows; ``raw``: its bytes, when read already (``read_bytes``)."""
     from selfscore.inputs.files import decode_text, read_bytes, sniff
 
-    raw = read_bytes(path) if raw_bytes is None else raw_bytes()
+    raw = read_bytes(path) if raw is None else raw
     first_bytes = raw[: raw.find(b"\n") % (len(raw) + 1)]
     tsv = path.suffix.lower() == ".tsv"
     if plain and not raw.startswith((b"\xff\xfe", b"\xfe\xff")) and sniff(raw) is None:  # UTF-8, if anything
@@ -214,15 +212,14 @@ def read_input(
     spec: str | None = None,
     sheet: str | None = None,
     progress: Callable[[int], None] | None = None,
-    raw_bytes: Callable[[], bytes] | None = None,
+    ahead: Callable[[], CodedSource | Iterator[list[str]]] | None = None,
 ) -> tuple[list[Batch], list[Failure]]:
     """Read a CSV/xlsx table or a folder of case files into batches (one per spec) and failures.
 
     ``path`` may also be a table in memory: an Arrow table or a polars DataFrame (duck-typed,
     see :func:`selfscore.batch.arrow.table_source`), with the same columns as a CSV file.
-    ``raw_bytes``, for a CSV file, gives its bytes as :func:`selfscore.inputs.files.read_bytes`
-    reads them (or raises what it raises): the CLI starts that read on a thread while it loads
-    the batch engine.
+    ``ahead``, for a CSV file, gives it as :func:`read_csv_source` reads it (or raises what it
+    raises): the CLI starts that read on a thread while it loads the batch engine.
 
     Raises UnreadableError (exit 3) when the input itself cannot be read and
     InputError (exit 4) when it cannot be understood at all (no department column,
@@ -245,7 +242,7 @@ def read_input(
     if suffix in (".xlsx", ".xlsm"):
         rows: Iterable[list[str]] | CodedSource = _xlsx_rows(p, sheet)
     elif suffix in (".csv", ".txt", ".tsv"):
-        rows = _csv_source(p, raw_bytes=raw_bytes)
+        rows = read_csv_source(p) if ahead is None else ahead()
     else:
         kind = sniff(read_bytes(p, limit=MAX_SHEET_BYTES))  # an .xls, .et or .ods: say what to do with it
         raise UnreadableError(f"{p}: {kind}" if kind else

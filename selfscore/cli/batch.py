@@ -40,7 +40,7 @@ from selfscore.cli.batch_out import (
 from selfscore.cli.main import EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE, EXIT_USAGE
 from selfscore.cli.parser import Parser
 from selfscore.core.errors import InputError, OutputError, Problem, SelfScoreError
-from selfscore.inputs.files import recording_reads
+from selfscore.inputs.files import read_bytes, recording_reads
 
 __all__ = ["main"]
 
@@ -188,42 +188,45 @@ def _check_outputs(ns: argparse.Namespace, inputs: Sequence[Path]) -> None:
         check_output(target, inputs, overwrite=ns.force)
 
 
-def _prefetch(path: str) -> Callable[[], bytes] | None:
-    """Start reading a CSV input's bytes on a thread, and give what returns them once (or raises the read's error).
+def _read_ahead(path: str) -> Callable[[], Any] | None:
+    """Start reading a CSV input on a thread, and give what returns it once (or raises the read's error).
 
-    The read (the same :func:`~selfscore.inputs.files.read_bytes` the batch reader calls) releases the GIL,
-    so it overlaps the ~0.2 s of loading numpy, pyarrow and the batch engine; the thread is a daemon, so
-    Ctrl-C does not wait for it.
+    The thread reads it as the batch reader does (:func:`selfscore.batch.io.read_csv_source`): the file's
+    bytes at once, then (once the reader's module is loaded) pyarrow's parse, which releases the GIL and
+    uses its own threads, so much of the read overlaps the ~0.2 s of loading numpy, pyarrow and the engine.  The thread is a daemon, so
+    Ctrl-C does not wait for it; what it read is handed over, not kept.
     """
     p = Path(path)
     if p.suffix.lower() not in (".csv", ".txt", ".tsv") or not p.is_file():
         return None
-    from selfscore.inputs.files import read_bytes
-
     box: list[Any] = []
 
     def read() -> None:
         try:
-            box.append(read_bytes(p))
+            raw = read_bytes(p)  # at once: the batch reader's module is still being loaded
+            from selfscore.batch.io import read_csv_source
+
+            source = read_csv_source(p, raw=raw)
+            del raw
+            box.append(source)
         except BaseException as exc:  # handed to the reader, which raises it where it would have read
             box.append(exc)
 
     thread = threading.Thread(target=read, name="selfscore-read", daemon=True)
     thread.start()
 
-    def result() -> bytes:
+    def result() -> Any:
         thread.join()
-        got = box.pop()  # not kept here: the reader frees the bytes when it is done with them
+        got = box.pop()  # not kept here: the reader frees it when it is done with it
         if isinstance(got, BaseException):
             raise got
-        raw: bytes = got
-        return raw
+        return got
 
     return result
 
 
 def _run(ns: argparse.Namespace, ind_format: str | None, progress: _Progress) -> int:
-    raw_bytes = _prefetch(ns.input)
+    ahead = _read_ahead(ns.input)
     from selfscore.batch import projects  # project tables (项目支出绩效自评表): scored one by one
 
     if projects.handles(ns.input, ns.spec):
@@ -240,7 +243,7 @@ def _run(ns: argparse.Namespace, ind_format: str | None, progress: _Progress) ->
     _check_outputs(ns, inputs)
     with recording_reads() as read:  # every case, spec and extends base read is an input too
         batches, failures = read_input(ns.input, spec=ns.spec, sheet=ns.sheet, progress=lambda n: progress("read", n),
-                                       raw_bytes=raw_bytes)
+                                       ahead=ahead)
     inputs += read
     _check_outputs(ns, inputs)
     if not batches and not failures:  # a table with its header and no rows: nothing to rank, say so
