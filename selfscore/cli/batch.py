@@ -40,7 +40,7 @@ from selfscore.cli.batch_out import (
 from selfscore.cli.main import EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE, EXIT_USAGE
 from selfscore.cli.parser import Parser
 from selfscore.core.errors import InputError, OutputError, Problem, SelfScoreError
-from selfscore.inputs.files import read_bytes, recording_reads
+from selfscore.inputs.files import recording_reads
 
 __all__ = ["main"]
 
@@ -203,6 +203,8 @@ def _read_ahead(path: str) -> Callable[[], Any] | None:
 
     def read() -> None:
         try:
+            from selfscore.inputs.files import read_bytes
+
             raw = read_bytes(p)  # at once: the batch reader's module is still being loaded
             from selfscore.batch.io import read_csv_source
 
