@@ -17,7 +17,9 @@ times, keeping each one's fastest run:
   (:mod:`pipelines`).
 
 Reported per pipeline: wall time, CPU time (user + system: on a shared machine wall
-time also measures the neighbours), peak RSS (``wait4``), the ratio to the polars run,
+time also measures the neighbours), peak RSS (``wait4``: the largest process), peak PSS of
+all its processes (one more, untimed run: ``selfscore batch --indicators`` forks a child
+on Linux), the ratio to the polars run,
 and wrong rows: every row's score against the scalar Decimal engine, computed once per
 distinct (target, actual, weight).  Then the single-case check: ``selfscore score`` of a
 case against ``python -c 'import selfscore'``, and that it imports no numpy or pyarrow.
@@ -32,6 +34,7 @@ import platform
 import subprocess
 import sys
 import tempfile
+import time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -60,6 +63,47 @@ def run(cmd: list[str], env: dict[str, str] | None = None) -> dict[str, float]:
     return {"wall": float(wall), "cpu": float(user) + float(system), "rss": int(rss) / 1024}
 
 
+def peak_memory(cmd: list[str], env: dict[str, str] | None = None) -> float | None:
+    """Peak memory (MiB) of ``cmd`` and every process it forks, summed: the PSS (each shared page counted once,
+    split among its sharers) of the process tree, sampled every 5 ms from ``/proc`` (None elsewhere than Linux).
+
+    ``selfscore batch --indicators`` forks a child that shares the parent's pages; peak RSS (``wait4``) counts
+    only the larger process, so this is the figure to hold against polars' (one process, its threads).
+    """
+    if not Path("/proc/self/smaps_rollup").exists():
+        return None
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env={**os.environ, **(env or {})})
+    peak = 0
+    while proc.poll() is None:
+        peak = max(peak, sum(_pss(pid) for pid in _tree(proc.pid)))
+        time.sleep(0.005)
+    return peak / 1024
+
+
+def _tree(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        found.append(p)
+        try:
+            for task in os.listdir(f"/proc/{p}/task"):
+                todo += [int(c) for c in Path(f"/proc/{p}/task/{task}/children").read_text().split()]
+        except OSError:
+            pass
+    return found
+
+
+def _pss(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
 def pipelines(src: Path, out: Path, xlsx: bool) -> dict[str, tuple[list[str], dict[str, str], list[Path]]]:
     py = sys.executable
     batch = [py, "-m", "selfscore", "batch", str(src), "--spec", SPEC, "-f", "csv", "--no-progress", "--force"]
@@ -67,6 +111,9 @@ def pipelines(src: Path, out: Path, xlsx: bool) -> dict[str, tuple[list[str], di
         "selfscore summary": ([*batch, "-o", str(out / "s.csv")], {}, [out / "s.csv"]),
         "selfscore --indicators csv": ([*batch, "-o", str(out / "s2.csv"), "--indicators", str(out / "i.csv")], {},
                                        [out / "s2.csv", out / "i.csv"]),
+        "selfscore --indicators csv, one process": (
+            [*batch, "-o", str(out / "s2-1.csv"), "--indicators", str(out / "i-1.csv")], {"SELFSCORE_ONE_PROCESS": "1"},
+            [out / "i-1.csv"]),
         "selfscore --indicators json": ([*batch, "-o", str(out / "s3.csv"), "--indicators", str(out / "i.json")], {},
                                         [out / "i.json"]),
         "selfscore summary, no pyarrow": ([*batch, "-o", str(out / "s-np.csv")], {"SELFSCORE_NO_PYARROW": "1"},
@@ -189,6 +236,8 @@ def bench(n: int, repeat: int, xlsx: bool) -> None:
                 best[name] = got if old is None else {k: min(old[k], got[k]) for k in got}
         exact = exact_scores(src)
         same = all((out / a).read_bytes() == (out / b).read_bytes() for a, b in (("s.csv", "s-np.csv"), ("i.csv", "i-np.csv")))
+        one = (out / "i.csv").read_bytes() == (out / "i-1.csv").read_bytes()
+        memory = {name: peak_memory(cmd, env) for name, (cmd, env, _files) in plan.items() if not name.endswith("xlsx")}
         wrong = {
             "selfscore --indicators csv": wrong_rows(out / "i.csv", "score", exact, printed=True),
             "selfscore --indicators csv, no pyarrow": wrong_rows(out / "i-np.csv", "score", exact, printed=True),
@@ -196,18 +245,25 @@ def bench(n: int, repeat: int, xlsx: bool) -> None:
             "pandas + float": wrong_rows(out / "i-pd.csv", "score", exact, printed=False),
         }
         polars = best["polars + float"]
-        print("| pipeline | wall s | CPU s | peak RSS MiB | wall / polars | CPU / polars | RSS / polars | wrong rows |")
-        print("|---|---|---|---|---|---|---|---|")
+        print("| pipeline | wall s | CPU s | peak RSS MiB | peak PSS MiB, all processes | wall / polars | CPU / polars "
+              "| PSS / polars | wrong rows |")
+        print("|---|---|---|---|---|---|---|---|---|")
+        pss_polars = memory.get("polars + float")
         for name, m in best.items():
             w: Any = wrong.get(name, "–")
-            print(f"| {name} | {m['wall']:.2f} | {m['cpu']:.2f} | {m['rss']:.0f} | {m['wall'] / polars['wall']:.2f} | "
-                  f"{m['cpu'] / polars['cpu']:.2f} | {m['rss'] / polars['rss']:.2f} | {w} |")
-        print(f"\nwith and without pyarrow: summary and indicator files {'identical' if same else 'DIFFER'}")
+            pss = memory.get(name)
+            pss_text = "–" if pss is None else f"{pss:.0f}"
+            pss_ratio = "–" if pss is None or not pss_polars else f"{pss / pss_polars:.2f}"
+            print(f"| {name} | {m['wall']:.2f} | {m['cpu']:.2f} | {m['rss']:.0f} | {pss_text} | "
+                  f"{m['wall'] / polars['wall']:.2f} | {m['cpu'] / polars['cpu']:.2f} | {pss_ratio} | {w} |")
+        print(f"\nwith and without pyarrow: summary and indicator files {'identical' if same else 'DIFFER'}; "
+              f"indicator file in one process and in two: {'identical' if one else 'DIFFER'}")
         ind, summ = best["selfscore --indicators csv"], best["selfscore summary"]
         print(f"targets: --indicators/polars wall {ind['wall'] / polars['wall']:.2f} (<= 1.0), CPU "
               f"{ind['cpu'] / polars['cpu']:.2f}; summary/polars wall {summ['wall'] / polars['wall']:.2f} (<= 0.8), CPU "
               f"{summ['cpu'] / polars['cpu']:.2f}; --indicators/summary wall {ind['wall'] / summ['wall']:.2f} (< 2); "
-              f"peak RSS {ind['rss']:.0f} vs polars {polars['rss']:.0f} MiB")
+              f"peak RSS {ind['rss']:.0f} vs polars {polars['rss']:.0f} MiB, peak PSS of all processes "
+              f"{memory.get('selfscore --indicators csv') or 0:.0f} vs {pss_polars or 0:.0f} MiB")
 
 
 def main() -> None:
