@@ -214,6 +214,32 @@ def test_a_failed_child_is_replaced_by_the_parent(when: str, tmp_path: Path, cap
 
 
 @needs_fork
+@pytest.mark.parametrize("where", ["_summary", "indicator_output"])
+def test_an_interrupted_run_leaves_no_child_and_no_file(where: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C after the fork (while the summary or the indicators are written): exit 130, the child stopped,
+    no temporary file, no output."""
+    import selfscore.cli.batch as cli_batch
+
+    table = _table(tmp_path / "t.csv", 40)
+
+    def interrupted(*_args: Any, **_kwargs: Any) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli_batch, where, interrupted)
+    started = _forks(monkeypatch)
+    ind = tmp_path / "i.csv"
+    monkeypatch.setenv("SELFSCORE_ONE_PROCESS", "0")
+    monkeypatch.setattr(batch_halves, "PARALLEL_ROWS", 2)
+    code = main([str(table), "--spec", "tianhe-2023", "--indicators", str(ind), "-o", str(tmp_path / "s.csv")])
+    capsys.readouterr()
+    assert code == 130 and len(started) == 1 and started[0] is not None
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # the child was stopped and reaped
+    assert sorted(p.name for p in tmp_path.iterdir()) == (["s.csv", "t.csv"] if where != "_summary" else ["t.csv"])
+
+
+@needs_fork
 def test_cancel_stops_the_child_and_removes_its_file(tmp_path: Path) -> None:
     child = forked.start(lambda channel, write: time.sleep(30), tmp_path)
     assert child is not None and child.path is not None and Path(child.path).exists()

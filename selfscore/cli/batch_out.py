@@ -396,22 +396,22 @@ def _write_rows_file(scored: list[tuple[Any, Any]], fmt_name: str, keys: list[st
     from selfscore.outputs.files import AtomicOutput
 
     begun = pending.begun if pending is not None else None
-    if begun is None:
-        output = AtomicOutput(Path(target), inputs, overwrite=True)  # the rule was applied by _check_outputs
-        try:
+    # the rule was applied by _check_outputs
+    output = AtomicOutput(Path(target), inputs, overwrite=True) if begun is None else begun.output
+    try:
+        if begun is None:
             with open(output.tmp, "r+b") as f:  # not "wb": see atomic_write
                 write_rows(f.write, first=True, last=there is None)
                 if there is not None:
                     _rest(f, scored, fmt_name, keys, pending)
-        except OSError as exc:
-            raise output.failed(exc) from None
-    else:
-        output = begun.output
-        try:
+        else:
             with begun.file as f:
                 _rest(f, scored, fmt_name, keys, pending)
-        except OSError as exc:
-            raise output.failed(exc) from None
+    except OSError as exc:
+        raise output.failed(exc) from None
+    except BaseException:
+        output.discard()
+        raise
     output.commit()
     print(f"已写入 (written): {target}", file=sys.stderr)
 
