@@ -8,4 +8,4 @@ except KeyboardInterrupt:  # Ctrl-C while the command loads: one line, no traceb
     print("selfscore: 已中断 (interrupted)", file=sys.stderr)
     sys.exit(130)
 
-sys.exit(run())
+run()

@@ -2,22 +2,38 @@
 
 :func:`run` is the console entry point: it imports the command only inside its own
 ``try``, so Ctrl-C even in the first moments (while modules load) ends with one line and
-exit code 130, never a traceback.
+exit code 130, never a traceback.  It leaves without the interpreter's teardown (see
+:func:`_leave`).
 """
 
 from __future__ import annotations
 
+import os
 import sys
+from typing import NoReturn
 
 __all__ = ["run"]
 
 
-def run() -> int:
+def run() -> NoReturn:
     """Entry point of the ``selfscore`` command (and ``python -m selfscore``)."""
     try:
         from selfscore.cli.main import main
 
-        return main()
+        code = main()
     except KeyboardInterrupt:
         print("selfscore: 已中断 (interrupted)", file=sys.stderr)
-        return 130  # EXIT_INTERRUPTED; not imported, so that nothing can be interrupted before this line
+        code = 130  # EXIT_INTERRUPTED; not imported, so that nothing can be interrupted before this line
+    _leave(code)
+
+
+def _leave(code: int) -> NoReturn:
+    """Flush stdout and stderr and end the process at once: every output file is written and closed by now,
+    and the interpreter's teardown would only free each object one by one (~0.08 s after a 10^6-row batch).
+    A reader that went away (``| head``) is no error."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe, or a stream closed already
+            pass
+    os._exit(code)
