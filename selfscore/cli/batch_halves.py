@@ -1,19 +1,18 @@
 """``selfscore batch`` on a large table in two processes: the second part of its departments scored by a child.
 
-When the indicators of a table of at least :data:`PARALLEL_ROWS` rows, one spec, and each
-department's rows together go to a csv or json file, the table is cut at a department boundary
-(:func:`selfscore.batch.table.department_cut`).  A forked child (:mod:`selfscore.cli.forked`)
-scores the second part while this process scores the first and writes its rows into the
-indicator file's temporary file; the child sends its departments' results (what the summary
-needs), is sent the columns, and writes its rows into a file of its own, which is copied after
-this process's rows.  (A summary alone is not cut: each part pays
-~0.15 s to read its distinct texts, and the two processes share the memory bus, so at 10^6
-rows the cut saved nothing there.)
+A table of at least :data:`PARALLEL_ROWS` rows, one spec, and each department's rows together
+is cut at a department boundary (:func:`selfscore.batch.table.department_cut`).  A forked child
+(:mod:`selfscore.cli.forked`) scores the second part while this process scores the first; the
+child sends its departments' results (what the summary needs).  When the indicators go to a
+csv or json file, this process writes its rows into the file's temporary file while the child
+scores, and the child, sent the columns, writes its rows into a file of its own, which is copied
+after ours.  (Each part reads its own distinct texts, ~0.1 s of the ~0.4 s of scoring 10^6
+rows, so the two parts take more CPU than one; the wall time is what drops.)
 
 Each department's result is the scalar engine's whatever else is in its batch (the
 differential tests hold the batch to that), so the two parts give the bytes one process
 gives; ``tests/test_batch_forked.py`` compares them.  Anything else (several batches, an
-indicator format other than a csv or json file, a child that fails) runs here, as before.
+indicator format other than a csv or json file, a child that fails) is scored here, as before.
 """
 
 from __future__ import annotations
@@ -42,20 +41,23 @@ _SHARE: Final = 0.5
 
 def score_all(batches: Sequence[Batch], reducer: Reducer, progress: Callable[..., None], ind_format: str | None,
               ind_target: str | None, inputs: Sequence[Path]) -> tuple[list[tuple[Batch, Any]], Pending | None]:
-    """Every batch scored, as ``(batch, result)``; and what is pending when a child scored the last one.
+    """Every batch scored, as ``(batch, result)``; and what is pending when a child writes indicator rows.
 
-    The last result is then a :class:`~selfscore.cli.batch_out.ChildPart`; the caller hands
-    the :class:`~selfscore.cli.batch_out.Pending` to :func:`~selfscore.cli.batch_out.indicator_output`
-    and cancels it (harmless once done) if the run stops first.  While the child scores, this
-    process writes its own rows into the indicator file's temporary file.
+    When a child scored the last batch, its result is a :class:`~selfscore.cli.batch_out.ChildPart`.
+    The caller hands the :class:`~selfscore.cli.batch_out.Pending` (csv or json indicators to a
+    file) to :func:`~selfscore.cli.batch_out.indicator_output`, and cancels it (harmless once
+    done) if the run stops first.
     """
     def here() -> list[tuple[Batch, Any]]:
         return [(b, score_batch(b.spec, b.table, b.departments, reducer=reducer, progress=progress)) for b in batches]
 
-    if ind_format not in ("csv", "json") or ind_target is None or ind_target == "-":
+    target = ind_target or ""
+    rows = ind_format if target else None  # the child writes indicator rows: csv or json, to a file
+    if rows is not None and (rows not in ("csv", "json") or target == "-"):
         return here(), None
     split = _split(batches)
-    child = None if split is None else forked.start(_second(split[1], ind_format), Path(ind_target).resolve().parent)
+    child = None if split is None else forked.start(_second(split[1], rows),
+                                                     Path(target).resolve().parent if target else None)
     if split is None or child is None:
         return here(), None
     first, second = split
@@ -63,20 +65,23 @@ def score_all(batches: Sequence[Batch], reducer: Reducer, progress: Callable[...
     try:
         scored: list[tuple[Batch, Any]] = [
             (first, score_batch(first.spec, first.table, first.departments, reducer=reducer, progress=progress))]
-        keys = _early_keys(ind_format, scored, second)
-        if keys is not None and child.send(keys):
-            pending.begun = begin_rows_file(scored, ind_format, keys, ind_target, inputs)
+        keys = None if rows is None else _early_keys(rows, scored, second)
+        if rows is not None and keys is not None and child.send(keys):  # our rows written while the child scores
+            pending.begun = begin_rows_file(scored, rows, keys, target, inputs)
         got = child.receive()
         if got is None:  # the child failed: its part is scored here
             pending.cancel()
             return [*scored, (second, score_batch(second.spec, second.table, second.departments, reducer=reducer))], None
         refused, cohorts, count, years = got
         scored.append((second, ChildPart(DepartmentResults(second.departments, refused, cohorts), count, years)))
+        if rows is None:
+            child.cancel()  # it has sent all it had to
+            return scored, None
         if keys is None:
             keys = indicator_keys(scored)
             if not child.send(keys):
                 child.cancel()  # the rows are then written here (indicator_output)
-            pending.begun = begin_rows_file(scored[:1], ind_format, keys, ind_target, inputs)
+            pending.begun = begin_rows_file(scored[:1], rows, keys, target, inputs)
         return scored, pending
     except BaseException:
         pending.cancel()
@@ -106,14 +111,17 @@ def _split(batches: Sequence[Batch]) -> tuple[Batch, Batch] | None:
             Batch(batch.spec, batch.table.rows(row, n, d), batch.departments[d:]))
 
 
-def _second(batch: Batch, ind_format: str) -> forked.Work:
-    """The child's work: score ``batch``, send its departments' results, then write its indicator rows."""
+def _second(batch: Batch, ind_format: str | None) -> forked.Work:
+    """The child's work: score ``batch``, send its departments' results, then (``ind_format``: csv or json) write
+    its indicator rows once it is sent the columns."""
 
     def work(channel: forked.Channel, write: Callable[[Any], object]) -> None:
         result = score_batch(batch.spec, batch.table, batch.departments)
         departments = result.departments
         count = indicator_count(result)
         channel.send((departments.refused, departments.cohorts, count, frozenset(output_years(result))))
+        if ind_format is None:
+            return
         keys = channel.receive()
         if count:
             rows_writer([(batch, result)], ind_format, keys)(write, first=False, last=True)
