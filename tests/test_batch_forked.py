@@ -184,6 +184,38 @@ def test_department_cut() -> None:
 
 
 @needs_fork
+def test_a_child_failing_while_it_places_its_rows_leaves_no_trace(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The child copies its rows into the output itself; if it fails half-way, what it copied is cut off and
+    its rows are written here: the same bytes as in one process."""
+    table = _table(tmp_path / "t.csv", 12)
+    places: list[tuple[str, int]] = []
+    real_begin = batch_halves._begin
+
+    def begin(pending: Any, *args: Any) -> None:
+        real_begin(pending, *args)
+        places.append(pending.at)
+
+    def half_then_fail(self: forked.PartFile, path: str, at: int) -> None:
+        with open(path, "r+b") as f:
+            f.seek(at)
+            f.write(b"half of the rows, then the disk was full")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(batch_halves, "_begin", begin)
+    monkeypatch.setattr(forked.PartFile, "copy_to", half_then_fail)
+    out = {}
+    for fork in (True, False):
+        ind = tmp_path / "i.json"
+        code, summary, err = _run([str(table), "--spec", "tianhe-2023", "--indicators", str(ind)], tmp_path,
+                                  monkeypatch, fork=fork, capsys=capsys)
+        out[fork] = (code, summary, ind.read_bytes(), err)
+    assert len(places) == 1 and places[0] is not None and places[0] > 100  # the child was told where to copy
+    assert out[True] == out[False] and len(json.loads(out[True][2])) == 11 * 4
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+@needs_fork
 @pytest.mark.parametrize("when", ["scoring", "writing"])
 def test_a_failed_child_is_replaced_by_the_parent(when: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
@@ -255,10 +287,10 @@ def test_cancel_stops_the_child_and_removes_its_file(tmp_path: Path) -> None:
 
 @needs_fork
 def test_messages_both_ways(tmp_path: Path) -> None:
-    def work(channel: forked.Channel, write: Any) -> None:
+    def work(channel: forked.Channel, part: forked.PartFile) -> None:
         got = channel.receive()
         channel.send({"got": got, "big": b"x" * 1_000_000})  # more than a pipe holds: sent as the parent reads
-        write(b"from the child\n")
+        part.write(b"from the child\n")
 
     child = forked.start(work, tmp_path)
     assert child is not None and child.send([1, "二"])
@@ -270,6 +302,22 @@ def test_messages_both_ways(tmp_path: Path) -> None:
         assert child.append_to(f)
     assert out.read_bytes() == b"from the parent\nfrom the child\n"
     assert [p.name for p in tmp_path.iterdir()] == ["out"]
+
+
+@needs_fork
+def test_the_child_copies_its_part_where_it_is_told(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.write_bytes(b"0123456789")
+
+    def work(channel: forked.Channel, part: forked.PartFile) -> None:
+        part.write(b"abc")
+        part.write(b"def")
+        part.copy_to(*channel.receive())
+
+    child = forked.start(work, tmp_path)
+    assert child is not None and child.send((str(out), 4))
+    assert child.ended_well()
+    assert out.read_bytes() == b"0123abcdef" and [p.name for p in tmp_path.iterdir()] == ["out"]
 
 
 def test_forking_can_be_turned_off(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -67,7 +67,7 @@ def score_all(batches: Sequence[Batch], reducer: Reducer, progress: Callable[...
             (first, score_batch(first.spec, first.table, first.departments, reducer=reducer, progress=progress))]
         keys = None if rows is None else _early_keys(rows, scored, second)
         if rows is not None and keys is not None and child.send(keys):  # our rows written while the child scores
-            pending.begun = begin_rows_file(scored, rows, keys, target, inputs)
+            _begin(pending, scored, rows, keys, target, inputs)
         got = child.receive()
         if got is None:  # the child failed: its part is scored here
             pending.cancel()
@@ -81,11 +81,25 @@ def score_all(batches: Sequence[Batch], reducer: Reducer, progress: Callable[...
             keys = indicator_keys(scored)
             if not child.send(keys):
                 child.cancel()  # the rows are then written here (indicator_output)
-            pending.begun = begin_rows_file(scored[:1], rows, keys, target, inputs)
+            _begin(pending, scored[:1], rows, keys, target, inputs)
         return scored, pending
     except BaseException:
         pending.cancel()
         raise
+
+
+def _begin(pending: Pending, here: list[tuple[Batch, Any]], fmt_name: str, keys: list[str], target: str,
+           inputs: Sequence[Path]) -> None:
+    """Our rows into the output's temporary file; then the child is told where its rows go (after ours: it
+    copies them there itself while we make the summary), or (the file could not be begun) that we copy them."""
+    pending.begun = begin_rows_file(here, fmt_name, keys, target, inputs)
+    if pending.begun is None:
+        pending.child.send(None)
+        return
+    pending.begun.file.flush()
+    pending.at = pending.begun.file.tell()
+    if not pending.child.send((pending.begun.output.tmp, pending.at)):
+        pending.at = None
 
 
 def _early_keys(ind_format: str, scored: list[tuple[Batch, Any]], second: Batch) -> list[str] | None:
@@ -113,9 +127,9 @@ def _split(batches: Sequence[Batch]) -> tuple[Batch, Batch] | None:
 
 def _second(batch: Batch, ind_format: str | None) -> forked.Work:
     """The child's work: score ``batch``, send its departments' results, then (``ind_format``: csv or json) write
-    its indicator rows once it is sent the columns."""
+    its indicator rows once it is sent the columns, and copy them into the output where it is told to (if told)."""
 
-    def work(channel: forked.Channel, write: Callable[[Any], object]) -> None:
+    def work(channel: forked.Channel, part: forked.PartFile) -> None:
         result = score_batch(batch.spec, batch.table, batch.departments)
         departments = result.departments
         count = indicator_count(result)
@@ -124,6 +138,9 @@ def _second(batch: Batch, ind_format: str | None) -> forked.Work:
             return
         keys = channel.receive()
         if count:
-            rows_writer([(batch, result)], ind_format, keys)(write, first=False, last=True)
+            rows_writer([(batch, result)], ind_format, keys)(part.write, first=False, last=True)
+        place = channel.receive()  # (the output's temporary file, the end of the rows before ours), or None
+        if place is not None and count:
+            part.copy_to(*place)
 
     return work

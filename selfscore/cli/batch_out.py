@@ -302,6 +302,7 @@ class Pending:
 
     child: Any  # selfscore.cli.forked.Child
     begun: Begun | None = None
+    at: int | None = None  # where in the begun file the child copies its rows itself (None: we append them)
 
     def cancel(self) -> None:
         self.child.cancel()
@@ -422,7 +423,13 @@ def _rest(f: BinaryIO, scored: list[tuple[Any, Any]], fmt_name: str, keys: list[
     from selfscore.batch.output import close_json, indicator_count
 
     batch, there = scored[-1]
-    copied = pending is not None and pending.child.append_to(f)
+    if pending is not None and pending.at is not None:  # the child copies its rows into f itself
+        copied = pending.child.ended_well()
+        if not copied:  # what it may have copied is dropped
+            f.seek(pending.at)
+            f.truncate()
+    else:
+        copied = pending is not None and pending.child.append_to(f)
     if there.count and not copied:  # the child failed: its departments scored and written here
         from selfscore.batch.dept import score_batch
 

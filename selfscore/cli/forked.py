@@ -1,10 +1,12 @@
 """Work done by a forked child, so that both cores work (Linux only).
 
 ``selfscore batch`` on a large table scores its second part in a child: :func:`start`
-forks a child that runs ``work(channel, write)``.  The child talks with this process through
+forks a child that runs ``work(channel, part)``.  The child talks with this process through
 two pipes (``channel.send`` / ``receive``: pickled objects) and may write bytes into a
-temporary file beside the output (``write``); :meth:`Child.append_to` waits for the child
-and copies those bytes to the end of the output (``copy_file_range``: the kernel copies).
+temporary file beside the output (``part``), then copy them into the output at a place this
+process tells it (:meth:`PartFile.copy_to`), or leave them for :meth:`Child.append_to`, which
+waits for the child and copies them to the end of the output (``copy_file_range``: the
+kernel copies).
 The child shares the parent's memory copy-on-write and only reads it; it prints nothing and
 leaves through ``os._exit``, so no exit handler, buffer flush or ``finally`` of the parent
 runs twice.
@@ -30,7 +32,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, BinaryIO, NoReturn
 
-__all__ = ["Channel", "Child", "can_fork", "start"]
+__all__ = ["Channel", "Child", "PartFile", "can_fork", "start"]
 
 _LENGTH = struct.Struct("<Q")
 
@@ -122,6 +124,12 @@ class Child:
         except (OSError, ValueError):  # a broken pipe (the child is gone), or the channel closed
             return False
 
+    def ended_well(self) -> bool:
+        """Wait for the child; whether it ended with all its work done (exit status 0)."""
+        ok = self._wait() == 0
+        self._remove()
+        return ok
+
     def append_to(self, out: BinaryIO) -> bool:
         """Wait for the child; if it wrote its bytes, copy them to the end of ``out`` and say True."""
         ok = self._wait() == 0 and self.path is not None
@@ -163,12 +171,12 @@ class Child:
         return os.waitstatus_to_exitcode(status)
 
 
-Work = Callable[[Channel, Callable[[Any], object]], None]
+Work = Callable[[Channel, "PartFile"], None]
 
 
 def start(work: Work, directory: Path | None) -> Child | None:
-    """Fork a child that runs ``work(channel, write)``, ``write`` appending to a new file in ``directory``
-    (None: no file; ``write`` then refuses); None where forking is off or fails."""
+    """Fork a child that runs ``work(channel, part)``, ``part`` (a :class:`PartFile`) a new file in ``directory``
+    (None: no file; writing then fails); None where forking is off or fails."""
     if not can_fork():
         return None
     fd, path = -1, None
@@ -207,18 +215,34 @@ def _child(work: Work, fd: int, channel: Channel, parent_ends: tuple[int, int]) 
         for end in parent_ends:
             os.close(end)
         if fd < 0:
-            work(channel, _no_file)
+            work(channel, PartFile(None))
         else:
-            with open(fd, "wb") as f:
-                work(channel, f.write)
+            with open(fd, "w+b") as f:
+                work(channel, PartFile(f))
         channel.close()
         code = 0
     finally:
         os._exit(code)
 
 
-def _no_file(_chunk: Any) -> object:
-    raise OSError("no file to write to")
+class PartFile:
+    """The child's file: :meth:`write` appends to it; :meth:`copy_to` copies all of it into another file."""
+
+    def __init__(self, f: BinaryIO | None) -> None:
+        self._f = f
+
+    def write(self, chunk: Any) -> object:
+        if self._f is None:
+            raise OSError("no file to write to")
+        return self._f.write(chunk)
+
+    def copy_to(self, path: str, at: int) -> None:
+        """Everything written, into the file ``path`` at offset ``at`` (the kernel copies)."""
+        if self._f is None:
+            return
+        self._f.flush()
+        with open(path, "r+b") as dst:
+            _copy(self._f, dst, at)
 
 
 def _discard(fd: int, path: str | None) -> None:
@@ -228,14 +252,19 @@ def _discard(fd: int, path: str | None) -> None:
         Path(path).unlink(missing_ok=True)
 
 
-def _copy(src: BinaryIO, dst: BinaryIO) -> None:
-    """All of ``src`` to the end of ``dst`` (flushed): in the kernel where it can, else through a buffer."""
+def _copy(src: BinaryIO, dst: BinaryIO, at: int | None = None) -> None:
+    """All of ``src`` (from its start when ``at`` is given) into ``dst`` (flushed): at its end, or at offset ``at``;
+    in the kernel where it can, else through a buffer."""
     copied = 0
     try:
-        while n := os.copy_file_range(src.fileno(), dst.fileno(), 1 << 30):
+        while n := (os.copy_file_range(src.fileno(), dst.fileno(), 1 << 30) if at is None else
+                    os.copy_file_range(src.fileno(), dst.fileno(), 1 << 30, copied, at + copied)):
             copied += n
         return
     except (AttributeError, OSError):  # no copy_file_range (older kernels, some file systems)
         if copied:
             raise
+    if at is not None:
+        src.seek(0)
+        dst.seek(at)
     shutil.copyfileobj(src, dst, 1 << 20)
