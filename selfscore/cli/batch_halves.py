@@ -5,9 +5,10 @@ is cut at a department boundary (:func:`selfscore.batch.table.department_cut`). 
 (:mod:`selfscore.cli.forked`) scores the second part while this process scores the first; the
 child sends its departments' results (what the summary needs).  When the indicators go to a
 csv or json file, this process writes its rows into the file's temporary file while the child
-scores, and the child, sent the columns, writes its rows into a file of its own, which is copied
-after ours.  (Each part reads its own distinct texts, ~0.1 s of the ~0.4 s of scoring 10^6
-rows, so the two parts take more CPU than one; the wall time is what drops.)
+scores; the child, sent the columns, writes its rows into a file of its own and, told where ours
+end, copies them there while this process makes the summary.  (Each part reads its own
+distinct texts, ~0.1 s of the ~0.4 s of scoring 10^6 rows, so the two parts take more CPU
+than one; the wall time is what drops.)
 
 Each department's result is the scalar engine's whatever else is in its batch (the
 differential tests hold the batch to that), so the two parts give the bytes one process

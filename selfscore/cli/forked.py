@@ -82,7 +82,8 @@ class Channel:
 
 
 class Child:
-    """A forked child and its file (``path``, or None); end it with :meth:`append_to` or :meth:`cancel`."""
+    """A forked child and its file (``path``, or None); end it with :meth:`ended_well`, :meth:`append_to` or
+    :meth:`cancel` (which may follow either)."""
 
     def __init__(self, pid: int, path: str | None, channel: Channel) -> None:
         self.pid = pid
