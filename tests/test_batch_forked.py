@@ -50,6 +50,19 @@ def _run(args: list[str], out: Path, monkeypatch: pytest.MonkeyPatch, *, fork: b
     return code, (out / "s.csv").read_bytes(), err
 
 
+def _one_and_two(table: Path, ind: Path | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                 capsys: pytest.CaptureFixture[str], order: tuple[bool, ...] = (False, True),
+                 ) -> dict[bool, tuple[int, bytes, bytes, str]]:
+    """The run in one process (False) and in two (True): exit code, summary, indicator file, stderr."""
+    got = {}
+    for fork in order:
+        more = ["--indicators", str(ind)] if ind is not None else []
+        code, summary, err = _run([str(table), "--spec", "tianhe-2023", *more], tmp_path, monkeypatch, fork=fork,
+                                  capsys=capsys)
+        got[fork] = (code, summary, ind.read_bytes() if ind is not None else b"", err)
+    return got
+
+
 def _forks(monkeypatch: pytest.MonkeyPatch) -> list[forked.Child | None]:
     """The children started from now on (None: forking was off)."""
     started: list[forked.Child | None] = []
@@ -68,13 +81,7 @@ def test_two_processes_write_the_same_bytes_as_one(fmt_name: str | None, tmp_pat
     begun: list[object] = []
     real_begin = batch_halves.begin_rows_file
     monkeypatch.setattr(batch_halves, "begin_rows_file", lambda *a: begun.append(real_begin(*a)) or begun[-1])
-    got = {}
-    ind = tmp_path / f"i.{fmt_name}"
-    for fork in (False, True):
-        more = ["--indicators", str(ind)] if fmt_name else []
-        code, summary, err = _run([str(table), "--spec", "tianhe-2023", *more], tmp_path, monkeypatch, fork=fork,
-                                  capsys=capsys)
-        got[fork] = (code, summary, ind.read_bytes() if fmt_name else b"", err)
+    got = _one_and_two(table, tmp_path / f"i.{fmt_name}" if fmt_name else None, tmp_path, monkeypatch, capsys)
     assert len(started) == 1 and started[0] is not None  # one process, then two
     # with indicators, this process wrote its rows while the child scored
     assert [b is not None for b in begun] == ([True] if fmt_name else [])
@@ -105,12 +112,7 @@ def test_two_processes_at_the_edges(fmt_name: str, years: Any, bad: Any, tmp_pat
                                     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     table = _table(tmp_path / "t.csv", 40, years=years, bad=bad)
     started = _forks(monkeypatch)
-    got = {}
-    ind = tmp_path / f"i.{fmt_name}"
-    for fork in (False, True):
-        code, summary, err = _run([str(table), "--spec", "tianhe-2023", "--indicators", str(ind)], tmp_path,
-                                  monkeypatch, fork=fork, capsys=capsys)
-        got[fork] = (code, summary, ind.read_bytes(), err)
+    got = _one_and_two(table, tmp_path / f"i.{fmt_name}", tmp_path, monkeypatch, capsys)
     assert len(started) == 1 and started[0] is not None  # the cut: 20 departments here, 20 in the child
     assert got[True] == got[False]
     if fmt_name == "json":
@@ -204,12 +206,7 @@ def test_a_child_failing_while_it_places_its_rows_leaves_no_trace(tmp_path: Path
 
     monkeypatch.setattr(batch_halves, "_begin", begin)
     monkeypatch.setattr(forked.PartFile, "copy_to", half_then_fail)
-    out = {}
-    for fork in (True, False):
-        ind = tmp_path / "i.json"
-        code, summary, err = _run([str(table), "--spec", "tianhe-2023", "--indicators", str(ind)], tmp_path,
-                                  monkeypatch, fork=fork, capsys=capsys)
-        out[fork] = (code, summary, ind.read_bytes(), err)
+    out = _one_and_two(table, tmp_path / "i.json", tmp_path, monkeypatch, capsys, order=(True, False))
     assert len(places) == 1 and places[0] is not None and places[0] > 100  # the child was told where to copy
     assert out[True] == out[False] and len(json.loads(out[True][2])) == 11 * 4
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
@@ -235,12 +232,7 @@ def test_a_failed_child_is_replaced_by_the_parent(when: str, tmp_path: Path, cap
     else:
         monkeypatch.setattr(batch_halves, "rows_writer", lambda *a: in_child_fail(real_writer(*a)))
     started = _forks(monkeypatch)
-    out = {}
-    for fork in (True, False):
-        ind = tmp_path / "i.csv"
-        code, summary, err = _run([str(table), "--spec", "tianhe-2023", "--indicators", str(ind)], tmp_path,
-                                  monkeypatch, fork=fork, capsys=capsys)
-        out[fork] = (code, summary, ind.read_bytes(), err)
+    out = _one_and_two(table, tmp_path / "i.csv", tmp_path, monkeypatch, capsys, order=(True, False))
     assert len(started) == 1 and started[0] is not None  # the first run forked, the second did not
     assert out[True] == out[False] and out[True][2].count(b"\n") == 1 + 11 * 4
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]

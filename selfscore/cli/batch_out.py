@@ -399,21 +399,18 @@ def _write_rows_file(scored: list[tuple[Any, Any]], fmt_name: str, keys: list[st
     begun = pending.begun if pending is not None else None
     # the rule was applied by _check_outputs
     output = AtomicOutput(Path(target), inputs, overwrite=True) if begun is None else begun.output
-    try:
-        if begun is None:
-            with open(output.tmp, "r+b") as f:  # not "wb": see atomic_write
-                write_rows(f.write, first=True, last=there is None)
-                if there is not None:
-                    _rest(f, scored, fmt_name, keys, pending)
-        else:
+
+    def save() -> None:
+        if begun is not None:
             with begun.file as f:
                 _rest(f, scored, fmt_name, keys, pending)
-    except OSError as exc:
-        raise output.failed(exc) from None
-    except BaseException:
-        output.discard()
-        raise
-    output.commit()
+            return
+        with open(output.tmp, "r+b") as f:  # not "wb": see atomic_write
+            write_rows(f.write, first=True, last=there is None)
+            if there is not None:
+                _rest(f, scored, fmt_name, keys, pending)
+
+    output.write(save)
     print(f"已写入 (written): {target}", file=sys.stderr)
 
 

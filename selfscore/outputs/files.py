@@ -95,6 +95,18 @@ class AtomicOutput:
         except OSError as exc:
             raise _write_failed(self.path, exc) from None
 
+    def write(self, save: Callable[[], object]) -> None:
+        """Call ``save()`` (which writes :attr:`tmp`), then :meth:`commit`; any failure removes the file, and an
+        OS error becomes the :class:`OutputError` of :meth:`failed`."""
+        try:
+            save()
+        except OSError as exc:
+            raise self.failed(exc) from None
+        except BaseException:
+            self.discard()
+            raise
+        self.commit()
+
     def commit(self) -> None:
         """Move the written file onto the path (refused, and removed, if a file appeared there meanwhile)."""
         try:
@@ -129,14 +141,7 @@ def atomic_write(path: Path, save: Callable[[str], None], *, inputs: Sequence[Pa
     as it is closed (``auto_da_alloc``), ~60 ms for a 160 MB indicator file.
     """
     out = AtomicOutput(path, inputs, overwrite=overwrite)
-    try:
-        save(out.tmp)
-    except OSError as exc:
-        raise out.failed(exc) from None
-    except BaseException:
-        out.discard()
-        raise
-    out.commit()
+    out.write(lambda: save(out.tmp))
 
 
 def write_text_atomic(path: Path, text: str, *, inputs: Sequence[Path] = (), overwrite: bool = False) -> None:
