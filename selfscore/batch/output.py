@@ -34,8 +34,8 @@ from selfscore.batch.vec import LIMIT
 from selfscore.batch.weights import value_codes
 from selfscore.core.numbers import fmt, fmt_percent
 
-__all__ = ["KEYS", "IndicatorColumns", "close_json", "concat", "indicator_columns", "indicator_count", "output_years", "rate_codes",
-           "write_csv", "write_json"]
+__all__ = ["KEYS", "IndicatorColumns", "close_json", "concat", "indicator_columns", "indicator_count", "output_years",
+           "rate_codes", "write_csv", "write_json"]
 
 #: Output columns, in order (``json`` has them all; tables drop ``item_key``, and ``year`` when no row has one).
 KEYS: Final = ("department", "year", "item", "item_key", "group", "category", "name", "target", "actual", "rate",
@@ -107,14 +107,11 @@ def output_years(result: Any) -> set[int | None]:
     return {inputs[d].year for d in np.flatnonzero(present & ok).tolist()}
 
 
-def indicator_columns(result: Any, rows: slice | None = None) -> IndicatorColumns:
-    """The indicator rows of the departments a :class:`~selfscore.batch.dept.BatchResult` scored, in input order
-    (``rows``: only those output rows, e.g. ``slice(n // 2, None)`` for the second half)."""
+def indicator_columns(result: Any) -> IndicatorColumns:
+    """The indicator rows of the departments a :class:`~selfscore.batch.dept.BatchResult` scored, in input order."""
     ok = result.departments.ok()
     order = stable_order(result.row_source)
     keep = order if len(order) == 0 or ok.all() else order[ok[result.row_dept[order]]]
-    if rows is not None:
-        keep = keep[rows]
     src = result.row_source[keep]
     dept = result.row_dept[keep]
     item = result.row_item[keep]
@@ -206,7 +203,7 @@ def _hundredths(rows: Rows, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Each row's rate in 0.01 % (half-up) and whether it fits int64 arithmetic, for the rows at ``keep``.
 
     Computed a block of ``keep`` at a time (the temporaries stay small: a dozen full-length
-    int64 arrays were the batch's peak memory), so a part of the output costs its share.
+    int64 arrays were the batch's peak memory), only at the rows output.
     """
     q = np.zeros(len(keep), dtype=np.int64)
     fits = np.zeros(len(keep), dtype=bool)

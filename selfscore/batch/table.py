@@ -120,7 +120,6 @@ class IndicatorTable:
         place = self.where[i] if len(self.where) else f"第{i + 1}行"
         return f"{place} “{self.name[i]}”"
 
-
     def rows(self, r0: int, r1: int, d0: int) -> IndicatorTable:
         """Rows ``r0`` to ``r1`` as a table of their own, holding departments ``d0``, ``d0 + 1``, ... (numbered
         from 0 again); each row keeps its label (``第N行``).  Coded columns keep all their values (some then

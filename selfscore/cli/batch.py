@@ -194,8 +194,8 @@ def _read_ahead(path: str) -> Callable[[], Any] | None:
 
     The thread reads it as the batch reader does (:func:`selfscore.batch.io.read_csv_source`): the file's
     bytes at once, then (once the reader's module is loaded) pyarrow's parse, which releases the GIL and
-    uses its own threads, so much of the read overlaps the ~0.2 s of loading numpy, pyarrow and the engine.  The thread is a daemon, so
-    Ctrl-C does not wait for it; what it read is handed over, not kept.
+    uses its own threads, so much of the read overlaps the ~0.2 s of loading numpy, pyarrow and the
+    engine.  The thread is a daemon, so Ctrl-C does not wait for it; what it read is handed over, not kept.
     """
     p = Path(path)
     if p.suffix.lower() not in (".csv", ".txt", ".tsv") or not p.is_file():
