@@ -19,7 +19,7 @@ import pytest
 import selfscore.batch as sb
 import selfscore.batch.output as out
 from selfscore.batch.fastunique import loaded_pyarrow
-from selfscore.batch.output import IndicatorColumns, write_csv, write_json
+from selfscore.batch.output import IndicatorColumns, indicator_columns, write_csv, write_json
 from selfscore.cli.batch import main
 
 KEYS = list(out.KEYS)
@@ -113,9 +113,23 @@ def test_no_rows(path: str) -> None:
     assert _written(lambda w: write_json(cols, KEYS, w)) == b"[]\n"
 
 
-def test_used_values() -> None:
-    cols = IndicatorColumns({"year": [2023, None, 2024, 2025]}, {"year": np.array([2, 1, 2, 1], dtype=np.int64)})
-    assert cols.used("year") == [None, 2024]
+def test_output_rows_and_years(tmp_path: Path) -> None:
+    """indicator_count and output_years: the rows and years of the departments scored only (the 年度 column
+    and the two-process cut rest on them)."""
+    from selfscore.batch.dept import score_batch
+    from selfscore.batch.io import read_input
+    from selfscore.batch.output import indicator_count, output_years
+
+    table = tmp_path / "t.csv"
+    table.write_text("部门,年度,一级指标,二级指标,三级指标,年度目标值,年度实现值\n"
+                     "甲,2023,产出指标,数量指标,活动,≥10次,12次\n甲,2023,效益指标,满意度,满意度,≥95%,96%\n"
+                     "乙,2024,产出指标,数量指标,活动,≥10次,三次\n"  # not a number: 乙 is not scored
+                     "丙,,产出指标,数量指标,活动,≥10次,9次\n", encoding="utf-8")
+    (batch,), _ = read_input(table, spec="tianhe-2023")
+    result = score_batch(batch.spec, batch.table, batch.departments)
+    assert [d.ok for d in result.departments] == [True, False, True]
+    assert indicator_count(result) == 3 and output_years(result) == {2023, None}
+    assert len(indicator_columns(result)) == 3
 
 
 TABLE = '''\

@@ -60,12 +60,6 @@ class IndicatorColumns:
     def cell(self, key: str, r: int) -> Any:
         return self.values[key][int(self.codes[key][r])]
 
-    def used(self, key: str) -> list[Any]:
-        """The distinct values of ``key`` some row has."""
-        present = np.zeros(len(self.values[key]), dtype=bool)
-        present[self.codes[key]] = True
-        return [v for v, p in zip(self.values[key], present.tolist(), strict=True) if p]
-
     def texts(self, *, strip: bool) -> IndicatorColumns:
         """Every cell as text (``""`` for none; stripped of surrounding spaces when ``strip``)."""
         values = {k: ["" if v is None else (str(v).strip() if strip else str(v)) for v in vals]
