@@ -4,6 +4,7 @@ each held by some row, and every row's index into them."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -87,3 +88,66 @@ def test_a_gbk_file_reads_as_without_pyarrow(tmp_path: Path, monkeypatch: pytest
     assert [b.departments for b in got[0]] == [b.departments for b in want[0]]
     assert [d.name for d in got[0][0].departments] == ["甲", "乙"]
     assert list(got[0][0].table.target) == list(want[0][0].table.target) == ["≥95%", "达标"]
+
+
+_HEAD = "部门,一级指标,三级指标,年度目标值,年度实现值\n"
+_ROWS = "甲,产出指标,a,≥95%,96%\n乙,效益指标,b,达标,达标\n"
+
+
+@pytest.mark.parametrize("name,data", [
+    ("plain.csv", (_HEAD + _ROWS).encode()),
+    ("crlf.csv", (_HEAD + _ROWS).replace("\n", "\r\n").encode()),
+    ("bom.csv", (_HEAD + _ROWS).encode("utf-8-sig")),
+    ("lone-cr.csv", (_HEAD + _ROWS).replace("a,", "a\r,").encode()),
+    ("quoted.csv", (_HEAD + _ROWS).replace("达标,达标", '"达标","达,标"').encode()),
+    ("nul.csv", (_HEAD + _ROWS).encode() + b"\x00"),
+    ("blank.csv", (_HEAD + "\n" + _ROWS).encode()),
+    ("gbk.csv", (_HEAD + _ROWS).encode("gbk")),
+    ("utf16.csv", (_HEAD + _ROWS).encode("utf-16")),
+    ("bad-cell.csv", (_HEAD + _ROWS).encode() + b"\xff,x,y,z,w\n"),
+    ("blank-only.csv", b" \n \n"),
+    ("tabs.tsv", (_HEAD + _ROWS).replace(",", "\t").encode()),
+    ("zip.csv", b"PK\x03\x04" + b"\x00" * 60),
+])
+def test_a_mapped_file_reads_as_its_bytes(name: str, data: bytes, tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file read through a map (:func:`map_bytes`, forced here at any size) gives what its bytes give: the same
+    columns, rows or error, through pyarrow or the batch's own reader."""
+    import mmap
+
+    import selfscore.inputs.files as files
+    from selfscore.batch.io import read_csv_source
+
+    p = tmp_path / name
+    p.write_bytes(data)
+    monkeypatch.setattr(files, "MAP_FROM_BYTES", 1)
+    mapped = files.map_bytes(p)
+    assert isinstance(mapped, mmap.mmap) and mapped[:] == data
+    assert _read(lambda: read_csv_source(p)) == _read(lambda: read_csv_source(p, raw=data))
+    assert p.read_bytes() == data
+
+
+def _read(read: Any) -> object:
+    try:
+        found = read()
+    except Exception as exc:  # the error is the result compared
+        return type(exc).__name__, str(exc)
+    if hasattr(found, "column"):
+        return type(found).__name__, found.header, [found.column(j)[0] for j in range(len(found.header))], \
+            [found.column(j)[1].tolist() for j in range(len(found.header))]
+    return list(found)
+
+
+def test_a_large_table_is_mapped_and_a_small_one_read(tmp_path: Path) -> None:
+    import mmap
+
+    from selfscore.inputs.files import MAP_FROM_BYTES, map_bytes
+
+    big, small = tmp_path / "big.csv", tmp_path / "small.csv"
+    big.write_bytes((_HEAD + _ROWS * (MAP_FROM_BYTES // len(_ROWS.encode()) + 1)).encode())
+    small.write_bytes((_HEAD + _ROWS).encode())
+    assert isinstance(map_bytes(big), mmap.mmap)
+    assert map_bytes(small) == small.read_bytes()
+    with pytest.raises(Exception, match=r"big.csv: 文件过大 \(file too large\): 1 MB") as refused:
+        map_bytes(big, limit=1 << 20)
+    assert type(refused.value).__name__ == "UnreadableError"

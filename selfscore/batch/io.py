@@ -22,6 +22,7 @@ reported and skipped; the other departments are scored.
 from __future__ import annotations
 
 import itertools
+import mmap
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -94,23 +95,27 @@ def _columns(header: Sequence[str], file: str) -> dict[str, int]:
 USE_PYARROW: bool = os.environ.get("SELFSCORE_NO_PYARROW", "") in ("", "0")
 
 
-def read_csv_source(path: Path, *, plain: bool = True, raw: bytes | None = None) -> CodedSource | Iterator[list[str]]:
+def read_csv_source(path: Path, *, plain: bool = True,
+                    raw: bytes | mmap.mmap | None = None) -> CodedSource | Iterator[list[str]]:
     """A CSV file as a :class:`CodedSource` when it is plain enough to be read by columns (pyarrow where
-    installed, else cut up in numpy), else its rows; ``raw``: its bytes, when read already (``read_bytes``)."""
-    from selfscore.inputs.files import decode_text, read_bytes, sniff
+    installed, else cut up in numpy), else its rows; ``raw``: its bytes (or map), when read already
+    (:func:`~selfscore.inputs.files.map_bytes`).  pyarrow reads a map as it is; any other way reads bytes."""
+    from selfscore.inputs.files import decode_text, map_bytes, sniff
 
-    raw = read_bytes(path) if raw is None else raw
-    first_bytes = raw[: raw.find(b"\n") % (len(raw) + 1)]
+    mapped = map_bytes(path) if raw is None else raw
+    first_bytes = mapped[: mapped.find(b"\n") % (len(mapped) + 1)]
     tsv = path.suffix.lower() == ".tsv"
-    if plain and not raw.startswith((b"\xff\xfe", b"\xfe\xff")) and sniff(raw) is None:  # UTF-8, if anything
-        delimiter = "\t" if tsv or (b"\t" in first_bytes and b"," not in first_bytes) else ","
-        if USE_PYARROW:
-            from selfscore.batch.arrow import csv_source
+    utf8 = plain and mapped[:2] not in (b"\xff\xfe", b"\xfe\xff") and sniff(mapped) is None  # UTF-8, if anything
+    delimiter = "\t" if tsv or (b"\t" in first_bytes and b"," not in first_bytes) else ","
+    if utf8 and USE_PYARROW:
+        from selfscore.batch.arrow import csv_source
 
-            if (arrow := csv_source(raw, delimiter)) is not None:
-                return arrow
-        if (found := _PlainCsv.of(raw, None, "", delimiter)) is not None:
-            return found
+        if (arrow := csv_source(mapped, delimiter)) is not None:
+            return arrow
+    raw = mapped if isinstance(mapped, bytes) else mapped[:]
+    del mapped
+    if utf8 and (found := _PlainCsv.of(raw, None, "", delimiter)) is not None:
+        return found
     try:
         text, encoding = decode_text(raw)
     except ValueError as exc:

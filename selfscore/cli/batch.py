@@ -152,15 +152,9 @@ def main(args: list[str]) -> int:
         print("selfscore batch: 用法错误 (usage error): --indicators-format 需要 --indicators FILE", file=sys.stderr)
         return EXIT_USAGE
     progress = _Progress(sys.stderr, enabled=not ns.no_progress and sys.stderr.isatty())
-    from selfscore.batch.io import SpecNeeded
-
-    try:
+    try:  # nothing of the batch is loaded before _run starts the read-ahead: it overlaps the loading
         return _run(ns, ind_format, progress)
-    except SpecNeeded as exc:
-        progress.close()
-        print(f"selfscore batch: 用法错误 (usage error): {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except SelfScoreError as exc:
+    except SelfScoreError as exc:  # SpecNeeded too: a usage error, reported as one (exit 2)
         progress.close()
         from selfscore.cli.main import report_error
 
@@ -192,8 +186,8 @@ def _check_outputs(ns: argparse.Namespace, inputs: Sequence[Path]) -> None:
 def _read_ahead(path: str) -> Callable[[], Any] | None:
     """Start reading a CSV input on a thread, and give what returns it once (or raises the read's error).
 
-    The thread reads it as the batch reader does (:func:`selfscore.batch.io.read_csv_source`): the file's
-    bytes at once, then (once the reader's module is loaded) pyarrow's parse, which releases the GIL and
+    The thread reads it as the batch reader does (:func:`selfscore.batch.io.read_csv_source`): the file
+    mapped at once, then (once the reader's module is loaded) pyarrow's parse, which releases the GIL and
     uses its own threads, so much of the read overlaps the ~0.2 s of loading numpy, pyarrow and the
     engine.  The thread is a daemon, so Ctrl-C does not wait for it; what it read is handed over, not kept.
     """
@@ -204,9 +198,9 @@ def _read_ahead(path: str) -> Callable[[], Any] | None:
 
     def read() -> None:
         try:
-            from selfscore.inputs.files import read_bytes
+            from selfscore.inputs.files import map_bytes
 
-            raw = read_bytes(p)  # at once: the batch reader's module is still being loaded
+            raw = map_bytes(p)  # at once: the batch reader's module is still being loaded
             from selfscore.batch.io import read_csv_source
 
             source = read_csv_source(p, raw=raw)

@@ -9,6 +9,7 @@ selfscore does not read (.xls, WPS .et, .ods) with what to do about them.
 
 from __future__ import annotations
 
+import mmap
 import os
 import stat
 import zipfile
@@ -20,8 +21,8 @@ from typing import Final
 
 from selfscore.core.errors import UnreadableError
 
-__all__ = ["MAX_SHEET_BYTES", "MAX_TABLE_BYTES", "MAX_TOML_BYTES", "decode_text", "note_read", "read_bytes", "read_text", "read_text_head",
-           "recording_reads", "regular_file", "sniff"]
+__all__ = ["MAX_SHEET_BYTES", "MAX_TABLE_BYTES", "MAX_TOML_BYTES", "decode_text", "map_bytes", "note_read", "read_bytes",
+           "read_text", "read_text_head", "recording_reads", "regular_file", "sniff"]
 
 #: A case or spec: the golden cases are 2-12 KB, the bundled specs under 20 KB; 1 MB holds
 #: ~15,000 indicators (see ``MAX_INDICATORS``), about 100 times the largest real department.
@@ -101,30 +102,60 @@ def read_bytes(path: Path, *, limit: int = MAX_TABLE_BYTES, kind: str = "此类�
     return raw
 
 
+#: From this size :func:`map_bytes` maps a file instead of reading it.
+MAP_FROM_BYTES: Final = 1 << 20
+
+
+def map_bytes(path: Path, *, limit: int = MAX_TABLE_BYTES, kind: str = "此类输入") -> bytes | mmap.mmap:
+    """``path``'s bytes as :func:`read_bytes` checks them, mapped read-only when the file is large.
+
+    A map is the page cache's own pages: nothing is copied or allocated, so a 100 MB table is
+    ready at once instead of in ~0.07 s (0.15-0.3 s while another thread loads modules).  Only
+    what bytes and a map share may be used on it: ``find``, ``len``, slices (which are bytes),
+    :mod:`re` and the buffer protocol; ``raw[:]`` is its bytes.  A file cut short while it is
+    mapped ends the process (SIGBUS) where a read would give a short text: inputs are not
+    expected to change under a run.  Small files, and files that cannot be mapped, are read.
+    """
+    p = Path(path)
+    info = regular_file(p)
+    if info.st_size < MAP_FROM_BYTES or info.st_size > limit:
+        return read_bytes(p, limit=limit, kind=kind)
+    try:
+        with open(p, "rb") as f:
+            mapped = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError):  # a file system without maps, or the file emptied meanwhile
+        return read_bytes(p, limit=limit, kind=kind)
+    if len(mapped) > limit:  # the file grew since it was looked at
+        mapped.close()
+        return read_bytes(p, limit=limit, kind=kind)
+    return mapped
+
+
 _SAVE_AS: Final = "请用 Excel 或 WPS 打开，另存为 .xlsx（Excel 工作簿）或 CSV 后再试"
 
 
-def sniff(raw: bytes) -> str | None:
+def sniff(raw: bytes | mmap.mmap) -> str | None:
     """The office format ``raw`` really is when selfscore cannot read it (with what to do), else None.
 
     Looks at the content, not the name: an old ``.xls`` or WPS ``.et`` (an OLE2 compound
     file), an OpenDocument ``.ods``/``.odt``, a Word ``.docx`` or a PDF.
     """
-    if raw.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+    head = raw[:8]  # ``raw`` may be a map (:func:`map_bytes`), which has no ``startswith``
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return f"是旧版 Excel (.xls) 或 WPS (.et) 文件 (old binary spreadsheet)，不能直接读取：{_SAVE_AS}"
-    if raw.startswith(b"%PDF"):
+    if head.startswith(b"%PDF"):
         return "是 PDF 文件 (a PDF)，不能读取：请使用原始的 Excel 表格，或另存为 .xlsx / CSV"
-    if raw.startswith(b"PK\x03\x04"):
-        head = raw[30:30 + 100]
-        if b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet" in head:
+    if head.startswith(b"PK\x03\x04"):
+        entry = raw[30:30 + 100]  # the first entry of an OpenDocument zip: its mimetype
+        if b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet" in entry:
             return f"是 OpenDocument 表格 (.ods)，不能直接读取：{_SAVE_AS}"
-        if b"mimetypeapplication/vnd.oasis.opendocument" in head:
+        if b"mimetypeapplication/vnd.oasis.opendocument" in entry:
             return "是 OpenDocument 文档 (.odt)，不是表格：请提供 .xlsx 或 CSV 表格"
         return _zip_kind(raw)
     return None
 
 
-def _zip_kind(raw: bytes) -> str | None:
+def _zip_kind(raw: bytes | mmap.mmap) -> str | None:
     import io
 
     try:
