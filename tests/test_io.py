@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import sys
 from pathlib import Path
 
 import pytest
@@ -101,3 +102,34 @@ def test_a_folder_that_refuses_the_temporary_file_is_an_output_error(tmp_path: P
     with pytest.raises(OutputError, match="没有写入权限"):
         write_text_atomic(tmp_path / "out.txt", "x")
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("exchanged", [True, False])
+def test_a_large_file_replacing_another_is_exchanged_with_it(exchanged: bool, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Over an existing file a large output is exchanged with it (ext4 does not write it back before returning,
+    as it does for a rename over a file), else renamed: the same file, permissions and folder either way."""
+    import selfscore.outputs.files as files
+
+    monkeypatch.setattr(files, "EXCHANGE_FROM_BYTES", 4)
+    swaps: list[bool] = []
+    real = files._exchange
+
+    def exchange(a: str, b: Path) -> bool:
+        swaps.append(exchanged and real(a, b))
+        return swaps[-1]
+
+    monkeypatch.setattr(files, "_exchange", exchange)
+    path, other = tmp_path / "indicators.csv", tmp_path / "link"
+    path.write_bytes(b"old rows\n")
+    path.chmod(0o640)
+    os.link(path, other)  # a second name of the old file keeps the old file
+    files.atomic_write(path, lambda tmp: Path(tmp).write_bytes(b"new rows\n"), overwrite=True)
+    assert path.read_bytes() == b"new rows\n" and other.read_bytes() == b"old rows\n"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["indicators.csv", "link"]
+    asked = 1 if sys.platform == "linux" else 0  # the exchange is asked for on Linux only
+    assert len(swaps) == asked and swaps == [exchanged] * asked  # a real exchange (where the file system has it)
+    files.atomic_write(tmp_path / "new.csv", lambda tmp: Path(tmp).write_bytes(b"rows\n"))  # nothing to exchange
+    files.atomic_write(path, lambda tmp: Path(tmp).write_bytes(b"few"), overwrite=True)  # under the size
+    assert len(swaps) == asked and (tmp_path / "new.csv").read_bytes() == b"rows\n" and path.read_bytes() == b"few"

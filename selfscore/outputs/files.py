@@ -10,12 +10,15 @@ message; the old destination stays as it was and no temporary file is left behin
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import stat
+import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Final
 
 from selfscore.core.errors import OutputError
 
@@ -112,7 +115,7 @@ class AtomicOutput:
         try:
             os.chmod(self.tmp, self.mode)
             check_output(self.path, self.inputs, overwrite=self.overwrite)  # nothing appeared meanwhile
-            os.replace(self.tmp, self.target)
+            _replace(self.tmp, self.target)
         except OSError as exc:
             raise self.failed(exc) from None
         except BaseException:
@@ -126,6 +129,45 @@ class AtomicOutput:
         """The error for ``exc`` writing the file; the temporary file is removed."""
         self.discard()
         return _write_failed(self.path, exc)
+
+
+#: From this size a file replacing another is exchanged with it (:func:`_replace`).
+EXCHANGE_FROM_BYTES: Final = 8 << 20
+
+
+def _replace(tmp: str, target: Path) -> None:
+    """``os.replace(tmp, target)``, except that a large file replacing a regular file is exchanged with it
+    (Linux ``renameat2(RENAME_EXCHANGE)``) and the old file, then at ``tmp``, removed.
+
+    Either way ``target`` names the old file or the complete new one at every moment.  ext4 starts
+    writing back a file renamed over another before the rename returns (``auto_da_alloc``): ~0.1 s
+    for a 160 MB indicator file; not one exchanged (~0.01 s with the removal).  Neither is synced
+    to disk (nothing here ever was).  Where there is no exchange (another system, an older kernel
+    or C library, a file system without it) the file is renamed as usual.
+    """
+    try:
+        large = os.stat(tmp).st_size >= EXCHANGE_FROM_BYTES and stat.S_ISREG(os.lstat(target).st_mode)
+    except FileNotFoundError:
+        large = False
+    if large and sys.platform == "linux" and _exchange(tmp, target):
+        with contextlib.suppress(OSError):  # the output is in place; at worst the old file stays at ``tmp``
+            os.unlink(tmp)
+        return
+    os.replace(tmp, target)
+
+
+def _exchange(a: str, b: Path) -> bool:
+    """Whether ``a`` and ``b`` were exchanged in one step (``renameat2`` with ``RENAME_EXCHANGE``)."""
+    import ctypes
+
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):  # no C library to ask, or one without renameat2 (glibc < 2.28)
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    renameat2.restype = ctypes.c_int
+    at_cwd, exchange = -100, 2  # AT_FDCWD, RENAME_EXCHANGE (linux/fcntl.h, linux/fs.h)
+    return bool(renameat2(at_cwd, os.fsencode(a), at_cwd, os.fsencode(b), exchange) == 0)
 
 
 def atomic_write(path: Path, save: Callable[[str], None], *, inputs: Sequence[Path] = (),
