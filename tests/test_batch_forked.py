@@ -316,3 +316,27 @@ def test_forking_can_be_turned_off(monkeypatch: pytest.MonkeyPatch, tmp_path: Pa
     monkeypatch.setenv("SELFSCORE_ONE_PROCESS", "1")
     assert not forked.can_fork() and forked.start(lambda channel, write: None, tmp_path) is None
     assert list(tmp_path.iterdir()) == []
+
+
+@needs_fork
+def test_a_child_is_done_when_it_says_so_and_is_reaped(tmp_path: Path) -> None:
+    """The child's last message, not its exit status, says its work is done: a child that leaves early with
+    status 0 failed; one that finished is reaped without being waited for."""
+    def leaves(channel: forked.Channel, part: forked.PartFile) -> None:
+        part.write(b"half")
+        os._exit(0)
+
+    child = forked.start(leaves, tmp_path)
+    assert child is not None and not child.ended_well()
+    child = forked.start(lambda channel, part: part.write(b"all"), tmp_path)
+    assert child is not None and child.ended_well()
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        try:
+            os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:  # no child left: both reaped
+            break
+        time.sleep(0.01)
+    else:
+        pytest.fail("a child was left unreaped")
+    assert list(tmp_path.iterdir()) == []

@@ -5,8 +5,8 @@ forks a child that runs ``work(channel, part)``.  The child talks with this proc
 two pipes (``channel.send`` / ``receive``: pickled objects) and may write bytes into a
 temporary file beside the output (``part``), then copy them into the output at a place this
 process tells it (:meth:`PartFile.copy_to`), or leave them for :meth:`Child.append_to`, which
-waits for the child and copies them to the end of the output (``copy_file_range``: the
-kernel copies).
+waits for the child's last message (sent when its work is done) and copies them to the end of
+the output (``copy_file_range``: the kernel copies).
 The child shares the parent's memory copy-on-write and only reads it; it prints nothing and
 leaves through ``os._exit``, so no exit handler, buffer flush or ``finally`` of the parent
 runs twice.
@@ -30,7 +30,7 @@ import threading
 import warnings
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, BinaryIO, NoReturn
+from typing import Any, BinaryIO, Final, NoReturn
 
 __all__ = ["Channel", "Child", "PartFile", "can_fork", "start"]
 
@@ -126,14 +126,14 @@ class Child:
             return False
 
     def ended_well(self) -> bool:
-        """Wait for the child; whether it ended with all its work done (exit status 0)."""
-        ok = self._wait() == 0
+        """Wait for the child's last message; whether it did all its work (see :meth:`_done`)."""
+        ok = self._done()
         self._remove()
         return ok
 
     def append_to(self, out: BinaryIO) -> bool:
-        """Wait for the child; if it wrote its bytes, copy them to the end of ``out`` and say True."""
-        ok = self._wait() == 0 and self.path is not None
+        """Wait for the child's last message; if it wrote its bytes, copy them to the end of ``out`` and say True."""
+        ok = self._done() and self.path is not None
         try:
             if ok and self.path is not None:
                 out.flush()
@@ -152,6 +152,16 @@ class Child:
                 pass
             self._wait()
         self._remove()
+
+    def _done(self) -> bool:
+        """Whether the child's next message is its last, sent once all its work is done.  Its exit is not waited
+        for (leaving, it frees its memory: ~0.02 s at 10^6 rows); a thread reaps it."""
+        if self.receive() != _DONE:  # it failed, and receive() stopped it; or it was not done
+            self.cancel()
+            return False
+        pid, self.pid = self.pid, 0
+        threading.Thread(target=_reap, args=(pid,), name="selfscore-reap", daemon=True).start()
+        return True
 
     def _remove(self) -> None:
         if self._reader is not None:  # the child has ended, so the read has its end of file
@@ -172,7 +182,16 @@ class Child:
         return os.waitstatus_to_exitcode(status)
 
 
+def _reap(pid: int) -> None:
+    try:
+        os.waitpid(pid, 0)
+    except ChildProcessError:  # reaped already
+        pass
+
+
 Work = Callable[[Channel, "PartFile"], None]
+#: The child's last message: its work is done.
+_DONE: Final = "selfscore: the child's work is done"
 
 
 def start(work: Work, directory: Path | None) -> Child | None:
@@ -220,6 +239,7 @@ def _child(work: Work, fd: int, channel: Channel, parent_ends: tuple[int, int]) 
         else:
             with open(fd, "w+b") as f:
                 work(channel, PartFile(f))
+        channel.send(_DONE)
         channel.close()
         code = 0
     finally:
