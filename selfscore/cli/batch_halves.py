@@ -35,9 +35,11 @@ __all__ = ["PARALLEL_ROWS", "score_all"]
 
 #: From this many indicator rows, a table is scored in two processes.
 PARALLEL_ROWS = 200_000
-#: The share of the rows this process scores and writes (it also makes the summary and copies the child's rows, but
-#: the child, which starts with no cache warm, ran ~20 % slower per row at 10^6 rows).
-_SHARE: Final = 0.5
+#: The share of the rows this process scores and writes: a little under half, because it also makes and writes the
+#: summary while the child copies its rows (the child, with no cache warm, is slower per row; at 10^6 rows, with
+#: 0.5 this process came last in 7 of 8 runs, by ~0.03 s; with 0.48 the two ends come within ~0.025 s, with 0.45
+#: the child came last in 5 of 8, by up to 0.18 s).
+_SHARE: Final = 0.48
 
 
 def score_all(batches: Sequence[Batch], reducer: Reducer, progress: Callable[..., None], ind_format: str | None,
