@@ -77,8 +77,8 @@ def score_all(batches: Sequence[Batch], reducer: Reducer, progress: Callable[...
             return [*scored, (second, score_batch(second.spec, second.table, second.departments, reducer=reducer))], None
         refused, cohorts, count, years = got
         scored.append((second, ChildPart(DepartmentResults(second.departments, refused, cohorts), count, years)))
-        if rows is None:
-            child.cancel()  # it has sent all it had to
+        if rows is None:  # it has sent all it had to; its exit (freeing its memory, ~0.02 s) is not waited for
+            child.ended_well()
             return scored, None
         if keys is None:
             keys = indicator_keys(scored)
