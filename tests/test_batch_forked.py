@@ -102,6 +102,7 @@ def test_two_processes_write_the_same_bytes_as_one(fmt_name: str | None, tmp_pat
 @needs_fork
 @pytest.mark.parametrize(("fmt_name", "years", "bad"), [
     ("csv", lambda d: d == 39, lambda d: False),  # only the child's part has a year: the columns wait for it
+    ("csv", lambda d: False, lambda d: d == 4),  # no year anywhere: the child knows the columns from the start
     ("csv", lambda d: False, lambda d: d >= 20),  # the child's departments all unscorable: it writes no row
     ("json", lambda d: False, lambda d: d >= 20),  # ... and the list is closed after this process's rows
     ("json", lambda d: d == 2, lambda d: d < 20),  # this process has no row to write

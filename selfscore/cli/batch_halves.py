@@ -29,7 +29,7 @@ from selfscore.batch.output import indicator_count, output_years
 from selfscore.batch.parse import Reducer
 from selfscore.batch.table import department_cut
 from selfscore.cli import forked
-from selfscore.cli.batch_out import JSON_KEYS, ChildPart, Pending, begin_rows_file, indicator_keys, rows_writer
+from selfscore.cli.batch_out import IND_KEYS, JSON_KEYS, ChildPart, Pending, begin_rows_file, indicator_keys, rows_writer
 
 __all__ = ["PARALLEL_ROWS", "score_all"]
 
@@ -59,7 +59,8 @@ def score_all(batches: Sequence[Batch], reducer: Reducer, progress: Callable[...
     if rows is not None and (rows not in ("csv", "json") or target == "-"):
         return here(), None
     split = _split(batches)
-    child = None if split is None else forked.start(_second(split[1], rows),
+    known = None if split is None else _known_keys(rows, split)
+    child = None if split is None else forked.start(_second(split[1], rows, known),
                                                      Path(target).resolve().parent if target else None)
     if split is None or child is None:
         return here(), None
@@ -68,8 +69,8 @@ def score_all(batches: Sequence[Batch], reducer: Reducer, progress: Callable[...
     try:
         scored: list[tuple[Batch, Any]] = [
             (first, score_batch(first.spec, first.table, first.departments, reducer=reducer, progress=progress))]
-        keys = None if rows is None else _early_keys(rows, scored, second)
-        if rows is not None and keys is not None and child.send(keys):  # our rows written while the child scores
+        keys = known or (None if rows is None else _early_keys(rows, scored, second))
+        if rows is not None and keys is not None and (known or child.send(keys)):  # our rows, while the child scores
             _begin(pending, scored, rows, keys, target, inputs)
         got = child.receive()
         if got is None:  # the child failed: its part is scored here
@@ -105,6 +106,16 @@ def _begin(pending: Pending, here: list[tuple[Batch, Any]], fmt_name: str, keys:
         pending.at = None
 
 
+def _known_keys(ind_format: str | None, parts: tuple[Batch, Batch]) -> list[str] | None:
+    """The output columns when the input alone tells them, so that the child need not wait for them: json's are
+    fixed; csv has no 年度 when no department has a year."""
+    if ind_format == "json":
+        return list(JSON_KEYS)
+    if ind_format == "csv" and all(d.year is None for part in parts for d in part.departments):
+        return [k for k in IND_KEYS if k != "year"]
+    return None
+
+
 def _early_keys(ind_format: str, scored: list[tuple[Batch, Any]], second: Batch) -> list[str] | None:
     """The output columns, when the first part's results tell them: json's are fixed; csv has 年度 when some
     output row has a year, which the first part settles unless only the second part's departments have one."""
@@ -128,9 +139,10 @@ def _split(batches: Sequence[Batch]) -> tuple[Batch, Batch] | None:
             Batch(batch.spec, batch.table.rows(row, n, d), batch.departments[d:]))
 
 
-def _second(batch: Batch, ind_format: str | None) -> forked.Work:
+def _second(batch: Batch, ind_format: str | None, known: list[str] | None) -> forked.Work:
     """The child's work: score ``batch``, send its departments' results, then (``ind_format``: csv or json) write
-    its indicator rows once it is sent the columns, and copy them into the output where it is told to (if told)."""
+    its indicator rows in the columns ``known`` (else once it is sent them), and copy them into the output where
+    it is told to (if told)."""
 
     def work(channel: forked.Channel, part: forked.PartFile) -> None:
         result = score_batch(batch.spec, batch.table, batch.departments)
@@ -139,7 +151,7 @@ def _second(batch: Batch, ind_format: str | None) -> forked.Work:
         channel.send((departments.refused, departments.cohorts, count, frozenset(output_years(result))))
         if ind_format is None:
             return
-        keys = channel.receive()
+        keys = known or channel.receive()
         if count:
             rows_writer([(batch, result)], ind_format, keys)(part.write, first=False, last=True)
         place = channel.receive()  # (the output's temporary file, the end of the rows before ours), or None
