@@ -570,3 +570,28 @@ def test_hostile_bytes_read_the_same_every_way(tmp_path_factory: pytest.TempPath
                 assert str(again.value) == str(exc)
             return
     _assert_same_reading(ways)
+
+
+def test_garbage_collection_is_off_during_a_run_only(table: Path, capsys: pytest.CaptureFixture[str],
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The batch turns the cyclic collector off while it runs, and leaves it as it found it (on or off)."""
+    import gc
+
+    import selfscore.cli.batch as cli_batch
+
+    seen: list[bool] = []
+    real = cli_batch._run
+
+    def spy(*args: object) -> int:
+        seen.append(gc.isenabled())
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cli_batch, "_run", spy)
+    try:
+        for before in (True, False):
+            (gc.enable if before else gc.disable)()
+            code, out, _err = run([str(table), "--spec", "tianhe-2023", "-f", "csv"], capsys)
+            assert code == 4 and "元岗街道" in out and gc.isenabled() == before  # 4: one department cannot be scored
+    finally:
+        gc.enable()
+    assert seen == [False, False]

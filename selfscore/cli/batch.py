@@ -17,6 +17,7 @@ This module (and numpy) is imported only by ``selfscore batch``.
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 import threading
 import time
@@ -152,6 +153,10 @@ def main(args: list[str]) -> int:
         print("selfscore batch: 用法错误 (usage error): --indicators-format 需要 --indicators FILE", file=sys.stderr)
         return EXIT_USAGE
     progress = _Progress(sys.stderr, enabled=not ns.no_progress and sys.stderr.isatty())
+    collecting = gc.isenabled()
+    # no cyclic garbage collection while the batch runs (a forked child inherits that): at 10^6 rows it ran ~75
+    # times for ~30 ms in all, and freed nothing that mattered (the peak memory is the same without it)
+    gc.disable()
     try:  # nothing of the batch is loaded before _run starts the read-ahead: it overlaps the loading
         return _run(ns, ind_format, progress)
     except SelfScoreError as exc:  # SpecNeeded too: a usage error, reported as one (exit 2)
@@ -170,6 +175,8 @@ def main(args: list[str]) -> int:
         return 130
     finally:
         progress.close()
+        if collecting:
+            gc.enable()
 
 
 def _check_outputs(ns: argparse.Namespace, inputs: Sequence[Path]) -> None:
