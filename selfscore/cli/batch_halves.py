@@ -69,7 +69,7 @@ def score_all(batches: Sequence[Batch], reducer: Reducer, progress: Callable[...
     try:
         scored: list[tuple[Batch, Any]] = [
             (first, score_batch(first.spec, first.table, first.departments, reducer=reducer, progress=progress))]
-        keys = known or (None if rows is None else _early_keys(rows, scored, second))
+        keys = known or (None if rows is None else _early_keys(scored, second))
         if rows is not None and keys is not None and (known or child.send(keys)):  # our rows, while the child scores
             _begin(pending, scored, rows, keys, target, inputs)
         got = child.receive()
@@ -116,11 +116,9 @@ def _known_keys(ind_format: str | None, parts: tuple[Batch, Batch]) -> list[str]
     return None
 
 
-def _early_keys(ind_format: str, scored: list[tuple[Batch, Any]], second: Batch) -> list[str] | None:
-    """The output columns, when the first part's results tell them: json's are fixed; csv has 年度 when some
+def _early_keys(scored: list[tuple[Batch, Any]], second: Batch) -> list[str] | None:
+    """The csv columns, when the first part's results tell them (json's are known from the start): 年度 when some
     output row has a year, which the first part settles unless only the second part's departments have one."""
-    if ind_format == "json":
-        return list(JSON_KEYS)
     keys = indicator_keys(scored)
     return keys if "year" in keys or all(d.year is None for d in second.departments) else None
 
