@@ -279,6 +279,23 @@ def test_cancel_stops_the_child_and_removes_its_file(tmp_path: Path) -> None:
 
 
 @needs_fork
+def test_a_child_whose_parent_is_gone_removes_its_file(tmp_path: Path) -> None:
+    """A parent that is killed cannot remove the child's file: the child, finding the channel ended at its next
+    message, removes it itself and leaves (status 1)."""
+    def work(channel: forked.Channel, part: forked.PartFile) -> None:
+        part.write(b"rows")
+        channel.receive()  # where to copy them: never told
+
+    child = forked.start(work, tmp_path)
+    assert child is not None and child.path is not None and Path(child.path).exists()
+    child.channel._out.close()  # what the parent's death does to the pipe the child reads
+    _pid, status = os.waitpid(child.pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 1 and list(tmp_path.iterdir()) == []
+    child.pid = 0  # reaped here
+    child.cancel()
+
+
+@needs_fork
 def test_messages_both_ways(tmp_path: Path) -> None:
     def work(channel: forked.Channel, part: forked.PartFile) -> None:
         got = channel.receive()

@@ -219,7 +219,7 @@ def start(work: Work, directory: Path | None) -> Child | None:
         _discard(fd, path)
         return None
     if pid == 0:
-        _child(work, fd, Channel(down[0], up[1]), (down[1], up[0]))
+        _child(work, fd, path, Channel(down[0], up[1]), (down[1], up[0]))
     os.close(down[0])
     os.close(up[1])
     if fd >= 0:
@@ -227,8 +227,10 @@ def start(work: Work, directory: Path | None) -> Child | None:
     return Child(pid, path, Channel(up[0], down[1]))
 
 
-def _child(work: Work, fd: int, channel: Channel, parent_ends: tuple[int, int]) -> NoReturn:
-    """The child: run ``work``, then leave without running anything of the parent's (exit 0: done)."""
+def _child(work: Work, fd: int, path: str | None, channel: Channel, parent_ends: tuple[int, int]) -> NoReturn:
+    """The child: run ``work``, then leave without running anything of the parent's (exit 0: done).  A child that
+    fails removes its file (``path``) itself: the parent, if it was killed, cannot; it would not use it anyway (a
+    parent that is gone shows as the end of the channel, at the child's next message)."""
     code = 1
     try:
         signal.signal(signal.SIGINT, signal.SIG_DFL)
@@ -243,6 +245,11 @@ def _child(work: Work, fd: int, channel: Channel, parent_ends: tuple[int, int]) 
         channel.close()
         code = 0
     finally:
+        try:
+            if code and path is not None:
+                os.unlink(path)
+        except BaseException:  # nothing may keep the child from leaving here
+            pass
         os._exit(code)
 
 
