@@ -1,6 +1,8 @@
-"""Helpers of the batch's table reader: keys numbered by first appearance, and distinct hashes by runs."""
+"""Helpers of the batch's table reader: keys numbered by first appearance, distinct hashes by runs, departments as columns."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -88,3 +90,32 @@ def test_plain_csv_columns_are_distinct_texts_each_used(rows: list[list[str]]) -
         values, codes = found.column(j)
         assert [values[c] for c in codes.tolist()] == [r[j] for r in rows]
         assert len(set(values)) == len(values) and sorted(set(codes.tolist())) == list(range(len(values)))
+
+
+def test_a_tables_departments_are_objects_only_where_they_hold_more(tmp_path: Path) -> None:
+    """Departments with items (部门预算资金支出率) or a problem (a bad 年度) are held as objects; the others are made when
+    asked for, equal to what a list of objects holds, and slices keep which is which."""
+    from selfscore.batch.io import read_input
+    from selfscore.batch.table import Department, Departments, department_columns, special_departments
+
+    table = tmp_path / "t.csv"
+    table.write_text("部门,年度,一级指标,三级指标,年度目标值,年度实现值,评分项\n甲,2023,产出指标,a,≥95%,96%,\n"
+                     "乙,2023,产出指标,a,1,1,\n乙,2023,,,,95%,execution\n丙,二〇二三,产出指标,a,1,1,\n"
+                     "丁,,产出指标,a,1,1,\n", encoding="utf-8")
+    (batch,), failures = read_input(table, spec="liwan-2024")
+    depts = batch.departments
+    assert isinstance(depts, Departments) and not failures
+    assert sorted(depts.special) == [1, 2]  # 乙's item, 丙's year
+    assert depts.special[1].items and "年度" in depts.special[2].problems[0]
+    assert department_columns(depts) == (["甲", "乙", "丙", "丁"], [2023, 2023, None, None], [str(table)] * 4)
+    made = list(depts)
+    assert made[0] == Department(name="甲", year=2023, items={}, file=str(table)) and made[1] is depts.special[1]
+    assert depts == made and made == list(depts[0:4]) and depts != made[:3]
+    assert depts[-1] == made[3] and department_columns(made) == department_columns(depts)
+    tail = depts[2:]
+    assert list(tail) == made[2:] and sorted(special_departments(tail) or {}) == [0]
+    assert special_departments(made) is None
+    with pytest.raises(IndexError):
+        depts[4]
+    with pytest.raises(ValueError):
+        depts[::2]

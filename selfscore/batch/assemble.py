@@ -18,7 +18,7 @@ import numpy as np
 
 from selfscore.batch.parse import exact_decimal, scaled
 from selfscore.batch.scoring import RowScores
-from selfscore.batch.table import Department, IndicatorTable
+from selfscore.batch.table import Department, IndicatorTable, special_departments
 from selfscore.batch.weights import Groups
 from selfscore.core.case import Case, Indicator
 from selfscore.core.engine import Result, score
@@ -89,11 +89,13 @@ class _Others:
         self.spec = spec
         self.cache: dict[Any, Result | str] = {}
 
-    def get(self, dept: Department) -> Result | str:
-        key = tuple(sorted(dept.items.items())) if dept.items else ()
+    def get(self, departments: Sequence[Department], d: int, dept: Department | None) -> Result | str:
+        """Department ``d``'s result (``dept``: it, or None for one with no items)."""
+        key = tuple(sorted(dept.items.items())) if dept is not None and dept.items else ()
         found = self.cache.get(key)
         if found is not None:
             return found
+        dept = dept or departments[d]
         case = Case(spec=self.spec.id, department=dept.name, year=dept.year or self.spec.year, items=dict(dept.items))
         result: Result | str
         try:
@@ -174,19 +176,22 @@ def assemble_all(spec: Spec, table: IndicatorTable, departments: Sequence[Depart
     has = sums.group >= 0
     patterns, pattern_of = _patterns(has)
     tick("aggregate", 0, len(departments))
-    for d, dept in enumerate(departments):
-        other = others.get(dept) if not dept.problems else "；".join(dept.problems)
+    special = special_departments(departments)
+    for d in range(len(departments)):
+        dept = departments[d] if special is None else special.get(d)  # None: a table's, with no items or problems
+        own = dept.problems if dept is not None else ()
+        other = others.get(departments, d, dept) if not own else "；".join(own)
         if isinstance(other, str):
-            if not dept.problems:
+            if not own:
                 problems[d].append(other)
-        elif dept.items:
+        elif dept is not None and dept.items:
             for k, it in enumerate(items):
                 given = dept.items.get(it.key, dept.items.get(it.name))
                 if given is not None and given.deductions is not None and has[d, k]:
                     problems[d].append(f"items.{it.key}: 已列出指标时不能再按汇总扣分填报 "
                                        "(deductions are only for items whose indicators are not listed)")
         if problems[d] or isinstance(other, str):
-            refused[d] = _refused(spec, table, dept, d, problems[d])
+            refused[d] = _refused(spec, table, dept or departments[d], d, problems[d])
             continue
         found[id(other)] = other
         cohorts.setdefault((id(other), pattern_of[d]), []).append(d)

@@ -24,7 +24,7 @@ from selfscore.batch.csvsource import (
 )
 from selfscore.batch.fastunique import first_seen
 from selfscore.batch.parse import exact_decimal
-from selfscore.batch.table import CodedColumn, Department, IndicatorTable, LineLabels
+from selfscore.batch.table import CodedColumn, Department, Departments, IndicatorTable, LineLabels
 from selfscore.core.case import case_from_dict
 from selfscore.core.errors import InputError, SelfScoreError, UnreadableError, UsageError
 from selfscore.core.spec import Spec
@@ -79,17 +79,18 @@ class _TableBuilder:
             self.files.extend([file] * len(new))
         return [index[k] for k in keys]
 
-    def build(self) -> tuple[IndicatorTable, list[Department]]:
+    def build(self) -> tuple[IndicatorTable, Departments]:
         years = {year: _year(year) for year in {year for _name, year in self.names}}
-        departments = [Department(name=name, year=years[year][0], items={}, file=file)
-                       for (name, year), file in zip(self.names, self.files, strict=True)]
         special = set(self.problems) | set(self.items)
         if any(bad for _y, bad in years.values()):
             special.update(d for d, (_name, year) in enumerate(self.names) if years[year][1])
-        for d in special:
+        held = {}
+        for d in sorted(special):
             name, year = self.names[d]
-            departments[d] = self._department(name, *years[year], self.problems.get(d, []), self.items.get(d, {}),
-                                              self.files[d])
+            held[d] = self._department(name, *years[year], self.problems.get(d, []), self.items.get(d, {}),
+                                       self.files[d])
+        departments = Departments([name for name, _year in self.names],
+                                  [years[year][0] for _name, year in self.names], self.files, held)
         c = {k: col.build() for k, col in self.cols.items()}
         table = IndicatorTable(department=self.department.build(), group=c["group"], name=c["name"],
                                target=c["target"], actual=c["actual"], weight=c["weight"], judgement=c["judgement"],

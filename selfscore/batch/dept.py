@@ -26,7 +26,7 @@ from selfscore.batch.fastunique import unique_first_inverse
 from selfscore.batch.parse import Reducer
 from selfscore.batch.rows import Rows, numeric_codes, paused_gc, reduce_columns, weight_array
 from selfscore.batch.scoring import RowScores, score_rows
-from selfscore.batch.table import CodedColumn, Department, IndicatorTable, LineLabels, column_codes, table_from_cases
+from selfscore.batch.table import CodedColumn, Department, IndicatorTable, LineLabels, column_codes, special_departments, table_from_cases
 from selfscore.batch.weights import Groups, ItemWeights, item_weights
 from selfscore.core.case import Case
 from selfscore.core.numbers import fmt, fmt_percent
@@ -245,7 +245,7 @@ def _directed(spec: Spec, table: IndicatorTable) -> IndicatorTable:
 def _score_batch(spec: Spec, table: IndicatorTable, departments: Sequence[Department], *,
                  reducer: Reducer | None, progress: Progress | None) -> BatchResult:
     tick: Progress = progress or (lambda stage, done, total: None)
-    problems: list[list[str]] = [list(d.problems) for d in departments]
+    problems = _problem_lists(departments)
     items = tuple(it for it in spec.items() if it.kind == "indicators")
     n_rows = len(table)
     dept_of = np.asarray(table.department, dtype=np.int64)
@@ -284,6 +284,17 @@ def _score_batch(spec: Spec, table: IndicatorTable, departments: Sequence[Depart
     results = assemble_all(spec, table, departments, problems, items, sums, tick)
     return BatchResult(spec=spec, departments=results, table=table, items=items, rows=rows, scores=scores,
                        row_source=src, row_item=row_item, row_dept=row_dept)
+
+
+def _problem_lists(departments: Sequence[Department]) -> list[list[str]]:
+    """Each department's problems found while reading it, as a list to add to."""
+    special = special_departments(departments)
+    if special is None:
+        return [list(d.problems) for d in departments]
+    problems: list[list[str]] = [[] for _ in range(len(departments))]
+    for d, dept in special.items():
+        problems[d].extend(dept.problems)
+    return problems
 
 
 def _route(spec: Spec, items: tuple[Item, ...], table: IndicatorTable) -> tuple[np.ndarray, np.ndarray, list[int]]:

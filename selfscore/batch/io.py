@@ -65,7 +65,7 @@ class Batch:
 
     spec: Spec
     table: IndicatorTable
-    departments: list[Department]
+    departments: Sequence[Department]  # a table's: :class:`~selfscore.batch.table.Departments`
 
 
 def _column_key(header: str) -> str | None:

@@ -30,6 +30,7 @@ from selfscore.batch.assemble import decimal_at
 from selfscore.batch.fastunique import loaded_pyarrow, stable_order
 from selfscore.batch.rows import Rows
 from selfscore.batch.scoring import RowScores
+from selfscore.batch.table import department_columns
 from selfscore.batch.vec import LIMIT
 from selfscore.batch.weights import value_codes
 from selfscore.core.numbers import fmt, fmt_percent
@@ -97,8 +98,8 @@ def output_years(result: Any) -> set[int | None]:
     ok = result.departments.ok()
     present = np.zeros(len(ok), dtype=bool)
     present[result.row_dept] = True
-    inputs = result.departments.inputs
-    return {inputs[d].year for d in np.flatnonzero(present & ok).tolist()}
+    years = department_columns(result.departments.inputs)[1]
+    return {years[d] for d in np.flatnonzero(present & ok).tolist()}
 
 
 def indicator_columns(result: Any) -> IndicatorColumns:
@@ -109,9 +110,9 @@ def indicator_columns(result: Any) -> IndicatorColumns:
     src = result.row_source[keep]
     dept = result.row_dept[keep]
     item = result.row_item[keep]
-    values: dict[str, list[Any]] = {
-        "department": [d.name for d in result.departments.inputs], "year": [d.year for d in result.departments.inputs],
-        "item": [it.name for it in result.items], "item_key": [it.key for it in result.items]}
+    names, years, _files = department_columns(result.departments.inputs)
+    values: dict[str, list[Any]] = {"department": list(names), "year": list(years),
+                                    "item": [it.name for it in result.items], "item_key": [it.key for it in result.items]}
     codes: dict[str, np.ndarray] = {"department": dept, "year": dept, "item": item, "item_key": item}
     t = result.table
     # src is ascending (it follows order); every table row once, in order, when it runs 0, 1, ..., len - 1

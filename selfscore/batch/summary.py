@@ -19,6 +19,7 @@ import attrs
 import numpy as np
 
 from selfscore.batch.assemble import Cohort, Column, DepartmentResult, DepartmentResults, decimal_at
+from selfscore.batch.table import department_columns
 from selfscore.core.numbers import fmt, normalized_or_none
 
 __all__ = ["Summary", "cohort_entries", "json_entry", "printed", "summary", "summary_json"]
@@ -156,10 +157,10 @@ def _ordered(cols: _Columns, rank: np.ndarray, order: np.ndarray, batches: Seque
     files: list[str] = []
     spec: list[str] = []
     for (batch, result), size in zip(batches, sizes, strict=True):
-        inputs = result.departments.inputs
-        names += [d.name for d in inputs]
-        years += [d.year for d in inputs]
-        files += [d.file for d in inputs]
+        their_names, their_years, their_files = department_columns(result.departments.inputs)
+        names += their_names
+        years += their_years
+        files += their_files
         spec += [batch.spec.id] * size
     names += [f.name for f in failures]
     years += [None] * len(failures)

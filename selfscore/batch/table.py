@@ -7,7 +7,7 @@ values and every row's index into them), so later steps handle each distinct val
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, overload
 
 import attrs
 import numpy as np
@@ -15,8 +15,8 @@ import numpy as np
 from selfscore.batch.rows import distinct_codes
 from selfscore.core.case import Case, ItemInput
 
-__all__ = ["CodedColumn", "Department", "IndicatorTable", "LineLabels", "column_codes", "department_cut",
-           "table_from_cases"]
+__all__ = ["CodedColumn", "Department", "Departments", "IndicatorTable", "LineLabels", "column_codes",
+           "department_columns", "department_cut", "special_departments", "table_from_cases"]
 
 
 @attrs.frozen
@@ -34,6 +34,69 @@ class Department:
     case: Case | None = None
     file: str = ""
     problems: tuple[str, ...] = ()
+
+
+class Departments(Sequence[Department]):
+    """A table's departments as columns (name, year, file), each :class:`Department` made when asked for.
+
+    Most departments of a table report nothing besides indicators; only those that do (items) or that
+    have problems are held as objects (``special``, by position).  Reading 33,334 departments made as
+    many objects (~0.04 s) before the scoring could start; the scoring asks only for the special ones
+    (:func:`department_columns`, ``special``).
+    """
+
+    __slots__ = ("files", "names", "special", "years")
+
+    def __init__(self, names: list[str], years: list[int | None], files: list[str],
+                 special: Mapping[int, Department]) -> None:
+        self.names = names
+        self.years = years
+        self.files = files
+        self.special = special
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    @overload
+    def __getitem__(self, i: int) -> Department: ...
+    @overload
+    def __getitem__(self, i: slice) -> Departments: ...
+
+    def __getitem__(self, i: int | slice) -> Department | Departments:
+        if isinstance(i, slice):
+            start, stop, step = i.indices(len(self))
+            if step != 1:
+                raise ValueError("Departments: only contiguous slices")
+            return Departments(self.names[start:stop], self.years[start:stop], self.files[start:stop],
+                               {d - start: dept for d, dept in self.special.items() if start <= d < stop})
+        d = i + len(self) if i < 0 else i
+        found = self.special.get(d)
+        if found is not None:
+            return found
+        return Department(name=self.names[i], year=self.years[i], items={}, file=self.files[i])
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Departments({len(self)}, {len(self.special)} with items or problems)"
+
+
+def department_columns(departments: Sequence[Department]) -> tuple[list[str], list[int | None], list[str]]:
+    """The departments' names, years and files (from the columns of :class:`Departments`, without making one)."""
+    if isinstance(departments, Departments):
+        return departments.names, departments.years, departments.files
+    return [d.name for d in departments], [d.year for d in departments], [d.file for d in departments]
+
+
+def special_departments(departments: Sequence[Department]) -> Mapping[int, Department] | None:
+    """The departments with items or problems, by position, when the others are known to have neither (a
+    :class:`Departments`); else None (every one must be looked at)."""
+    return departments.special if isinstance(departments, Departments) else None
 
 
 class CodedColumn(Sequence[Any]):

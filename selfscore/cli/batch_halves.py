@@ -27,7 +27,7 @@ from selfscore.batch.dept import score_batch
 from selfscore.batch.io import Batch
 from selfscore.batch.output import indicator_count, output_years
 from selfscore.batch.parse import Reducer
-from selfscore.batch.table import department_cut
+from selfscore.batch.table import department_columns, department_cut
 from selfscore.cli import forked
 from selfscore.cli.batch_out import IND_KEYS, JSON_KEYS, ChildPart, Pending, begin_rows_file, indicator_keys, rows_writer
 
@@ -111,7 +111,7 @@ def _known_keys(ind_format: str | None, parts: tuple[Batch, Batch]) -> list[str]
     fixed; csv has no 年度 when no department has a year."""
     if ind_format == "json":
         return list(JSON_KEYS)
-    if ind_format == "csv" and all(d.year is None for part in parts for d in part.departments):
+    if ind_format == "csv" and all(_no_year(part) for part in parts):
         return [k for k in IND_KEYS if k != "year"]
     return None
 
@@ -120,7 +120,12 @@ def _early_keys(scored: list[tuple[Batch, Any]], second: Batch) -> list[str] | N
     """The csv columns, when the first part's results tell them (json's are known from the start): 年度 when some
     output row has a year, which the first part settles unless only the second part's departments have one."""
     keys = indicator_keys(scored)
-    return keys if "year" in keys or all(d.year is None for d in second.departments) else None
+    return keys if "year" in keys or _no_year(second) else None
+
+
+def _no_year(batch: Batch) -> bool:
+    """Whether no department of ``batch`` has a year."""
+    return all(year is None for year in department_columns(batch.departments)[1])
 
 
 def _split(batches: Sequence[Batch]) -> tuple[Batch, Batch] | None:
