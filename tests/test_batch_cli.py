@@ -574,7 +574,8 @@ def test_hostile_bytes_read_the_same_every_way(tmp_path_factory: pytest.TempPath
 
 def test_garbage_collection_is_off_during_a_run_only(table: Path, capsys: pytest.CaptureFixture[str],
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    """The batch turns the cyclic collector off while it runs, and leaves it as it found it (on or off)."""
+    """The batch turns the cyclic collector off while it runs, and leaves it as it found it (on or off), except in
+    the process of the selfscore command, which ends with it."""
     import gc
 
     import selfscore.cli.batch as cli_batch
@@ -592,6 +593,12 @@ def test_garbage_collection_is_off_during_a_run_only(table: Path, capsys: pytest
             (gc.enable if before else gc.disable)()
             code, out, _err = run([str(table), "--spec", "tianhe-2023", "-f", "csv"], capsys)
             assert code == 4 and "元岗街道" in out and gc.isenabled() == before  # 4: one department cannot be scored
+        # the selfscore command ends the process right after (selfscore.cli.run): no collection is turned on to go
+        # through all the run made first
+        monkeypatch.setattr("selfscore.cli._leaving", True)
+        gc.enable()
+        code, out, _err = run([str(table), "--spec", "tianhe-2023", "-f", "csv"], capsys)
+        assert code == 4 and "元岗街道" in out and not gc.isenabled()
     finally:
         gc.enable()
-    assert seen == [False, False]
+    assert seen == [False, False, False]

@@ -12,11 +12,22 @@ import os
 import sys
 from typing import NoReturn
 
-__all__ = ["run"]
+__all__ = ["leaving", "run"]
+
+#: Whether this process ends through :func:`_leave` (set by :func:`run`).
+_leaving = False
+
+
+def leaving() -> bool:
+    """Whether this process ends through :func:`_leave` once the command returns (the ``selfscore`` command):
+    a command may then leave to the process's end what is only worth doing for a caller that goes on."""
+    return _leaving
 
 
 def run() -> NoReturn:
     """Entry point of the ``selfscore`` command (and ``python -m selfscore``)."""
+    global _leaving
+    _leaving = True
     try:
         from selfscore.cli.main import main
 
