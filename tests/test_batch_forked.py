@@ -189,7 +189,7 @@ def test_department_cut() -> None:
 @needs_fork
 def test_a_child_failing_while_it_places_its_rows_leaves_no_trace(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    """The child copies its rows into the output itself; if it fails half-way, what it copied is cut off and
+    """The child writes its rows into the output itself; if it fails half-way, what it wrote is cut off and
     its rows are written here: the same bytes as in one process."""
     table = _table(tmp_path / "t.csv", 12)
     places: list[tuple[str, int]] = []
@@ -199,17 +199,37 @@ def test_a_child_failing_while_it_places_its_rows_leaves_no_trace(tmp_path: Path
         real_begin(pending, *args)
         places.append(pending.at)
 
-    def half_then_fail(self: forked.PartFile, path: str, at: int) -> None:
+    def half_then_fail(path: str, at: int, fill: Any) -> None:
         with open(path, "r+b") as f:
             f.seek(at)
             f.write(b"half of the rows, then the disk was full")
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(batch_halves, "_begin", begin)
-    monkeypatch.setattr(forked.PartFile, "copy_to", half_then_fail)
+    monkeypatch.setattr(forked, "write_at", half_then_fail)
     out = _one_and_two(table, tmp_path / "i.json", tmp_path, monkeypatch, capsys, order=(True, False))
-    assert len(places) == 1 and places[0] is not None and places[0] > 100  # the child was told where to copy
+    assert len(places) == 1 and places[0] is not None and places[0] > 100  # the child was told where to write
     assert out[True] == out[False] and len(json.loads(out[True][2])) == 11 * 4
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+@needs_fork
+def test_a_miscounted_first_part_is_not_trusted(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Were this process's rows ever to end elsewhere than it told the child, the file begun is dropped, the child
+    stopped, and all the rows written here: the same bytes as in one process."""
+    from selfscore.cli import batch_out
+
+    table = _table(tmp_path / "t.csv", 12)
+    real_size = batch_out.RowsOut.size
+    monkeypatch.setattr(batch_out.RowsOut, "size", lambda self, first: real_size(self, first=first) + 1)
+    begun: list[object] = []
+    real_begin = batch_halves.begin_rows_file
+    monkeypatch.setattr(batch_halves, "begin_rows_file", lambda *a: begun.append(real_begin(*a)) or begun[-1])
+    started = _forks(monkeypatch)
+    out = _one_and_two(table, tmp_path / "i.csv", tmp_path, monkeypatch, capsys, order=(True, False))
+    assert len(started) == 1 and started[0] is not None and begun == [None]
+    assert out[True] == out[False] and out[True][2].count(b"\n") == 1 + 11 * 4
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
 
 
@@ -315,17 +335,17 @@ def test_messages_both_ways(tmp_path: Path) -> None:
 
 
 @needs_fork
-def test_the_child_copies_its_part_where_it_is_told(tmp_path: Path) -> None:
+def test_the_child_writes_where_it_is_told_while_the_parent_writes_before(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    out.write_bytes(b"0123456789")
+    out.write_bytes(b"")
 
     def work(channel: forked.Channel, part: forked.PartFile) -> None:
-        part.write(b"abc")
-        part.write(b"def")
-        part.copy_to(*channel.receive())
+        forked.write_at(*channel.receive(), lambda write: (write(b"abc"), write(b"def")))
 
     child = forked.start(work, tmp_path)
     assert child is not None and child.send((str(out), 4))
+    with open(out, "r+b") as f:
+        f.write(b"0123")
     assert child.ended_well()
     assert out.read_bytes() == b"0123abcdef" and [p.name for p in tmp_path.iterdir()] == ["out"]
 

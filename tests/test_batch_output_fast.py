@@ -107,6 +107,21 @@ def test_both_ways_write_the_same_bytes(monkeypatch: pytest.MonkeyPatch) -> None
     assert files[""][0] == _csv_bytes(cols, keys)
 
 
+@pytest.mark.parametrize("n", [0, 1, 300])
+@pytest.mark.parametrize("plain", [True, False])
+def test_sizes_are_the_bytes_written(n: int, plain: bool) -> None:
+    """csv_size and json_size (a part others follow) count what write_csv and write_json write: a child process
+    writes its rows into the file from there while this process writes the first part (selfscore.cli.batch_halves)."""
+    cols = _columns(random.Random(n * 2 + plain), n, plain=plain)
+    keys = [k for k in KEYS if k != "item_key"]
+    texts = cols.texts(strip=False)
+    for header in (keys, None):
+        assert out.csv_size(texts, keys, header) == len(_written(lambda w, h=header: write_csv(texts, keys, h, w)))
+    for opening in (True, False):
+        written = _written(lambda w, o=opening: write_json(cols, KEYS, w, opening=o, closing=False))
+        assert out.json_size(cols, KEYS, opening=opening) == len(written) and (n > 0 or len(written) == 2 * opening)
+
+
 def test_no_rows(path: str) -> None:
     cols = IndicatorColumns({k: [] for k in KEYS}, {k: np.zeros(0, dtype=np.int64) for k in KEYS})
     assert _written(lambda w: write_csv(cols, ["department", "score"], ["部门", "得分"], w)) == "部门,得分\n".encode()

@@ -35,8 +35,8 @@ from selfscore.batch.vec import LIMIT
 from selfscore.batch.weights import value_codes
 from selfscore.core.numbers import fmt, fmt_percent
 
-__all__ = ["KEYS", "IndicatorColumns", "close_json", "concat", "indicator_columns", "indicator_count", "output_years",
-           "rate_codes", "write_csv", "write_json"]
+__all__ = ["KEYS", "IndicatorColumns", "close_json", "concat", "csv_size", "indicator_columns", "indicator_count",
+           "json_size", "output_years", "rate_codes", "write_csv", "write_json"]
 
 #: Output columns, in order (``json`` has them all; tables drop ``item_key``, and ``year`` when no row has one).
 KEYS: Final = ("department", "year", "item", "item_key", "group", "category", "name", "target", "actual", "rate",
@@ -319,16 +319,41 @@ def _csv_cells(values: Sequence[Any]) -> list[str]:
     return texts if not _SPECIAL.search("".join(texts)) else [_csv_cell(t) for t in texts]
 
 
-def write_csv(cols: IndicatorColumns, keys: Sequence[str], header: Sequence[str] | None, write: Sink) -> None:
-    """The rows as CSV (``csv.writer``, ``\\n`` line ends): each distinct cell encoded once (``header`` None: the
-    rows alone, to follow other rows)."""
+def _stream_size(cols: IndicatorColumns, keys: Sequence[str], encoded: list[list[bytes]]) -> int:
+    """How many bytes :func:`_stream` writes: each encoded value's length times the rows that hold it."""
+    total = 0
+    for k, pieces in zip(keys, encoded, strict=True):
+        if len(cols) and pieces:
+            lengths = np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces))
+            total += int(np.bincount(cols.codes[k], minlength=len(pieces)) @ lengths)
+    return total
+
+
+def _csv_parts(cols: IndicatorColumns, keys: Sequence[str], header: Sequence[str] | None) -> tuple[bytes, list[list[bytes]]]:
+    """What :func:`write_csv` writes: the header line, and each column's distinct cells encoded with their separator."""
+    head = b""
     if header is not None:
         out = io.StringIO()
         csv.writer(out, lineterminator="\n").writerow(list(header))
-        write(out.getvalue().encode("utf-8"))
+        head = out.getvalue().encode("utf-8")
     seps = ["," if c < len(keys) - 1 else "\n" for c in range(len(keys))]
-    encoded = [[f"{cell}{sep}".encode() for cell in _csv_cells(cols.values[k])] for k, sep in zip(keys, seps, strict=True)]
+    return head, [[f"{cell}{sep}".encode() for cell in _csv_cells(cols.values[k])]
+                  for k, sep in zip(keys, seps, strict=True)]
+
+
+def write_csv(cols: IndicatorColumns, keys: Sequence[str], header: Sequence[str] | None, write: Sink) -> None:
+    """The rows as CSV (``csv.writer``, ``\\n`` line ends): each distinct cell encoded once (``header`` None: the
+    rows alone, to follow other rows)."""
+    head, encoded = _csv_parts(cols, keys, header)
+    if head:
+        write(head)
     _stream(cols, keys, encoded, write)
+
+
+def csv_size(cols: IndicatorColumns, keys: Sequence[str], header: Sequence[str] | None) -> int:
+    """How many bytes :func:`write_csv` writes, without writing them."""
+    head, encoded = _csv_parts(cols, keys, header)
+    return len(head) + _stream_size(cols, keys, encoded)
 
 
 def _json_values(values: Sequence[Any]) -> list[str]:
@@ -363,6 +388,24 @@ def close_json(f: Any, rows: int) -> None:
         f.write(b"[]\n")
 
 
+def _json_parts(cols: IndicatorColumns, keys: Sequence[str]) -> list[list[bytes]]:
+    """Each column's distinct values as :func:`write_json` writes them in a record (with the key, and what opens
+    or ends the record)."""
+    last = len(keys) - 1
+    encoded = []
+    for c, k in enumerate(keys):
+        head = " {\n" if c == 0 else ""
+        tail = ",\n" if c < last else "\n },\n"
+        name = f"{head}  {json.dumps(k)}: "
+        encoded.append([f"{name}{v}{tail}".encode() for v in _json_values(cols.values[k])])
+    return encoded
+
+
+def json_size(cols: IndicatorColumns, keys: Sequence[str], *, opening: bool) -> int:
+    """How many bytes :func:`write_json` writes with ``closing=False`` (a part others follow), without writing them."""
+    return (2 if opening else 0) + _stream_size(cols, keys, _json_parts(cols, keys))
+
+
 def write_json(cols: IndicatorColumns, keys: Sequence[str], write: Sink, *, opening: bool = True,
                closing: bool = True) -> None:
     """The rows as ``json.dumps(records, ensure_ascii=False, indent=1) + "\\n"`` writes them.
@@ -374,13 +417,7 @@ def write_json(cols: IndicatorColumns, keys: Sequence[str], write: Sink, *, open
     if len(cols) == 0 and opening and closing:
         write(b"[]\n")
         return
-    last = len(keys) - 1
-    encoded = []
-    for c, k in enumerate(keys):
-        head = " {\n" if c == 0 else ""
-        tail = ",\n" if c < last else "\n },\n"
-        name = f"{head}  {json.dumps(k)}: "
-        encoded.append([f"{name}{v}{tail}".encode() for v in _json_values(cols.values[k])])
+    encoded = _json_parts(cols, keys)
     if opening:
         write(b"[\n")
     if not closing:

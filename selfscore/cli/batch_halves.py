@@ -4,9 +4,10 @@ A table of at least :data:`PARALLEL_ROWS` rows, one spec, and each department's 
 is cut at a department boundary (:func:`selfscore.batch.table.department_cut`).  A forked child
 (:mod:`selfscore.cli.forked`) scores the second part while this process scores the first; the
 child sends its departments' results (what the summary needs).  When the indicators go to a
-csv or json file, this process writes its rows into the file's temporary file while the child
-scores; the child, sent the columns, writes its rows into a file of its own and, told where ours
-end, copies them there while this process makes the summary.  (Each part reads its own
+csv or json file, this process tells the child where its rows go in the file's temporary file
+(where ours will end: :meth:`~selfscore.cli.batch_out.RowsOut.size` counts their bytes without
+writing them) and writes its own while the child writes its; both then finish while this process
+makes the summary (no copy: a copy of the child's 80 MB took 0.04-0.13 s).  (Each part reads its own
 distinct texts, ~0.1 s of the ~0.4 s of scoring 10^6 rows, so the two parts take more CPU
 than one; the wall time is what drops.)
 
@@ -35,11 +36,15 @@ __all__ = ["PARALLEL_ROWS", "score_all"]
 
 #: From this many indicator rows, a table is scored in two processes.
 PARALLEL_ROWS = 200_000
-#: The share of the rows this process scores and writes: a little under half, because it also makes and writes the
-#: summary while the child copies its rows (the child, with no cache warm, is slower per row; at 10^6 rows, with
-#: 0.5 this process came last in 7 of 8 runs, by ~0.03 s; with 0.48 the two ends come within ~0.025 s, with 0.45
-#: the child came last in 5 of 8, by up to 0.18 s).
-_SHARE: Final = 0.48
+#: The share of the rows this process scores (and writes, with indicator rows).  With rows, under half: after its rows
+#: it also makes and writes the summary (~0.1 s at 10^6 rows) while the child writes its rows.  Both write only once
+#: this process has told the child where its rows go (after ours, once their bytes are counted), so the share moves
+#: little of the end: at 10^6 rows, with 0.40 to 0.52 (about 30 runs) this process ended last by 0.02-0.13 s
+#: whatever the share, as the time each process takes for the same rows varies by up to 2x from run to run on the
+#: 2-core VM.  (Before, the child wrote its rows into a file of its own and copied them: with 0.5 this process came
+#: last in 7 of 8 runs.)  The summary alone waits for both parts' results: half each.
+_SHARE_ROWS: Final = 0.45
+_SHARE_SUMMARY: Final = 0.5
 
 
 def score_all(batches: Sequence[Batch], reducer: Reducer, progress: Callable[..., None], ind_format: str | None,
@@ -58,7 +63,7 @@ def score_all(batches: Sequence[Batch], reducer: Reducer, progress: Callable[...
     rows = ind_format if target else None  # the child writes indicator rows: csv or json, to a file
     if rows is not None and (rows not in ("csv", "json") or target == "-"):
         return here(), None
-    split = _split(batches)
+    split = _split(batches, _SHARE_SUMMARY if rows is None else _SHARE_ROWS)
     known = None if split is None else _known_keys(rows, split)
     child = None if split is None else forked.start(_second(split[1], rows, known),
                                                      Path(target).resolve().parent if target else None)
@@ -94,15 +99,19 @@ def score_all(batches: Sequence[Batch], reducer: Reducer, progress: Callable[...
 
 def _begin(pending: Pending, here: list[tuple[Batch, Any]], fmt_name: str, keys: list[str], target: str,
            inputs: Sequence[Path]) -> None:
-    """Our rows into the output's temporary file; then the child is told where its rows go (after ours: it
-    copies them there itself while we make the summary), or (the file could not be begun) that we copy them."""
-    pending.begun = begin_rows_file(here, fmt_name, keys, target, inputs)
-    if pending.begun is None:
-        pending.child.send(None)
+    """Our rows into the output's temporary file, the child told first where its rows go (where ours will end:
+    it writes them there itself while we write ours and make the summary); or, when the file could not be
+    begun, that we append its rows (or, told a place in it already, stopped: its part is then scored here)."""
+    def tell(path: str, end: int) -> None:
+        pending.at = end if pending.child.send((path, end)) else None
+
+    pending.begun = begin_rows_file(here, fmt_name, keys, target, inputs, tell)
+    if pending.begun is not None:
         return
-    pending.begun.file.flush()
-    pending.at = pending.begun.file.tell()
-    if not pending.child.send((pending.begun.output.tmp, pending.at)):
+    if pending.at is None:
+        pending.child.send(None)
+    else:
+        pending.child.cancel()
         pending.at = None
 
 
@@ -128,12 +137,13 @@ def _no_year(batch: Batch) -> bool:
     return all(year is None for year in department_columns(batch.departments)[1])
 
 
-def _split(batches: Sequence[Batch]) -> tuple[Batch, Batch] | None:
-    """The one large batch cut in two at a department boundary, or None."""
+def _split(batches: Sequence[Batch], share: float) -> tuple[Batch, Batch] | None:
+    """The one large batch cut in two at a department boundary (about ``share`` of its rows in the first part), or
+    None."""
     if len(batches) != 1 or len(batches[0].table) < max(PARALLEL_ROWS, 2) or not forked.can_fork():
         return None
     batch = batches[0]
-    cut = department_cut(batch.table, len(batch.departments), _SHARE)
+    cut = department_cut(batch.table, len(batch.departments), share)
     if cut is None:
         return None
     row, d = cut
@@ -144,8 +154,8 @@ def _split(batches: Sequence[Batch]) -> tuple[Batch, Batch] | None:
 
 def _second(batch: Batch, ind_format: str | None, known: list[str] | None) -> forked.Work:
     """The child's work: score ``batch``, send its departments' results, then (``ind_format``: csv or json) write
-    its indicator rows in the columns ``known`` (else once it is sent them), and copy them into the output where
-    it is told to (if told)."""
+    its indicator rows in the columns ``known`` (else once it is sent them) into the output where it is told to
+    (else into its own file)."""
 
     def work(channel: forked.Channel, part: forked.PartFile) -> None:
         result = score_batch(batch.spec, batch.table, batch.departments)
@@ -155,10 +165,16 @@ def _second(batch: Batch, ind_format: str | None, known: list[str] | None) -> fo
         if ind_format is None:
             return
         keys = known or channel.receive()
+        rows = rows_writer([(batch, result)], ind_format, keys)
         if count:
-            rows_writer([(batch, result)], ind_format, keys)(part.write, first=False, last=True)
-        place = channel.receive()  # (the output's temporary file, the end of the rows before ours), or None
-        if place is not None and count:
-            part.copy_to(*place)
+            rows.cols()  # made while the parent counts the bytes of its rows (~0.1 s at 10^6 rows)
+        place = channel.receive()  # (the output's temporary file, where the rows before ours end), or None
+        if not count:
+            return
+        if place is None:  # into our own file, which the parent appends
+            rows(part.write, first=False, last=True)
+        else:
+            path, at = place
+            forked.write_at(path, at, lambda write: rows(write, first=False, last=True))
 
     return work

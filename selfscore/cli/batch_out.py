@@ -301,7 +301,7 @@ class Pending:
 
     child: Any  # selfscore.cli.forked.Child
     begun: Begun | None = None
-    at: int | None = None  # where in the begun file the child copies its rows itself (None: we append them)
+    at: int | None = None  # where in the begun file the child writes its rows itself (None: we append them)
 
     def cancel(self) -> None:
         self.child.cancel()
@@ -346,25 +346,50 @@ def indicator_keys(scored: list[tuple[Any, Any]]) -> list[str]:
     return [k for k in IND_KEYS if k != "year" or any(years(result) - {None} for _b, result in scored)]
 
 
-def rows_writer(scored: list[tuple[Any, Any]], fmt_name: str, keys: Sequence[str]) -> Callable[..., None]:
-    """``write_rows(write, first=, last=)``: the batches' indicator rows as csv (columns ``keys``) or json, as
-    the ``first`` part of the output (the header or the opening bracket) and/or the ``last`` (the closing one)."""
-    from selfscore.batch.output import concat, indicator_columns, write_csv, write_json
+class RowsOut:
+    """The batches' indicator rows as csv (columns ``keys``) or json, as a part of the output: ``rows(write,
+    first=, last=)`` writes them as the ``first`` part (with the header or the opening bracket) and/or the
+    ``last`` (with the closing one); :meth:`size` tells how many bytes a part others follow takes."""
 
-    def write_rows(write: Callable[[Any], object], *, first: bool, last: bool) -> None:
-        cols = concat([indicator_columns(result) for _b, result in scored])
-        if fmt_name == "json":
-            write_json(cols, JSON_KEYS, write, opening=first, closing=last)
+    def __init__(self, scored: list[tuple[Any, Any]], fmt_name: str, keys: Sequence[str]) -> None:
+        self.scored, self.fmt_name, self.keys = scored, fmt_name, keys
+        self._cols: Any = None
+
+    def cols(self) -> Any:
+        if self._cols is None:
+            from selfscore.batch.output import concat, indicator_columns
+
+            cols = concat([indicator_columns(result) for _b, result in self.scored])
+            self._cols = cols if self.fmt_name == "json" else cols.texts(strip=False)
+        return self._cols
+
+    def size(self, *, first: bool) -> int:
+        """The bytes :meth:`__call__` writes with ``last=False``."""
+        from selfscore.batch.output import csv_size, json_size
+
+        if self.fmt_name == "json":
+            return json_size(self.cols(), JSON_KEYS, opening=first)
+        return csv_size(self.cols(), self.keys, self.keys if first else None)
+
+    def __call__(self, write: Callable[[Any], object], *, first: bool, last: bool) -> None:
+        from selfscore.batch.output import write_csv, write_json
+
+        if self.fmt_name == "json":
+            write_json(self.cols(), JSON_KEYS, write, opening=first, closing=last)
         else:
-            write_csv(cols.texts(strip=False), keys, keys if first else None, write)
+            write_csv(self.cols(), self.keys, self.keys if first else None, write)
 
-    return write_rows
+
+def rows_writer(scored: list[tuple[Any, Any]], fmt_name: str, keys: Sequence[str]) -> RowsOut:
+    """The batches' indicator rows, to write (:class:`RowsOut`)."""
+    return RowsOut(scored, fmt_name, keys)
 
 
 def begin_rows_file(here: list[tuple[Any, Any]], fmt_name: str, keys: Sequence[str], target: str,
-                    inputs: Sequence[Path]) -> Begun | None:
+                    inputs: Sequence[Path], told: Callable[[str, int], None] | None = None) -> Begun | None:
     """``target``'s temporary file with the rows of ``here`` written as its first part (others follow); None
-    when that failed (the rows are then written at the usual time, where a failure is reported)."""
+    when that failed (the rows are then written at the usual time, where a failure is reported).
+    ``told(path, end)``, before the rows are written: the temporary file, and where the next part begins."""
     from selfscore.outputs.files import AtomicOutput
 
     try:
@@ -374,13 +399,20 @@ def begin_rows_file(here: list[tuple[Any, Any]], fmt_name: str, keys: Sequence[s
     f = None
     try:
         f = open(output.tmp, "r+b")  # not "wb": see atomic_write
-        rows_writer(here, fmt_name, keys)(f.write, first=True, last=False)
-        return Begun(output, f)
+        rows = rows_writer(here, fmt_name, keys)
+        end = rows.size(first=True)
+        if told is not None:
+            told(output.tmp, end)
+        rows(f.write, first=True, last=False)
+        f.flush()
+        if f.tell() == end:  # else (it cannot be) as if the write had failed
+            return Begun(output, f)
     except OSError:
-        if f is not None:
-            f.close()
-        output.discard()
-        return None
+        pass
+    if f is not None:
+        f.close()
+    output.discard()
+    return None
 
 
 def _write_rows_file(scored: list[tuple[Any, Any]], fmt_name: str, keys: list[str], target: str,
@@ -419,9 +451,9 @@ def _rest(f: BinaryIO, scored: list[tuple[Any, Any]], fmt_name: str, keys: list[
     from selfscore.batch.output import close_json, indicator_count
 
     batch, there = scored[-1]
-    if pending is not None and pending.at is not None:  # the child copies its rows into f itself
+    if pending is not None and pending.at is not None:  # the child writes its rows into f itself
         copied = pending.child.ended_well()
-        if not copied:  # what it may have copied is dropped
+        if not copied:  # what it may have written is dropped
             f.seek(pending.at)
             f.truncate()
     else:

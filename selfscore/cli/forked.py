@@ -2,11 +2,11 @@
 
 ``selfscore batch`` on a large table scores its second part in a child: :func:`start`
 forks a child that runs ``work(channel, part)``.  The child talks with this process through
-two pipes (``channel.send`` / ``receive``: pickled objects) and may write bytes into a
-temporary file beside the output (``part``), then copy them into the output at a place this
-process tells it (:meth:`PartFile.copy_to`), or leave them for :meth:`Child.append_to`, which
-waits for the child's last message (sent when its work is done) and copies them to the end of
-the output (``copy_file_range``: the kernel copies).
+two pipes (``channel.send`` / ``receive``: pickled objects) and may write bytes into the
+output itself, at a place this process tells it (:func:`write_at`: both write the same file,
+each its own part), or into a temporary file beside the output (``part``), which
+:meth:`Child.append_to` copies to the end of the output once the child's last message (sent
+when its work is done) has come (``copy_file_range``: the kernel copies).
 The child shares the parent's memory copy-on-write and only reads it; it prints nothing and
 leaves through ``os._exit``, so no exit handler, buffer flush or ``finally`` of the parent
 runs twice.
@@ -32,7 +32,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, BinaryIO, Final, NoReturn
 
-__all__ = ["Channel", "Child", "PartFile", "can_fork", "start"]
+__all__ = ["Channel", "Child", "PartFile", "can_fork", "start", "write_at"]
 
 _LENGTH = struct.Struct("<Q")
 
@@ -253,8 +253,16 @@ def _child(work: Work, fd: int, path: str | None, channel: Channel, parent_ends:
         os._exit(code)
 
 
+def write_at(path: str, at: int, fill: Callable[[Callable[[Any], object]], None]) -> None:
+    """What ``fill(write)`` writes, into the file ``path`` from offset ``at`` on (the parent writes what comes before:
+    both write the same file at once)."""
+    with open(path, "r+b") as f:
+        f.seek(at)
+        fill(f.write)
+
+
 class PartFile:
-    """The child's file: :meth:`write` appends to it; :meth:`copy_to` copies all of it into another file."""
+    """The child's file: :meth:`write` appends to it (for :meth:`Child.append_to`)."""
 
     def __init__(self, f: BinaryIO | None) -> None:
         self._f = f
@@ -264,13 +272,6 @@ class PartFile:
             raise OSError("no file to write to")
         return self._f.write(chunk)
 
-    def copy_to(self, path: str, at: int) -> None:
-        """Everything written, into the file ``path`` at offset ``at`` (the kernel copies)."""
-        if self._f is None:
-            return
-        self._f.flush()
-        with open(path, "r+b") as dst:
-            _copy(self._f, dst, at)
 
 
 def _discard(fd: int, path: str | None) -> None:
@@ -280,19 +281,14 @@ def _discard(fd: int, path: str | None) -> None:
         Path(path).unlink(missing_ok=True)
 
 
-def _copy(src: BinaryIO, dst: BinaryIO, at: int | None = None) -> None:
-    """All of ``src`` (from its start when ``at`` is given) into ``dst`` (flushed): at its end, or at offset ``at``;
-    in the kernel where it can, else through a buffer."""
+def _copy(src: BinaryIO, dst: BinaryIO) -> None:
+    """All of ``src`` to the end of ``dst`` (flushed): in the kernel where it can, else through a buffer."""
     copied = 0
     try:
-        while n := (os.copy_file_range(src.fileno(), dst.fileno(), 1 << 30) if at is None else
-                    os.copy_file_range(src.fileno(), dst.fileno(), 1 << 30, copied, at + copied)):
+        while n := os.copy_file_range(src.fileno(), dst.fileno(), 1 << 30):
             copied += n
         return
     except (AttributeError, OSError):  # no copy_file_range (older kernels, some file systems)
         if copied:
             raise
-    if at is not None:
-        src.seek(0)
-        dst.seek(at)
     shutil.copyfileobj(src, dst, 1 << 20)
