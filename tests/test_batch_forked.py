@@ -113,8 +113,19 @@ def test_two_processes_at_the_edges(fmt_name: str, years: Any, bad: Any, tmp_pat
                                     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     table = _table(tmp_path / "t.csv", 40, years=years, bad=bad)
     started = _forks(monkeypatch)
+    monkeypatch.setattr(batch_halves, "_SHARE_ROWS", 0.5)  # the edges above are for a cut in the middle
+    cuts: list[int] = []
+    real_split = batch_halves._split
+
+    def split(*args: Any) -> Any:
+        parts = real_split(*args)
+        if parts is not None:
+            cuts.append(len(parts[0].departments))
+        return parts
+
+    monkeypatch.setattr(batch_halves, "_split", split)
     got = _one_and_two(table, tmp_path / f"i.{fmt_name}", tmp_path, monkeypatch, capsys)
-    assert len(started) == 1 and started[0] is not None  # the cut: 20 departments here, 20 in the child
+    assert len(started) == 1 and started[0] is not None and cuts == [20]  # 20 departments here, 20 in the child
     assert got[True] == got[False]
     if fmt_name == "json":
         rows = json.loads(got[True][2])

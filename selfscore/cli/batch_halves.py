@@ -36,14 +36,14 @@ __all__ = ["PARALLEL_ROWS", "score_all"]
 
 #: From this many indicator rows, a table is scored in two processes.
 PARALLEL_ROWS = 200_000
-#: The share of the rows this process scores (and writes, with indicator rows).  With rows, under half: after its rows
-#: it also makes and writes the summary (~0.1 s at 10^6 rows) while the child writes its rows.  Both write only once
-#: this process has told the child where its rows go (after ours, once their bytes are counted), so the share moves
-#: little of the end: at 10^6 rows, with 0.40 to 0.52 (about 30 runs) this process ended last by 0.02-0.13 s
-#: whatever the share, as the time each process takes for the same rows varies by up to 2x from run to run on the
-#: 2-core VM.  (Before, the child wrote its rows into a file of its own and copied them: with 0.5 this process came
-#: last in 7 of 8 runs.)  The summary alone waits for both parts' results: half each.
-_SHARE_ROWS: Final = 0.45
+#: The share of the rows this process scores (and writes, with indicator rows).  With rows, well under half: after
+#: scoring, this process also counts the bytes of its rows (~0.02 s at 10^6 rows), makes and writes the summary and
+#: replaces the outputs (~0.09 s), and it scored a row more slowly than the child in most timelines (0.86-1.06 s
+#: against 0.70-0.93 s per 10^6 rows).  With 0.45 it ended last in every timeline, by 0.04-0.1 s; balancing those
+#: figures gives 0.35-0.42.  (The time each process takes for the same rows varies up to 2x from run to run on the
+#: 2-core VM, so the wall time alone could not tell 0.40 from 0.52.)  The summary alone waits for both parts'
+#: results: half each.
+_SHARE_ROWS: Final = 0.4
 _SHARE_SUMMARY: Final = 0.5
 
 
