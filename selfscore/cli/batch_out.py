@@ -452,13 +452,13 @@ def _rest(f: BinaryIO, scored: list[tuple[Any, Any]], fmt_name: str, keys: list[
 
     batch, there = scored[-1]
     if pending is not None and pending.at is not None:  # the child writes its rows into f itself
-        copied = pending.child.ended_well()
-        if not copied:  # what it may have written is dropped
+        written = pending.child.ended_well()
+        if not written:  # what it may have written is dropped
             f.seek(pending.at)
             f.truncate()
-    else:
-        copied = pending is not None and pending.child.append_to(f)
-    if there.count and not copied:  # the child failed: its departments scored and written here
+    else:  # its rows, if it wrote them into its own file, appended here
+        written = pending is not None and pending.child.append_to(f)
+    if there.count and not written:  # the child failed: its departments scored and written here
         from selfscore.batch.dept import score_batch
 
         result = score_batch(batch.spec, batch.table, batch.departments)
