@@ -119,3 +119,20 @@ def test_a_tables_departments_are_objects_only_where_they_hold_more(tmp_path: Pa
         depts[4]
     with pytest.raises(ValueError):
         depts[::2]
+
+
+def test_department_and_year_keys_do_not_overflow_with_narrow_codes(tmp_path: Path) -> None:
+    """pyarrow's codes are int32; 50,001 departments times 50,001 years is past 2**31, and each pair stays its own
+    department."""
+    pytest.importorskip("pyarrow")
+    from selfscore.batch.io import read_input
+    from selfscore.batch.table import department_columns
+
+    n = 50_001
+    table = tmp_path / "t.csv"
+    table.write_text("部门,年度,一级指标,三级指标,年度目标值,年度实现值\n"
+                     + "".join(f"街道{k},{3000 + k},产出指标,a,1,1\n" for k in range(n)), encoding="utf-8")
+    (batch,), failures = read_input(table, spec="tianhe-2023")
+    names, years, _files = department_columns(batch.departments)
+    assert not failures and len(names) == n and names[-1] == f"街道{n - 1}" and years[-1] == 3000 + n - 1
+    assert batch.table.department.tolist() == list(range(n))

@@ -128,7 +128,7 @@ def table_source(data: Any, *, file: str = "") -> ArrowSource:
 
 
 def _coded(col: Any, name: str, *, file: str = "", dense: bool = False) -> tuple[list[str], np.ndarray]:
-    """A (chunked) Arrow column as its distinct texts and int64 codes; null cells read as "".
+    """A (chunked) Arrow column as its distinct texts and codes (int32 or int64); null cells read as "".
 
     ``dense``: the (unified) dictionary is known to hold distinct texts each held by some row, as
     pyarrow's CSV reader builds it; else the texts are made so (:class:`CodedSource` wants them so).
@@ -143,10 +143,11 @@ def _coded(col: Any, name: str, *, file: str = "", dense: bool = False) -> tuple
         values = dictionary.to_pylist()
     else:
         values = [_text(v, name, file) for v in dictionary.to_pylist()]
-    if len(chunks) == 1 and not chunks[0].indices.null_count:
-        codes = _indices(chunks[0].indices).astype(np.int64)
-    else:
-        codes = np.concatenate([_indices(c.indices) for c in chunks], dtype=np.int64)
+    # int32 codes when Arrow's are (its CSV reader's): half the fresh memory of int64 (28 MB less at 10^6 rows of
+    # seven columns).  The codes only index; the one product of codes (the table reader's department and year
+    # key) widens them first.
+    width = np.int32 if all(str(c.indices.type) == "int32" for c in chunks) else np.int64
+    codes = np.concatenate([_indices(c.indices) for c in chunks], dtype=width)
     if any(c.indices.null_count for c in chunks):
         valid = np.concatenate([_valid(c.indices) for c in chunks])
         codes[~valid] = len(values)

@@ -349,7 +349,7 @@ def _dept_numbers(b: _TableBuilder, file: str, src: CodedSource, i: dict[str, in
     d_values, d_codes = src.derived(i["department"], "strip", _strip)  # type: ignore[arg-type]
     if i["year"] is not None:
         y_values, y_codes = src.derived(i["year"], "strip", _strip)
-        key = d_codes[r0:r1] * len(y_values) + y_codes[r0:r1]
+        key = d_codes[r0:r1].astype(np.int64) * len(y_values) + y_codes[r0:r1]  # codes may be int32
     else:
         y_values, key = _EMPTY, d_codes[r0:r1]
     seen, inverse = first_seen(key)
