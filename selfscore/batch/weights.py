@@ -27,14 +27,15 @@ __all__ = ["Groups", "ItemWeights", "item_weights", "value_codes"]
 
 
 def value_codes(values: Sequence[Any]) -> tuple[list[Any], np.ndarray]:
-    """A column's distinct values and every row's index into them.
+    """A column's distinct values and every row's index into them (int64, or a coded column's own int32).
 
     Values that compare equal but print differently (``Decimal('4')`` and ``Decimal('4.00')``,
     ``1`` and ``1.0``) stay apart, so each keeps its own exponent.
     """
     codes_attr = getattr(values, "codes", None)
     if codes_attr is not None and all(v is None or type(v) is str for v in values.values):  # type: ignore[attr-defined]
-        return list(values.values), np.asarray(codes_attr, dtype=np.int64)  # type: ignore[attr-defined]
+        own = np.asarray(codes_attr)
+        return list(values.values), own if own.dtype in (np.int32, np.int64) else own.astype(np.int64)  # type: ignore[attr-defined]
     index: dict[Any, int] = {}
     first: list[Any] = []
     codes = np.empty(len(values), dtype=np.int64)
